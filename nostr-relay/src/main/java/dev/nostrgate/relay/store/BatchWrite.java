@@ -1,0 +1,566 @@
+package dev.nostrgate.relay.store;
+
+import dev.nostrgate.core.Hex;
+import dev.nostrgate.core.event.Address;
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.EventId;
+import dev.nostrgate.core.event.KindCategory;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes one batch of events on one connection, inside the caller's transaction, applying every NIP-01 / NIP-09 /
+ * NIP-40 rule as if the events had arrived one by one in batch order.
+ *
+ * <p>The batch is cut into segments at each deletion request (kind 5), so a deletion sees the events before it and
+ * the events after it see the deletion; segments are rare, so most batches are a handful of array-valued
+ * statements whatever their size. Replaceable and addressable events are decided against {@code replaceable_heads},
+ * whose rows are locked ({@code FOR UPDATE}) and upserted conditionally: the head table is where two relays writing
+ * to one database meet, and a writer that loses the race there rejects its version instead of storing it.
+ */
+final class BatchWrite {
+    /** NIP-59 gift wraps: the recipient (p tag), not the throwaway author, may delete them (as strfry allows). */
+    private static final int GIFT_WRAP = 1059;
+    private static final int DELETION = 5;
+
+    private final Connection connection;
+    private final long now;
+
+    BatchWrite(Connection connection, long nowSeconds) {
+        this.connection = connection;
+        this.now = nowSeconds;
+    }
+
+    /** Outcomes in the order of the events. */
+    List<SaveOutcome> apply(List<Event> events) throws SQLException {
+        SaveOutcome[] outcomes = new SaveOutcome[events.size()];
+        Set<EventId> seen = new HashSet<>();
+        List<Integer> segment = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            if (!seen.add(event.id())) {
+                outcomes[i] = SaveOutcome.duplicate(event.id());
+            } else if (event.category() == KindCategory.EPHEMERAL) {
+                outcomes[i] = SaveOutcome.rejected(event.id(), "invalid: ephemeral events are not stored");
+            } else if (isExpired(event)) {
+                outcomes[i] = SaveOutcome.rejected(event.id(), "invalid: event has expired");
+            } else if (event.kind() == DELETION) {
+                writeSegment(events, segment, outcomes);
+                segment.clear();
+                writeSegment(events, List.of(i), outcomes);
+            } else {
+                segment.add(i);
+            }
+        }
+        writeSegment(events, segment, outcomes);
+        return Arrays.asList(outcomes);
+    }
+
+    private boolean isExpired(Event event) {
+        OptionalLong expiration = event.expiration();
+        return expiration.isPresent() && expiration.getAsLong() <= now;
+    }
+
+    private void writeSegment(List<Event> events, List<Integer> indexes, SaveOutcome[] outcomes) throws SQLException {
+        if (indexes.isEmpty()) {
+            return;
+        }
+        Map<UUID, Integer> byKey = new LinkedHashMap<>();
+        for (int i : indexes) {
+            byKey.put(EventKeys.of(events.get(i).id().toBytes()), i);
+        }
+        rejectExisting(events, byKey, outcomes);
+        rejectDeletedIds(events, byKey, outcomes);
+        List<Integer> candidates = byKey.values().stream().filter(i -> outcomes[i] == null).toList();
+        Set<Integer> supersededInBatch = resolveReplaceables(events, candidates, outcomes);
+
+        List<Event> toInsert = new ArrayList<>();
+        for (int i : candidates) {
+            if (outcomes[i] == null) {
+                outcomes[i] = SaveOutcome.stored(events.get(i).id());
+                if (!supersededInBatch.contains(i)) {
+                    toInsert.add(events.get(i));
+                }
+            }
+        }
+        Set<UUID> inserted = insertEvents(toInsert);
+        for (Event event : toInsert) {
+            UUID key = EventKeys.of(event.id().toBytes());
+            if (!inserted.contains(key)) {
+                outcomes[byKey.get(key)] = SaveOutcome.duplicate(event.id()); // another writer was first
+            }
+        }
+        insertTags(toInsert.stream().filter(e -> inserted.contains(EventKeys.of(e.id().toBytes()))).toList());
+        for (Event event : toInsert) {
+            if (event.kind() == DELETION && inserted.contains(EventKeys.of(event.id().toBytes()))) {
+                applyDeletion(event);
+            }
+        }
+    }
+
+    private void rejectExisting(List<Event> events, Map<UUID, Integer> byKey, SaveOutcome[] outcomes)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT event_key FROM events WHERE event_key = ANY(?)")) {
+            select.setArray(1, uuids(byKey.keySet()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    int i = byKey.get(rows.getObject(1, UUID.class));
+                    outcomes[i] = SaveOutcome.duplicate(events.get(i).id());
+                }
+            }
+        }
+    }
+
+    private void rejectDeletedIds(List<Event> events, Map<UUID, Integer> byKey, SaveOutcome[] outcomes)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT event_key, pubkey FROM deleted_events WHERE event_key = ANY(?)")) {
+            select.setArray(1, uuids(byKey.keySet()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    int i = byKey.get(rows.getObject(1, UUID.class));
+                    Event event = events.get(i);
+                    String deleter = Hex.encode(rows.getBytes(2));
+                    boolean byAuthor = deleter.equals(event.pubkey().hex());
+                    boolean byRecipient = event.kind() == GIFT_WRAP && event.tagValues("p").contains(deleter);
+                    if (outcomes[i] == null && (byAuthor || byRecipient)) {
+                        outcomes[i] = SaveOutcome.rejected(event.id(), "blocked: this event was deleted");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Decides replaceable and addressable candidates in arrival order against the current heads. Sets REJECTED
+     * outcomes, upserts the winning heads, moves what they replace to history, and returns the candidates that
+     * were accepted but already superseded by a later event of the same batch (they go to history only).
+     */
+    private Set<Integer> resolveReplaceables(List<Event> events, List<Integer> candidates, SaveOutcome[] outcomes)
+            throws SQLException {
+        Map<Address, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i : candidates) {
+            events.get(i).address().ifPresent(address -> groups.computeIfAbsent(address, a -> new ArrayList<>()).add(i));
+        }
+        if (groups.isEmpty()) {
+            return Set.of();
+        }
+        Map<Address, Long> deletedUpTo = deletedAddresses(groups.keySet());
+        Map<Address, Head> heads = lockHeads(groups.keySet());
+
+        Set<Integer> superseded = new HashSet<>();
+        Map<Address, Integer> winners = new LinkedHashMap<>();
+        for (Map.Entry<Address, List<Integer>> group : groups.entrySet()) {
+            Address address = group.getKey();
+            Head best = heads.get(address);
+            Integer bestIndex = null;
+            for (int i : group.getValue()) {
+                Event event = events.get(i);
+                Long deletedBefore = deletedUpTo.get(address);
+                if (deletedBefore != null && event.createdAt() <= deletedBefore) {
+                    outcomes[i] = SaveOutcome.rejected(event.id(), "blocked: this address was deleted by its author");
+                } else if (best == null || isNewer(event, best)) {
+                    if (bestIndex != null) {
+                        superseded.add(bestIndex);
+                    }
+                    best = new Head(event.createdAt(), event.id().toBytes());
+                    bestIndex = i;
+                } else {
+                    outcomes[i] = SaveOutcome.rejected(event.id(),
+                            "duplicate: a newer version of this replaceable event is stored");
+                }
+            }
+            if (bestIndex != null) {
+                winners.put(address, bestIndex);
+            }
+        }
+        Set<Address> lost = upsertHeads(events, winners);
+        for (Address address : lost) {
+            for (int i : groups.get(address)) {
+                if (outcomes[i] == null) {
+                    outcomes[i] = SaveOutcome.rejected(events.get(i).id(),
+                            "duplicate: a newer version of this replaceable event is stored");
+                }
+            }
+            winners.remove(address);
+        }
+        moveReplacedToHistory(events, winners);
+        List<Event> supersededEvents = superseded.stream().filter(i -> outcomes[i] == null).map(events::get).toList();
+        insertHistory(supersededEvents);
+        return superseded;
+    }
+
+    private record Head(long createdAt, byte[] id) {
+    }
+
+    private static boolean isNewer(Event event, Head head) {
+        if (event.createdAt() != head.createdAt()) {
+            return event.createdAt() > head.createdAt();
+        }
+        return Arrays.compareUnsigned(event.id().toBytes(), head.id()) < 0; // equal time: lowest id wins
+    }
+
+    private Map<Address, Long> deletedAddresses(Set<Address> addresses) throws SQLException {
+        Map<Address, Long> result = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT pubkey, kind, d_tag, deleted_up_to FROM deleted_addresses WHERE (pubkey, kind, d_tag) IN "
+                        + "(SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[]))")) {
+            bindAddresses(select, addresses);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    result.put(address(rows), rows.getLong(4));
+                }
+            }
+        }
+        return result;
+    }
+
+    private Map<Address, Head> lockHeads(Set<Address> addresses) throws SQLException {
+        Map<Address, Head> result = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT pubkey, kind, d_tag, created_at, id FROM replaceable_heads WHERE (pubkey, kind, d_tag) IN "
+                        + "(SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[])) FOR UPDATE")) {
+            bindAddresses(select, addresses);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    result.put(address(rows), new Head(rows.getLong(4), rows.getBytes(5)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Upserts the winners' heads where they are still newest; returns the addresses where another writer won. */
+    private Set<Address> upsertHeads(List<Event> events, Map<Address, Integer> winners) throws SQLException {
+        if (winners.isEmpty()) {
+            return Set.of();
+        }
+        int n = winners.size();
+        byte[][] pubkeys = new byte[n][];
+        Integer[] kinds = new Integer[n];
+        String[] dTags = new String[n];
+        Long[] createdAts = new Long[n];
+        byte[][] ids = new byte[n][];
+        UUID[] keys = new UUID[n];
+        int j = 0;
+        for (Map.Entry<Address, Integer> winner : winners.entrySet()) {
+            Event event = events.get(winner.getValue());
+            pubkeys[j] = event.pubkey().toBytes();
+            kinds[j] = event.kind();
+            dTags[j] = winner.getKey().identifier();
+            createdAts[j] = event.createdAt();
+            ids[j] = event.id().toBytes();
+            keys[j] = EventKeys.of(ids[j]);
+            j++;
+        }
+        Set<Address> applied = new HashSet<>();
+        try (PreparedStatement upsert = connection.prepareStatement(
+                "INSERT INTO replaceable_heads (pubkey, kind, d_tag, created_at, id, event_key) "
+                        + "SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[], ?::BIGINT[], ?::BYTEA[], ?::UUID[]) "
+                        + "ON CONFLICT (pubkey, kind, d_tag) DO UPDATE SET created_at = excluded.created_at, "
+                        + "id = excluded.id, event_key = excluded.event_key "
+                        + "WHERE excluded.created_at > replaceable_heads.created_at "
+                        + "OR (excluded.created_at = replaceable_heads.created_at AND excluded.id < replaceable_heads.id) "
+                        + "RETURNING pubkey, kind, d_tag")) {
+            upsert.setArray(1, connection.createArrayOf("bytea", pubkeys));
+            upsert.setArray(2, connection.createArrayOf("int4", kinds));
+            upsert.setArray(3, connection.createArrayOf("text", dTags));
+            upsert.setArray(4, connection.createArrayOf("int8", createdAts));
+            upsert.setArray(5, connection.createArrayOf("bytea", ids));
+            upsert.setArray(6, connection.createArrayOf("uuid", keys));
+            try (ResultSet rows = upsert.executeQuery()) {
+                while (rows.next()) {
+                    applied.add(address(rows));
+                }
+            }
+        }
+        Set<Address> lost = new HashSet<>(winners.keySet());
+        lost.removeAll(applied);
+        return lost;
+    }
+
+    /** Every other version stored at a winning address leaves {@code events} for {@code events_history}. */
+    private void moveReplacedToHistory(List<Event> events, Map<Address, Integer> winners) throws SQLException {
+        if (winners.isEmpty()) {
+            return;
+        }
+        int n = winners.size();
+        byte[][] pubkeys = new byte[n][];
+        Integer[] kinds = new Integer[n];
+        String[] dTags = new String[n];
+        UUID[] keep = new UUID[n];
+        int j = 0;
+        for (Map.Entry<Address, Integer> winner : winners.entrySet()) {
+            Event event = events.get(winner.getValue());
+            pubkeys[j] = event.pubkey().toBytes();
+            kinds[j] = event.kind();
+            dTags[j] = winner.getKey().identifier();
+            keep[j] = EventKeys.of(event.id().toBytes());
+            j++;
+        }
+        List<UUID> replaced = new ArrayList<>();
+        try (PreparedStatement move = connection.prepareStatement(
+                "WITH replaced AS (DELETE FROM events e USING unnest(?::BYTEA[], ?::INT[], ?::TEXT[], ?::UUID[]) "
+                        + "AS w(pubkey, kind, d_tag, keep) WHERE e.pubkey = w.pubkey AND e.kind = w.kind "
+                        + "AND e.d_tag = w.d_tag AND e.event_key <> w.keep "
+                        + "RETURNING e.event_key, e.pubkey, e.kind, e.d_tag, e.created_at, e.json) "
+                        + "INSERT INTO events_history (event_key, pubkey, kind, d_tag, created_at, superseded_at, json) "
+                        + "SELECT event_key, pubkey, kind, d_tag, created_at, ?, json FROM replaced "
+                        + "ON CONFLICT (event_key) DO NOTHING RETURNING event_key")) {
+            move.setArray(1, connection.createArrayOf("bytea", pubkeys));
+            move.setArray(2, connection.createArrayOf("int4", kinds));
+            move.setArray(3, connection.createArrayOf("text", dTags));
+            move.setArray(4, connection.createArrayOf("uuid", keep));
+            move.setLong(5, now);
+            try (ResultSet rows = move.executeQuery()) {
+                while (rows.next()) {
+                    replaced.add(rows.getObject(1, UUID.class));
+                }
+            }
+        }
+        deleteTags(replaced);
+    }
+
+    private void insertHistory(List<Event> superseded) throws SQLException {
+        if (superseded.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO events_history (event_key, pubkey, kind, d_tag, created_at, superseded_at, json) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING")) {
+            for (Event event : superseded) {
+                insert.setObject(1, EventKeys.of(event.id().toBytes()));
+                insert.setBytes(2, event.pubkey().toBytes());
+                insert.setInt(3, event.kind());
+                insert.setString(4, event.address().orElseThrow().identifier());
+                insert.setLong(5, event.createdAt());
+                insert.setLong(6, now);
+                insert.setString(7, event.toJson());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private Set<UUID> insertEvents(List<Event> events) throws SQLException {
+        if (events.isEmpty()) {
+            return Set.of();
+        }
+        int n = events.size();
+        UUID[] keys = new UUID[n];
+        byte[][] ids = new byte[n][];
+        byte[][] pubkeys = new byte[n][];
+        Long[] createdAts = new Long[n];
+        Integer[] kinds = new Integer[n];
+        String[] dTags = new String[n];
+        Long[] expirations = new Long[n];
+        String[] json = new String[n];
+        for (int i = 0; i < n; i++) {
+            Event event = events.get(i);
+            ids[i] = event.id().toBytes();
+            keys[i] = EventKeys.of(ids[i]);
+            pubkeys[i] = event.pubkey().toBytes();
+            createdAts[i] = event.createdAt();
+            kinds[i] = event.kind();
+            dTags[i] = event.address().map(Address::identifier).orElse(null);
+            OptionalLong expiration = event.expiration();
+            expirations[i] = expiration.isPresent() ? expiration.getAsLong() : null;
+            json[i] = event.toJson();
+        }
+        Set<UUID> inserted = new HashSet<>();
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO events (event_key, id, pubkey, created_at, kind, d_tag, expires_at, json) "
+                        + "SELECT * FROM unnest(?::UUID[], ?::BYTEA[], ?::BYTEA[], ?::BIGINT[], ?::INT[], ?::TEXT[], "
+                        + "?::BIGINT[], ?::TEXT[]) ON CONFLICT (event_key) DO NOTHING RETURNING event_key")) {
+            insert.setArray(1, connection.createArrayOf("uuid", keys));
+            insert.setArray(2, connection.createArrayOf("bytea", ids));
+            insert.setArray(3, connection.createArrayOf("bytea", pubkeys));
+            insert.setArray(4, connection.createArrayOf("int8", createdAts));
+            insert.setArray(5, connection.createArrayOf("int4", kinds));
+            insert.setArray(6, connection.createArrayOf("text", dTags));
+            insert.setArray(7, connection.createArrayOf("int8", expirations));
+            insert.setArray(8, connection.createArrayOf("text", json));
+            try (ResultSet rows = insert.executeQuery()) {
+                while (rows.next()) {
+                    inserted.add(rows.getObject(1, UUID.class));
+                }
+            }
+        }
+        return inserted;
+    }
+
+    private void insertTags(List<Event> events) throws SQLException {
+        List<UUID> keys = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        List<Long> createdAts = new ArrayList<>();
+        List<Integer> kinds = new ArrayList<>();
+        for (Event event : events) {
+            UUID key = EventKeys.of(event.id().toBytes());
+            for (TagRows.TagRow row : TagRows.of(event)) {
+                keys.add(key);
+                names.add(row.name());
+                values.add(row.value());
+                createdAts.add(event.createdAt());
+                kinds.add(event.kind());
+            }
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO event_tags (event_key, name, value, created_at, kind) "
+                        + "SELECT * FROM unnest(?::UUID[], ?::TEXT[], ?::TEXT[], ?::BIGINT[], ?::INT[]) "
+                        + "ON CONFLICT DO NOTHING")) {
+            insert.setArray(1, connection.createArrayOf("uuid", keys.toArray(UUID[]::new)));
+            insert.setArray(2, connection.createArrayOf("text", names.toArray(String[]::new)));
+            insert.setArray(3, connection.createArrayOf("text", values.toArray(String[]::new)));
+            insert.setArray(4, connection.createArrayOf("int8", createdAts.toArray(Long[]::new)));
+            insert.setArray(5, connection.createArrayOf("int4", kinds.toArray(Integer[]::new)));
+            insert.executeUpdate();
+        }
+    }
+
+    /**
+     * NIP-09: the author's own events named by {@code e} (never another deletion request), and every version of an
+     * address of the author named by {@code a} up to the request's created_at. Tombstones keep them out for good.
+     */
+    private void applyDeletion(Event deletion) throws SQLException {
+        byte[] author = deletion.pubkey().toBytes();
+        UUID deletionKey = EventKeys.of(deletion.id().toBytes());
+        List<String> targetIds = deletion.tagValues("e").stream()
+                .filter(id -> Hex.isLowercaseHex(id, 64)).distinct().toList();
+        if (!targetIds.isEmpty()) {
+            List<UUID> deleted = new ArrayList<>();
+            Map<UUID, byte[]> tombstones = new LinkedHashMap<>();
+            for (String id : targetIds) {
+                tombstones.put(EventKeys.ofHex(id), author);
+            }
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM events WHERE id = ANY(?) AND kind <> 5 AND (pubkey = ? OR (kind = 1059 AND "
+                            + "event_key IN (SELECT event_key FROM event_tags WHERE name = 'p' AND value = ?))) "
+                            + "RETURNING event_key, pubkey")) {
+                delete.setArray(1, connection.createArrayOf("bytea",
+                        targetIds.stream().map(Hex::decode).toArray(byte[][]::new)));
+                delete.setBytes(2, author);
+                delete.setString(3, deletion.pubkey().hex());
+                try (ResultSet rows = delete.executeQuery()) {
+                    while (rows.next()) {
+                        UUID key = rows.getObject(1, UUID.class);
+                        deleted.add(key);
+                        tombstones.put(key, rows.getBytes(2)); // a gift wrap's tombstone names its own author
+                    }
+                }
+            }
+            deleteTags(deleted);
+            insertTombstones(tombstones, deletionKey, author);
+        }
+        for (String coordinate : deletion.tagValues("a")) {
+            Address address;
+            try {
+                address = Address.parse(coordinate);
+            } catch (IllegalArgumentException malformed) {
+                continue; // not an address: nothing to delete
+            }
+            KindCategory category = KindCategory.of(address.kind());
+            if (!address.pubkey().equals(deletion.pubkey())
+                    || (category != KindCategory.REPLACEABLE && category != KindCategory.ADDRESSABLE)) {
+                continue; // only an author's own addresses can be deleted
+            }
+            String identifier = category == KindCategory.REPLACEABLE ? "" : address.identifier();
+            deleteAddress(author, address.kind(), identifier, deletion.createdAt());
+        }
+    }
+
+    private void insertTombstones(Map<UUID, byte[]> tombstones, UUID deletionKey, byte[] author) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO deleted_events (event_key, pubkey, deleted_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            for (Map.Entry<UUID, byte[]> tombstone : tombstones.entrySet()) {
+                for (byte[] pubkey : Arrays.equals(tombstone.getValue(), author)
+                        ? List.of(author) : List.of(author, tombstone.getValue())) {
+                    insert.setObject(1, tombstone.getKey());
+                    insert.setBytes(2, pubkey);
+                    insert.setObject(3, deletionKey);
+                    insert.addBatch();
+                }
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private void deleteAddress(byte[] author, int kind, String identifier, long upTo) throws SQLException {
+        List<UUID> deleted = new ArrayList<>();
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM events WHERE pubkey = ? AND kind = ? AND d_tag = ? AND created_at <= ? RETURNING event_key")) {
+            delete.setBytes(1, author);
+            delete.setInt(2, kind);
+            delete.setString(3, identifier);
+            delete.setLong(4, upTo);
+            try (ResultSet rows = delete.executeQuery()) {
+                while (rows.next()) {
+                    deleted.add(rows.getObject(1, UUID.class));
+                }
+            }
+        }
+        deleteTags(deleted);
+        try (PreparedStatement tombstone = connection.prepareStatement(
+                "INSERT INTO deleted_addresses (pubkey, kind, d_tag, deleted_up_to) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (pubkey, kind, d_tag) DO UPDATE SET deleted_up_to = "
+                        + "GREATEST(deleted_addresses.deleted_up_to, excluded.deleted_up_to)")) {
+            tombstone.setBytes(1, author);
+            tombstone.setInt(2, kind);
+            tombstone.setString(3, identifier);
+            tombstone.setLong(4, upTo);
+            tombstone.executeUpdate();
+        }
+    }
+
+    private void deleteTags(List<UUID> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM event_tags WHERE event_key = ANY(?)")) {
+            delete.setArray(1, uuids(keys));
+            delete.executeUpdate();
+        }
+    }
+
+    private void bindAddresses(PreparedStatement statement, Set<Address> addresses) throws SQLException {
+        byte[][] pubkeys = new byte[addresses.size()][];
+        Integer[] kinds = new Integer[addresses.size()];
+        String[] dTags = new String[addresses.size()];
+        int j = 0;
+        for (Address address : addresses) {
+            pubkeys[j] = address.pubkey().toBytes();
+            kinds[j] = address.kind();
+            dTags[j] = address.identifier();
+            j++;
+        }
+        statement.setArray(1, connection.createArrayOf("bytea", pubkeys));
+        statement.setArray(2, connection.createArrayOf("int4", kinds));
+        statement.setArray(3, connection.createArrayOf("text", dTags));
+    }
+
+    private static Address address(ResultSet row) throws SQLException {
+        return new Address(row.getInt(2), dev.nostrgate.core.key.PubKey.of(row.getBytes(1)), row.getString(3));
+    }
+
+    private Array uuids(java.util.Collection<UUID> keys) throws SQLException {
+        return connection.createArrayOf("uuid", keys.toArray(UUID[]::new));
+    }
+}

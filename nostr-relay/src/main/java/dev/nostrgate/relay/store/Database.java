@@ -1,0 +1,184 @@
+package dev.nostrgate.relay.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database connections of a relay: an external PostgreSQL / CockroachDB, or an embedded PostgreSQL in a
+ * folder when no URL is configured. Opening runs the schema migrations (Flyway), so a store on it is ready.
+ *
+ * <p>Two pools: a small one for the writer and the sweeper, and one for queries whose connections carry the query
+ * time budget as {@code statement_timeout}, so the database itself cancels a query that runs over it.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    /** Which server is on the other end: the schema differs slightly between them. */
+    public enum Vendor { POSTGRESQL, COCKROACHDB }
+
+    private final HikariDataSource writes;
+    private final HikariDataSource reads;
+    private final Optional<EmbeddedPostgres> embedded;
+    private final Vendor vendor;
+    private final String location;
+
+    private Database(HikariDataSource writes, HikariDataSource reads, Optional<EmbeddedPostgres> embedded,
+                     Vendor vendor, String location) {
+        this.writes = writes;
+        this.reads = reads;
+        this.embedded = embedded;
+        this.vendor = vendor;
+        this.location = location;
+    }
+
+    /**
+     * Connects (starting the embedded database if no URL is configured) and migrates the schema.
+     *
+     * @throws StoreUnavailableException if the database cannot be reached or migrated; the message says which
+     *     URL was tried and what to check
+     */
+    public static Database open(DatabaseConfig config, Duration queryTimeout) {
+        Optional<EmbeddedPostgres> embedded = Optional.empty();
+        String url;
+        String user;
+        String password;
+        String location;
+        if (config.url().isPresent()) {
+            url = config.url().get();
+            user = config.user();
+            password = config.password();
+            location = url.replaceAll("password=[^&]*", "password=***");
+        } else {
+            EmbeddedPostgres started = startEmbedded(config);
+            embedded = Optional.of(started);
+            url = started.getJdbcUrl("postgres", "postgres");
+            user = "postgres";
+            password = "";
+            location = config.dataDirectory().toAbsolutePath() + " (embedded PostgreSQL)";
+        }
+        HikariDataSource writes = null;
+        HikariDataSource reads = null;
+        try {
+            writes = pool("store-writes", url, user, password, 4, null);
+            reads = pool("store-reads", url, user, password, config.readPoolSize(),
+                    "SET statement_timeout = " + queryTimeout.toMillis());
+            Vendor vendor = vendorOf(writes);
+            migrate(writes, vendor);
+            return new Database(writes, reads, embedded, vendor, location);
+        } catch (RuntimeException | SQLException e) {
+            closeQuietly(reads);
+            closeQuietly(writes);
+            embedded.ifPresent(Database::closeQuietly);
+            throw new StoreUnavailableException("cannot open the database at " + location + ": " + e.getMessage()
+                    + " (check that the server is running and the URL, user and password are right)", e, false);
+        }
+    }
+
+    private static EmbeddedPostgres startEmbedded(DatabaseConfig config) {
+        try {
+            Files.createDirectories(config.dataDirectory());
+            log.info("starting embedded PostgreSQL in {}", config.dataDirectory().toAbsolutePath());
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(config.dataDirectory())
+                    .setCleanDataDirectory(false)
+                    .setPort(0)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .start();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot start the embedded PostgreSQL in "
+                    + config.dataDirectory().toAbsolutePath() + ": " + e.getMessage()
+                    + " (is the folder writable, or held by another running relay?)", e, false);
+        }
+    }
+
+    private static HikariDataSource pool(String name, String url, String user, String password, int size,
+                                         String initSql) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(name);
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(user);
+        hikari.setPassword(password);
+        hikari.setMaximumPoolSize(size);
+        hikari.setMinimumIdle(Math.min(2, size));
+        hikari.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        hikari.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
+        if (initSql != null) {
+            hikari.setConnectionInitSql(initSql);
+        }
+        return new HikariDataSource(hikari);
+    }
+
+    private static Vendor vendorOf(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            String version = connection.getMetaData().getDatabaseProductVersion();
+            try (var statement = connection.createStatement(); var rows = statement.executeQuery("SELECT version()")) {
+                if (rows.next()) {
+                    version = rows.getString(1);
+                }
+            }
+            return version.contains("CockroachDB") ? Vendor.COCKROACHDB : Vendor.POSTGRESQL;
+        }
+    }
+
+    private static void migrate(DataSource dataSource, Vendor vendor) {
+        String vendorFolder = vendor == Vendor.COCKROACHDB ? "cockroachdb" : "postgresql";
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/common", "classpath:db/migration/" + vendorFolder)
+                .load()
+                .migrate();
+    }
+
+    /** Connections for writes. */
+    public DataSource writes() {
+        return writes;
+    }
+
+    /** Connections for queries, with the query time budget as statement timeout. */
+    public DataSource reads() {
+        return reads;
+    }
+
+    public Vendor vendor() {
+        return vendor;
+    }
+
+    /** Where the data lives, for the ready line of a server's log (no password). */
+    public String location() {
+        return location;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(reads);
+        closeQuietly(writes);
+        embedded.ifPresent(Database::closeQuietly);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            if (e instanceof IOException io) {
+                log.warn("closing the database: {}", new UncheckedIOException(io).getMessage());
+            } else {
+                log.warn("closing the database: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.nostrgate.relay.store;
+
+import dev.nostrgate.core.Hex;
+import java.nio.ByteBuffer;
+import java.util.UUID;
+
+/** The primary key of an event row: the first 16 bytes of its id, as a UUID (uniform, deterministic). */
+final class EventKeys {
+    private EventKeys() {
+    }
+
+    static UUID of(byte[] id) {
+        ByteBuffer buffer = ByteBuffer.wrap(id, 0, 16);
+        return new UUID(buffer.getLong(), buffer.getLong());
+    }
+
+    static UUID ofHex(String idHex) {
+        return of(Hex.decode(idHex.substring(0, 32)));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.nostrgate.relay.store;
+
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.filter.Filter;
+import java.util.List;
+
+/**
+ * Where events live: the relay and the gateway both write and read through this. Events given to it must already
+ * be verified (id and signature); the store applies the NIP-01 / NIP-09 / NIP-40 write rules.
+ */
+public interface EventStore {
+
+    /**
+     * Writes the events in one transaction, applying the rules as if they had arrived one by one in list order.
+     *
+     * @return one outcome per event, in list order
+     * @throws StoreUnavailableException if the database cannot be reached or the transaction fails; nothing of
+     *     the batch is then stored, and it may be retried as a whole
+     */
+    List<SaveOutcome> saveAll(List<Event> events);
+
+    /**
+     * The stored events matching any of the filters, each once, newest first (ties: lowest id first). Each
+     * filter's {@code limit} applies to its own matches, capped at the configured maximum; a filter without one
+     * gets the maximum. Filters with a NIP-50 {@code search} match nothing here (search is not supported).
+     *
+     * @throws StoreUnavailableException if the database fails or the query runs over its time budget
+     */
+    List<StoredEvent> query(List<Filter> filters);
+
+    /** NIP-45: how many stored events match any of the filters ({@code limit} ignored). */
+    long count(List<Filter> filters);
+
+    /** Deletes up to {@code max} events whose NIP-40 expiration has passed; returns how many. */
+    int deleteExpired(long nowSeconds, int max);
+}

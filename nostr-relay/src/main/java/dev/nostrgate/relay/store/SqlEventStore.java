@@ -1,0 +1,190 @@
+package dev.nostrgate.relay.store;
+
+import dev.nostrgate.core.Hex;
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.filter.Filter;
+import java.sql.Connection;
+import java.time.Clock;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Record1;
+import org.jooq.Record4;
+import org.jooq.SQLDialect;
+import org.jooq.Select;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/** The {@link EventStore} on PostgreSQL or CockroachDB (schema: {@code db/migration}). Thread-safe. */
+public final class SqlEventStore implements EventStore {
+    static {
+        // jOOQ greets on first use; a server log is no place for it.
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+    }
+
+    private static final String QUERY_CANCELED = "57014";
+
+    private final DataSource writes;
+    private final DSLContext reads;
+    private final FilterSql filterSql;
+    private final StoreConfig config;
+    private final Clock clock;
+
+    /**
+     * @param writes connections for writes (the writer uses one at a time)
+     * @param reads connections for queries; their statement timeout is the query budget (see {@link Database})
+     * @param clock the time NIP-40 expiration is judged by
+     */
+    public SqlEventStore(DataSource writes, DataSource reads, StoreConfig config, Clock clock) {
+        this.writes = writes;
+        this.config = config;
+        this.clock = clock;
+        this.reads = DSL.using(reads, SQLDialect.POSTGRES, new Settings()
+                .withExecuteLogging(false)
+                .withRenderSchema(false));
+        this.filterSql = new FilterSql(this.reads);
+    }
+
+    /** A store on a database opened with {@link Database}. */
+    public SqlEventStore(Database database, StoreConfig config) {
+        this(database, config, Clock.systemUTC());
+    }
+
+    /** A store on a database opened with {@link Database}, judging expiration by the clock. */
+    public SqlEventStore(Database database, StoreConfig config, Clock clock) {
+        this(database.writes(), database.reads(), config, clock);
+    }
+
+    @Override
+    public List<SaveOutcome> saveAll(List<Event> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        try (Connection connection = writes.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                List<SaveOutcome> outcomes = new BatchWrite(connection, nowSeconds()).apply(events);
+                connection.commit();
+                return outcomes;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("writing " + events.size() + " events failed: " + e.getMessage(), e,
+                    false);
+        }
+    }
+
+    @Override
+    public List<StoredEvent> query(List<Filter> filters) {
+        long now = nowSeconds();
+        List<StoredEvent> result = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        try {
+            for (Filter filter : filters) {
+                if (FilterSql.matchesNothing(filter) || filter.search().isPresent()
+                        || filter.limit().orElse(1) == 0) {
+                    continue;
+                }
+                int limit = Math.min(filter.limit().orElse(config.maxLimit()), config.maxLimit());
+                Select<Record4<byte[], Long, String, UUID>> select = filterSql.newest(filter, limit, now);
+                for (Record4<byte[], Long, String, UUID> row : reads.fetch(select)) {
+                    String id = Hex.encode(row.value1());
+                    if (seen.add(id)) {
+                        result.add(new StoredEvent(id, row.value2(), row.value3()));
+                    }
+                }
+            }
+        } catch (DataAccessException e) {
+            throw unavailable("query", e);
+        }
+        result.sort(StoredEvent.NEWEST_FIRST);
+        return result;
+    }
+
+    @Override
+    public long count(List<Filter> filters) {
+        long now = nowSeconds();
+        List<Select<Record1<UUID>>> parts = new ArrayList<>();
+        for (Filter filter : filters) {
+            if (!FilterSql.matchesNothing(filter) && filter.search().isEmpty()) {
+                parts.add(filterSql.keys(filter, now));
+            }
+        }
+        if (parts.isEmpty()) {
+            return 0;
+        }
+        Select<Record1<UUID>> union = parts.get(0);
+        for (int i = 1; i < parts.size(); i++) {
+            union = union.union(parts.get(i));
+        }
+        try {
+            return reads.fetchCount(union);
+        } catch (DataAccessException e) {
+            throw unavailable("count", e);
+        }
+    }
+
+    @Override
+    public int deleteExpired(long nowSeconds, int max) {
+        try (Connection connection = writes.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                List<UUID> expired = new ArrayList<>();
+                try (PreparedStatement select = connection.prepareStatement(
+                        "DELETE FROM events WHERE event_key IN (SELECT event_key FROM events "
+                                + "WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?) RETURNING event_key")) {
+                    select.setLong(1, nowSeconds);
+                    select.setInt(2, max);
+                    try (var rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            expired.add(rows.getObject(1, UUID.class));
+                        }
+                    }
+                }
+                if (!expired.isEmpty()) {
+                    try (PreparedStatement tags = connection.prepareStatement(
+                            "DELETE FROM event_tags WHERE event_key = ANY(?)")) {
+                        tags.setArray(1, connection.createArrayOf("uuid", expired.toArray(UUID[]::new)));
+                        tags.executeUpdate();
+                    }
+                }
+                connection.commit();
+                return expired.size();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("deleting expired events failed: " + e.getMessage(), e, false);
+        }
+    }
+
+    private static StoreUnavailableException unavailable(String what, DataAccessException e) {
+        boolean timedOut = QUERY_CANCELED.equals(e.sqlState());
+        String message = timedOut ? what + " ran over its time budget and was cancelled"
+                : what + " failed: " + e.getMessage();
+        return new StoreUnavailableException(message, e, timedOut);
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    private long nowSeconds() {
+        return clock.millis() / 1000;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.nostrgate.relay.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nostrgate.core.SharedData;
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.EventJson;
+import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.filter.FilterJson;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The REQ filter vectors over 907 real events: the ids before EOSE, in order, exactly as expected. */
+class FilterVectorsStoreTest {
+    private static final JsonNode VECTORS = SharedData.json("testdata/relay-cases/filter-vectors.json");
+    private static TestDatabase db;
+    private static SqlEventStore store;
+
+    @BeforeAll
+    static void loadCorpus() throws Exception {
+        db = TestDatabase.create();
+        // The corpus is real events, some with a NIP-40 expiration long past; the vectors judge matching only, so
+        // the store is asked at a time before any of them expires.
+        store = new SqlEventStore(db.database(), new StoreConfig(10_000, Duration.ofSeconds(5)),
+                java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC));
+        Set<String> corpus = new HashSet<>();
+        VECTORS.get("corpus_ids").forEach(id -> corpus.add(id.asText()));
+        List<Event> events = new ArrayList<>();
+        for (String line : SharedData.lines("testdata/" + VECTORS.get("corpus_file").asText())) {
+            Event event = EventJson.parse(line);
+            if (corpus.contains(event.id().hex())) {
+                events.add(event);
+            }
+        }
+        assertThat(events).hasSize(VECTORS.get("corpus_size").asInt());
+        assertThat(store.saveAll(events)).allMatch(SaveOutcome::accepted);
+    }
+
+    @AfterAll
+    static void close() {
+        db.close();
+    }
+
+    static Stream<JsonNode> cases() {
+        return StreamSupport.stream(VECTORS.get("cases").spliterator(), false);
+    }
+
+    @ParameterizedTest(name = "{index}: {0}")
+    @MethodSource("cases")
+    void answersWithTheExpectedIdsInOrder(JsonNode vector) throws Exception {
+        List<Filter> filters = new ArrayList<>();
+        for (JsonNode filter : vector.get("filters")) {
+            filters.add(FilterJson.parse(filter.toString()));
+        }
+        List<String> expected = new ArrayList<>();
+        vector.get("expected_ids_in_order").forEach(id -> expected.add(id.asText()));
+        assertThat(store.query(filters).stream().map(StoredEvent::idHex).toList())
+                .as(vector.get("name").asText()).containsExactlyElementsOf(expected);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.nostrgate.relay.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * A fresh schema on the local PostgreSQL server (127.0.0.1:5432, database {@code test}, trust auth) for one test
+ * class, migrated by the real migrations and dropped on close.
+ */
+public final class TestDatabase implements AutoCloseable {
+    public static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
+    public static final String USER = "postgres";
+
+    private final String schema;
+    private final Database database;
+
+    private TestDatabase(String schema, Database database) {
+        this.schema = schema;
+        this.database = database;
+    }
+
+    public static TestDatabase create() {
+        return create(Duration.ofSeconds(3));
+    }
+
+    public static TestDatabase create(Duration queryTimeout) {
+        String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        execute("CREATE SCHEMA " + schema);
+        Database database = Database.open(DatabaseConfig.DEFAULTS.withUrl(url(schema), USER, ""), queryTimeout);
+        return new TestDatabase(schema, database);
+    }
+
+    public static String url(String schema) {
+        return SERVER + "?currentSchema=" + schema;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public String schema() {
+        return schema;
+    }
+
+    public String url() {
+        return url(schema);
+    }
+
+    /** Empties every table (between cases of one class). */
+    public void truncate() {
+        execute("TRUNCATE " + schema + ".events, " + schema + ".event_tags, " + schema + ".replaceable_heads, "
+                + schema + ".events_history, " + schema + ".deleted_events, " + schema + ".deleted_addresses");
+    }
+
+    @Override
+    public void close() {
+        database.close();
+        execute("DROP SCHEMA " + schema + " CASCADE");
+    }
+
+    public static void execute(String sql) {
+        try (Connection connection = DriverManager.getConnection(SERVER, USER, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("local PostgreSQL at " + SERVER + " (start it: pg_ctlcluster "
+                    + "--skip-systemctl-redirect <version> main start): " + e.getMessage(), e);
+        }
+    }
+}
