@@ -11,6 +11,7 @@ import dev.nostrgate.core.nip19.Nip19Entity.Nsec;
 import dev.nostrgate.core.nip19.Nip19Entity.Profile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -42,6 +43,7 @@ public final class Nip19 {
     private static final String NPROFILE = "nprofile";
     private static final String NEVENT = "nevent";
     private static final String NADDR = "naddr";
+    private static final String NOSTR_URI_SCHEME = "nostr:";
 
     private Nip19() {
     }
@@ -105,6 +107,10 @@ public final class Nip19 {
      *     prefix; the message says which, without repeating the input
      */
     public static Nip19Entity decode(String bech32) throws InvalidNip19Exception {
+        Objects.requireNonNull(bech32, "bech32");
+        if (bech32.regionMatches(true, 0, NOSTR_URI_SCHEME, 0, NOSTR_URI_SCHEME.length())) {
+            throw new InvalidNip19Exception("starts with the NIP-21 scheme \"nostr:\": decode what follows it");
+        }
         Bech32.Decoded decoded = Bech32.decode(bech32);
         String hrp = decoded.hrp();
         byte[] payload = decoded.bytes();

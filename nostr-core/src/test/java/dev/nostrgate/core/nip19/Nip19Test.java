@@ -97,6 +97,12 @@ class Nip19Test {
     }
 
     @Test
+    void rejectsANostrUriAndSaysWhatToDecodeInstead() {
+        assertRejected("nostr:" + Nip19.npub(PUBKEY),
+                "starts with the NIP-21 scheme \"nostr:\": decode what follows it");
+    }
+
+    @Test
     void rejectsAKeyOrIdThatIsNot32Bytes() {
         assertRejected(Bech32.encode("npub", new byte[31]), "npub payload must be 32 bytes, was 31");
         assertRejected(Bech32.encode("nsec", new byte[33]), "nsec payload must be 32 bytes, was 33");
