@@ -1,0 +1,171 @@
+package dev.nostrgate.relay.store;
+
+import dev.nostrgate.core.event.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer (strfry's Writer stage): events queue up from any thread and are written in batches of up to
+ * {@code maxBatch} events or {@code maxDelay}, whichever comes first, each batch one transaction. A caller's future
+ * completes only after the commit. While the database fails, a batch is retried with backoff for
+ * {@code retryFor}; then its events fail with {@code error:} (the client may send again) and the next batch tries
+ * anew. When the queue is full, new events are refused at once with {@code rate-limited:}: backpressure, not growth.
+ *
+ * <p>After each commit, the stored events go to the listener (live fan-out) on the writer thread, in commit order.
+ */
+public final class EventWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
+
+    private record Job(Event event, CompletableFuture<SaveOutcome> outcome) {
+    }
+
+    private final EventStore store;
+    private final WriterConfig config;
+    private final RecentIds recentIds;
+    private final Consumer<List<Event>> committed;
+    private final BlockingQueue<Job> inbox;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * Starts the writer thread.
+     *
+     * @param committed receives each batch's newly stored events after commit (may be a no-op)
+     */
+    public EventWriter(EventStore store, WriterConfig config, Consumer<List<Event>> committed) {
+        this.store = store;
+        this.config = config;
+        this.recentIds = new RecentIds(config.recentIdsCapacity());
+        this.committed = committed;
+        this.inbox = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.thread = new Thread(this::run, "writer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Queues an event; the future completes after its batch commits (or fails). Never blocks. */
+    public CompletableFuture<SaveOutcome> submit(Event event) {
+        CompletableFuture<SaveOutcome> outcome = new CompletableFuture<>();
+        if (!running) {
+            outcome.complete(SaveOutcome.failed(event.id(), "error: relay is shutting down"));
+        } else if (!inbox.offer(new Job(event, outcome))) {
+            outcome.complete(SaveOutcome.failed(event.id(), "rate-limited: the relay's write queue is full, "
+                    + "try again shortly"));
+        }
+        return outcome;
+    }
+
+    /** True if this event id was stored recently (so it need not be verified again). */
+    public boolean recentlyStored(dev.nostrgate.core.event.EventId id) {
+        return recentIds.contains(id);
+    }
+
+    /** Events waiting to be written. */
+    public int queued() {
+        return inbox.size();
+    }
+
+    private void run() {
+        List<Job> batch = new ArrayList<>(config.maxBatch());
+        while (running || !inbox.isEmpty()) {
+            try {
+                Job first = inbox.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + config.maxDelay().toNanos();
+                while (batch.size() < config.maxBatch()) {
+                    if (inbox.drainTo(batch, config.maxBatch() - batch.size()) == 0) {
+                        long left = deadline - System.nanoTime();
+                        Job next = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
+                        if (next == null) {
+                            break;
+                        }
+                        batch.add(next);
+                    }
+                }
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException bug) {
+                log.error("writer: unexpected failure; failing {} events", batch.size(), bug);
+                batch.forEach(job -> job.outcome().complete(
+                        SaveOutcome.failed(job.event().id(), "error: internal error while storing")));
+            } finally {
+                batch.clear();
+            }
+        }
+        // Shutting down: whatever could not be written is answered, never left hanging.
+        for (Job job; (job = inbox.poll()) != null; ) {
+            job.outcome().complete(SaveOutcome.failed(job.event().id(), "error: relay is shutting down"));
+        }
+    }
+
+    private void write(List<Job> batch) throws InterruptedException {
+        List<Event> events = batch.stream().map(Job::event).toList();
+        long retryUntil = System.nanoTime() + config.retryFor().toNanos();
+        long backoffMillis = 50;
+        while (true) {
+            try {
+                List<SaveOutcome> outcomes = store.saveAll(events);
+                List<Event> stored = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    SaveOutcome outcome = outcomes.get(i);
+                    if (outcome.accepted()) {
+                        recentIds.add(outcome.id());
+                    }
+                    if (outcome.status() == SaveOutcome.Status.STORED) {
+                        stored.add(events.get(i));
+                    }
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).outcome().complete(outcomes.get(i));
+                }
+                if (!stored.isEmpty()) {
+                    notifyCommitted(stored);
+                }
+                return;
+            } catch (StoreUnavailableException e) {
+                if (System.nanoTime() > retryUntil || !running) {
+                    log.warn("writer: giving up on {} events after retrying for {}: {}", batch.size(),
+                            config.retryFor(), e.getMessage());
+                    batch.forEach(job -> job.outcome().complete(
+                            SaveOutcome.failed(job.event().id(), "error: the database is unavailable, try again")));
+                    return;
+                }
+                log.warn("writer: batch of {} failed ({}); retrying in {} ms", batch.size(), e.getMessage(),
+                        backoffMillis);
+                Thread.sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, 2_000);
+            }
+        }
+    }
+
+    private void notifyCommitted(List<Event> stored) {
+        try {
+            committed.accept(stored);
+        } catch (RuntimeException e) {
+            log.error("writer: the commit listener failed", e);
+        }
+    }
+
+    /** Stops taking events, writes what is queued, and waits for the writer thread (at most the timeout). */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(config.retryFor().toMillis() + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.nostrgate.relay.store;
+
+import java.time.Duration;
+
+/**
+ * The single writer's group commit.
+ *
+ * @param maxBatch flush when this many events are queued
+ * @param maxDelay flush when the oldest queued event has waited this long
+ * @param queueCapacity events waiting beyond this are refused at once ({@code rate-limited:}), so memory is bounded
+ * @param retryFor how long a failing batch is retried (database outage) before its events get {@code error:}
+ * @param recentIdsCapacity how many stored ids are remembered for the cheap duplicate check
+ */
+public record WriterConfig(int maxBatch, Duration maxDelay, int queueCapacity, Duration retryFor,
+                           int recentIdsCapacity) {
+    public static final WriterConfig DEFAULTS =
+            new WriterConfig(1_000, Duration.ofMillis(2), 50_000, Duration.ofSeconds(10), 100_000);
+
+    public WriterConfig {
+        if (maxBatch < 1 || maxBatch > 50_000) {
+            throw new IllegalArgumentException("writer.maxBatch must be 1..50000, was " + maxBatch);
+        }
+        if (maxDelay == null || maxDelay.isNegative()) {
+            throw new IllegalArgumentException("writer.maxDelay must be 0 or more");
+        }
+        if (queueCapacity < maxBatch) {
+            throw new IllegalArgumentException("writer.queueCapacity must be at least writer.maxBatch ("
+                    + maxBatch + "), was " + queueCapacity);
+        }
+        if (retryFor == null || retryFor.isNegative()) {
+            throw new IllegalArgumentException("writer.retryFor must be 0 or more");
+        }
+        if (recentIdsCapacity < 1) {
+            throw new IllegalArgumentException("writer.recentIdsCapacity must be at least 1");
+        }
+    }
+}

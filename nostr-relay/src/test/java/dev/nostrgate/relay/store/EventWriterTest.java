@@ -1,0 +1,165 @@
+package dev.nostrgate.relay.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.UnsignedEvent;
+import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.key.SecKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EventWriterTest {
+    private static final SecKey KEY = SecKey.generate();
+    private static TestDatabase db;
+    private static SqlEventStore store;
+
+    @BeforeAll
+    static void open() {
+        db = TestDatabase.create();
+        store = new SqlEventStore(db.database(), StoreConfig.DEFAULTS);
+    }
+
+    @AfterAll
+    static void close() {
+        db.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        db.truncate();
+    }
+
+    private static List<Event> notes(int n) {
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(new UnsignedEvent(KEY.pubKey(), 1_700_000_000L + i, 1, List.of(), "note " + i).sign(KEY));
+        }
+        return events;
+    }
+
+    @Test
+    void groupsConcurrentEventsIntoBatchesAndAnswersEachAfterCommit() {
+        AtomicInteger batches = new AtomicInteger();
+        List<Event> seenAfterCommit = new CopyOnWriteArrayList<>();
+        EventStore counting = new DelegatingStore(store) {
+            @Override
+            public List<SaveOutcome> saveAll(List<Event> events) {
+                batches.incrementAndGet();
+                return super.saveAll(events);
+            }
+        };
+        try (EventWriter writer = new EventWriter(counting,
+                new WriterConfig(100, Duration.ofMillis(20), 1_000, Duration.ofSeconds(1), 1_000),
+                seenAfterCommit::addAll)) {
+            List<Event> events = notes(300);
+            List<CompletableFuture<SaveOutcome>> outcomes = events.stream().map(writer::submit).toList();
+            CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).join();
+            assertThat(outcomes).allMatch(f -> f.join().status() == SaveOutcome.Status.STORED);
+            assertThat(batches.get()).isBetween(3, 100);
+            assertThat(store.count(List.of(Filter.ALL))).isEqualTo(300);
+            assertThat(seenAfterCommit).hasSize(300);
+            assertThat(writer.recentlyStored(events.get(0).id())).isTrue();
+            assertThat(writer.submit(events.get(0)).join().status()).isEqualTo(SaveOutcome.Status.DUPLICATE);
+        }
+    }
+
+    @Test
+    void refusesAtOnceWhenTheQueueIsFull() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        EventStore blocked = new DelegatingStore(store) {
+            @Override
+            public List<SaveOutcome> saveAll(List<Event> events) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.saveAll(events);
+            }
+        };
+        try (EventWriter writer = new EventWriter(blocked,
+                new WriterConfig(1, Duration.ZERO, 2, Duration.ofSeconds(1), 100), stored -> { })) {
+            List<Event> events = notes(10);
+            List<CompletableFuture<SaveOutcome>> outcomes = events.stream().map(writer::submit).toList();
+            assertThat(outcomes).anySatisfy(f -> assertThat(f).isCompletedWithValueMatching(
+                    o -> o.message().startsWith("rate-limited:")));
+            release.countDown();
+            CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).join();
+        }
+    }
+
+    @Test
+    void retriesWhileTheDatabaseFailsThenStores() {
+        AtomicInteger failuresLeft = new AtomicInteger(3);
+        EventStore flaky = new DelegatingStore(store) {
+            @Override
+            public List<SaveOutcome> saveAll(List<Event> events) {
+                if (failuresLeft.getAndDecrement() > 0) {
+                    throw new StoreUnavailableException("connection refused", null, false);
+                }
+                return super.saveAll(events);
+            }
+        };
+        try (EventWriter writer = new EventWriter(flaky, WriterConfig.DEFAULTS, stored -> { })) {
+            CompletableFuture<SaveOutcome> outcome = writer.submit(notes(1).get(0));
+            await().atMost(Duration.ofSeconds(10)).until(outcome::isDone);
+            assertThat(outcome.join().status()).isEqualTo(SaveOutcome.Status.STORED);
+        }
+    }
+
+    @Test
+    void failsWithAnErrorPrefixWhenTheOutageOutlastsTheRetryWindow() {
+        EventStore down = new DelegatingStore(store) {
+            @Override
+            public List<SaveOutcome> saveAll(List<Event> events) {
+                throw new StoreUnavailableException("connection refused", null, false);
+            }
+        };
+        try (EventWriter writer = new EventWriter(down,
+                new WriterConfig(10, Duration.ZERO, 100, Duration.ofMillis(300), 100), stored -> { })) {
+            SaveOutcome outcome = writer.submit(notes(1).get(0)).join();
+            assertThat(outcome.status()).isEqualTo(SaveOutcome.Status.FAILED);
+            assertThat(outcome.message()).startsWith("error:");
+        }
+    }
+
+    /** Passes everything to a real store; tests override one method to inject a failure or a pause. */
+    static class DelegatingStore implements EventStore {
+        private final EventStore delegate;
+
+        DelegatingStore(EventStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<SaveOutcome> saveAll(List<Event> events) {
+            return delegate.saveAll(events);
+        }
+
+        @Override
+        public List<StoredEvent> query(List<Filter> filters) {
+            return delegate.query(filters);
+        }
+
+        @Override
+        public long count(List<Filter> filters) {
+            return delegate.count(filters);
+        }
+
+        @Override
+        public int deleteExpired(long nowSeconds, int max) {
+            return delegate.deleteExpired(nowSeconds, max);
+        }
+    }
+}
