@@ -113,6 +113,12 @@ public record Filter(
         return true;
     }
 
+    /** The JSON form, as {@link FilterJson#write} writes it: readable in logs and test failures. */
+    @Override
+    public String toString() {
+        return FilterJson.write(this);
+    }
+
     /** True if a tag of the event is named by the letter and its value (second element) is one of the values. */
     private static boolean hasTag(Event event, char letter, Set<String> values) {
         for (Tag tag : event.tags()) {

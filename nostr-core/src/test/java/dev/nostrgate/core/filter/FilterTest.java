@@ -133,6 +133,11 @@ class FilterTest {
     }
 
     @Test
+    void printsAsItsJson() {
+        assertThat(Filter.builder().kinds(1).limit(2).build()).hasToString("{\"kinds\":[1],\"limit\":2}");
+    }
+
+    @Test
     void cannotHoldAValueOutsideNip01() {
         assertThatThrownBy(() -> Filter.builder().ids("A".repeat(64)).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ids");
