@@ -16,7 +16,7 @@ import net.jqwik.api.Tuple;
  * Any input, however broken, gives a message or a {@link MalformedMessageException}: never an unchecked exception.
  * What is read is written back to JSON that reads as the same message.
  */
-class MessageParsingProperties {
+class MessageParsingPropertiesTest {
     private static final String ID = "d56beb302090d1ed710361a737ed51cd11b0c55c3c97f3710600c5ffc799fd49";
     private static final String PK = "6b090de0afd7ed93e6a78ff911526ca81fb9597d2ad76d9ac8021d4378539a20";
     private static final String SIG = "65365ce2ae190d71eb5923900ff3488342e80e8c3ca239c307366428946cf105"
