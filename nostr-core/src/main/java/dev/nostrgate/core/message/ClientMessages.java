@@ -4,6 +4,7 @@ import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.event.JsonText;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.filter.FilterJson;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -34,7 +35,7 @@ public final class ClientMessages {
     }
 
     private static ClientMessage body(MessageReader in, String type)
-            throws java.io.IOException, MalformedMessageException {
+            throws IOException, MalformedMessageException {
         switch (type) {
             case "EVENT" -> {
                 var event = in.expect(type, "an event").event();

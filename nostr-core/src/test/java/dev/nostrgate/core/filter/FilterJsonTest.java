@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.nostrgate.core.SharedData;
 import dev.nostrgate.core.event.EventJson;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -57,7 +58,7 @@ class FilterJsonTest {
 
     @Test
     void keepsAnEmptyListApartFromAnAbsentOne() throws InvalidFilterException {
-        assertThat(FilterJson.parse("{\"ids\":[]}").ids()).hasValue(java.util.Set.of());
+        assertThat(FilterJson.parse("{\"ids\":[]}").ids()).hasValue(Set.of());
         assertThat(FilterJson.parse("{}").ids()).isEmpty();
         assertThat(FilterJson.parse("{\"#e\":[]}").tags()).containsKey('e');
     }

@@ -10,8 +10,10 @@ import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.event.InvalidEventException;
 import dev.nostrgate.core.filter.Filter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -183,8 +185,8 @@ class ClientMessagesTest {
 
         assertThat(e).as(filled).isNotNull();
         assertThat(e.getMessage()).isEqualTo(reason);
-        assertThat(e.messageType()).isEqualTo(java.util.Optional.ofNullable(type));
-        assertThat(e.subscriptionId()).isEqualTo(java.util.Optional.ofNullable(subscriptionId));
+        assertThat(e.messageType()).isEqualTo(Optional.ofNullable(type));
+        assertThat(e.subscriptionId()).isEqualTo(Optional.ofNullable(subscriptionId));
     }
 
     @Test
@@ -347,7 +349,7 @@ class ClientMessagesTest {
 
     @Test
     void aRequestsFiltersCannotBeChangedAfterwards() {
-        List<Filter> filters = new java.util.ArrayList<>(List.of(Filter.ALL));
+        List<Filter> filters = new ArrayList<>(List.of(Filter.ALL));
         ClientMessage.Req req = new ClientMessage.Req("s", filters);
         filters.clear();
 

@@ -2,6 +2,7 @@ package dev.nostrgate.core.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -10,7 +11,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-class FilterJsonProperties {
+class FilterJsonPropertiesTest {
 
     @Property(tries = 1_000)
     void readingWhatWasWrittenGivesTheSameFilter(@ForAll("filters") Filter filter) throws InvalidFilterException {
@@ -29,7 +30,7 @@ class FilterJsonProperties {
         Arbitrary<Set<Integer>> kinds = Arbitraries.integers().between(0, 65_535).set().ofMaxSize(4);
         Arbitrary<Set<String>> values = Arbitraries.strings().all().ofMaxLength(12).set().ofMaxSize(3);
         Arbitrary<Character> letters = Arbitraries.chars().range('a', 'z').range('A', 'Z');
-        Arbitrary<java.util.Map<Character, Set<String>>> tags = Arbitraries.maps(letters, values).ofMaxSize(3);
+        Arbitrary<Map<Character, Set<String>>> tags = Arbitraries.maps(letters, values).ofMaxSize(3);
         Arbitrary<Long> timestamps = Arbitraries.oneOf(Arbitraries.longs().between(0, 4_000_000_000L),
                 Arbitraries.of(0L, Long.MAX_VALUE));
         Arbitrary<Integer> limits = Arbitraries.oneOf(Arbitraries.integers().between(0, 5_000),
