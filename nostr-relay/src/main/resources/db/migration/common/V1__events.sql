@@ -25,18 +25,7 @@ CREATE INDEX events_pubkey_created ON events (pubkey, created_at DESC, event_key
 CREATE INDEX events_kind_created ON events (kind, created_at DESC, event_key);
 CREATE INDEX events_expires ON events (expires_at) WHERE expires_at IS NOT NULL;
 
--- Single-letter tags (the ones NIP-01 filters can ask for), one row per (event, name, value). Values longer than
--- 256 characters are stored as 'sha256:' + hex of their SHA-256, so index entries stay small; queries hash alike.
-CREATE TABLE event_tags (
-    event_key  UUID   NOT NULL,
-    name       TEXT   NOT NULL,
-    value      TEXT   NOT NULL,
-    created_at BIGINT NOT NULL,
-    kind       INT    NOT NULL,
-    PRIMARY KEY (event_key, name, value)
-);
-
-CREATE INDEX event_tags_lookup ON event_tags (name, value, created_at DESC, event_key);
+-- Single-letter tags live in event_tags, whose DDL differs per vendor (see V2 in postgresql/ and cockroachdb/).
 
 -- The current version of every replaceable (d_tag = '') and addressable address. The writer upserts it
 -- conditionally; it is the serialization point when several relays write to one database.

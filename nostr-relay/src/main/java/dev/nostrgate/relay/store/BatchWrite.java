@@ -103,7 +103,7 @@ final class BatchWrite {
                 outcomes[byKey.get(key)] = SaveOutcome.duplicate(event.id()); // another writer was first
             }
         }
-        insertTags(toInsert.stream().filter(e -> inserted.contains(EventKeys.of(e.id().toBytes()))).toList());
+        TagRows.insert(connection, toInsert.stream().filter(e -> inserted.contains(EventKeys.of(e.id().toBytes()))).toList());
         for (Event event : toInsert) {
             if (event.kind() == DELETION && inserted.contains(EventKeys.of(event.id().toBytes()))) {
                 applyDeletion(event);
@@ -312,15 +312,17 @@ final class BatchWrite {
             keep[j] = EventKeys.of(event.id().toBytes());
             j++;
         }
-        List<UUID> replaced = new ArrayList<>();
+        List<TagRows.Removed> replaced = new ArrayList<>();
         try (PreparedStatement move = connection.prepareStatement(
                 "WITH replaced AS (DELETE FROM events e USING unnest(?::BYTEA[], ?::INT[], ?::TEXT[], ?::UUID[]) "
                         + "AS w(pubkey, kind, d_tag, keep) WHERE e.pubkey = w.pubkey AND e.kind = w.kind "
                         + "AND e.d_tag = w.d_tag AND e.event_key <> w.keep "
-                        + "RETURNING e.event_key, e.pubkey, e.kind, e.d_tag, e.created_at, e.json) "
-                        + "INSERT INTO events_history (event_key, pubkey, kind, d_tag, created_at, superseded_at, json) "
+                        + "RETURNING e.event_key, e.pubkey, e.kind, e.d_tag, e.created_at, e.json), "
+                        + "kept AS (INSERT INTO events_history "
+                        + "(event_key, pubkey, kind, d_tag, created_at, superseded_at, json) "
                         + "SELECT event_key, pubkey, kind, d_tag, created_at, ?, json FROM replaced "
-                        + "ON CONFLICT (event_key) DO NOTHING RETURNING event_key")) {
+                        + "ON CONFLICT (event_key) DO NOTHING) "
+                        + "SELECT event_key, created_at, json FROM replaced")) {
             move.setArray(1, connection.createArrayOf("bytea", pubkeys));
             move.setArray(2, connection.createArrayOf("int4", kinds));
             move.setArray(3, connection.createArrayOf("text", dTags));
@@ -328,11 +330,11 @@ final class BatchWrite {
             move.setLong(5, now);
             try (ResultSet rows = move.executeQuery()) {
                 while (rows.next()) {
-                    replaced.add(rows.getObject(1, UUID.class));
+                    replaced.add(removed(rows));
                 }
             }
         }
-        deleteTags(replaced);
+        TagRows.delete(connection, replaced);
     }
 
     private void insertHistory(List<Event> superseded) throws SQLException {
@@ -403,38 +405,6 @@ final class BatchWrite {
         return inserted;
     }
 
-    private void insertTags(List<Event> events) throws SQLException {
-        List<UUID> keys = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        List<Long> createdAts = new ArrayList<>();
-        List<Integer> kinds = new ArrayList<>();
-        for (Event event : events) {
-            UUID key = EventKeys.of(event.id().toBytes());
-            for (TagRows.TagRow row : TagRows.of(event)) {
-                keys.add(key);
-                names.add(row.name());
-                values.add(row.value());
-                createdAts.add(event.createdAt());
-                kinds.add(event.kind());
-            }
-        }
-        if (keys.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO event_tags (event_key, name, value, created_at, kind) "
-                        + "SELECT * FROM unnest(?::UUID[], ?::TEXT[], ?::TEXT[], ?::BIGINT[], ?::INT[]) "
-                        + "ON CONFLICT DO NOTHING")) {
-            insert.setArray(1, connection.createArrayOf("uuid", keys.toArray(UUID[]::new)));
-            insert.setArray(2, connection.createArrayOf("text", names.toArray(String[]::new)));
-            insert.setArray(3, connection.createArrayOf("text", values.toArray(String[]::new)));
-            insert.setArray(4, connection.createArrayOf("int8", createdAts.toArray(Long[]::new)));
-            insert.setArray(5, connection.createArrayOf("int4", kinds.toArray(Integer[]::new)));
-            insert.executeUpdate();
-        }
-    }
-
     /**
      * NIP-09: the author's own events named by {@code e} (never another deletion request), and every version of an
      * address of the author named by {@code a} up to the request's created_at. Tombstones keep them out for good.
@@ -445,7 +415,7 @@ final class BatchWrite {
         List<String> targetIds = deletion.tagValues("e").stream()
                 .filter(id -> Hex.isLowercaseHex(id, 64)).distinct().toList();
         if (!targetIds.isEmpty()) {
-            List<UUID> deleted = new ArrayList<>();
+            List<TagRows.Removed> deleted = new ArrayList<>();
             Map<UUID, byte[]> tombstones = new LinkedHashMap<>();
             for (String id : targetIds) {
                 tombstones.put(EventKeys.ofHex(id), author);
@@ -453,20 +423,20 @@ final class BatchWrite {
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM events WHERE id = ANY(?) AND kind <> 5 AND (pubkey = ? OR (kind = 1059 AND "
                             + "event_key IN (SELECT event_key FROM event_tags WHERE name = 'p' AND value = ?))) "
-                            + "RETURNING event_key, pubkey")) {
+                            + "RETURNING event_key, created_at, json, pubkey")) {
                 delete.setArray(1, connection.createArrayOf("bytea",
                         targetIds.stream().map(Hex::decode).toArray(byte[][]::new)));
                 delete.setBytes(2, author);
                 delete.setString(3, deletion.pubkey().hex());
                 try (ResultSet rows = delete.executeQuery()) {
                     while (rows.next()) {
-                        UUID key = rows.getObject(1, UUID.class);
-                        deleted.add(key);
-                        tombstones.put(key, rows.getBytes(2)); // a gift wrap's tombstone names its own author
+                        TagRows.Removed removed = removed(rows);
+                        deleted.add(removed);
+                        tombstones.put(removed.key(), rows.getBytes(4)); // a gift wrap's tombstone names its author
                     }
                 }
             }
-            deleteTags(deleted);
+            TagRows.delete(connection, deleted);
             insertTombstones(tombstones, deletionKey, author);
         }
         for (String coordinate : deletion.tagValues("a")) {
@@ -503,20 +473,21 @@ final class BatchWrite {
     }
 
     private void deleteAddress(byte[] author, int kind, String identifier, long upTo) throws SQLException {
-        List<UUID> deleted = new ArrayList<>();
+        List<TagRows.Removed> deleted = new ArrayList<>();
         try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM events WHERE pubkey = ? AND kind = ? AND d_tag = ? AND created_at <= ? RETURNING event_key")) {
+                "DELETE FROM events WHERE pubkey = ? AND kind = ? AND d_tag = ? AND created_at <= ? "
+                        + "RETURNING event_key, created_at, json")) {
             delete.setBytes(1, author);
             delete.setInt(2, kind);
             delete.setString(3, identifier);
             delete.setLong(4, upTo);
             try (ResultSet rows = delete.executeQuery()) {
                 while (rows.next()) {
-                    deleted.add(rows.getObject(1, UUID.class));
+                    deleted.add(removed(rows));
                 }
             }
         }
-        deleteTags(deleted);
+        TagRows.delete(connection, deleted);
         try (PreparedStatement tombstone = connection.prepareStatement(
                 "INSERT INTO deleted_addresses (pubkey, kind, d_tag, deleted_up_to) VALUES (?, ?, ?, ?) "
                         + "ON CONFLICT (pubkey, kind, d_tag) DO UPDATE SET deleted_up_to = "
@@ -526,17 +497,6 @@ final class BatchWrite {
             tombstone.setString(3, identifier);
             tombstone.setLong(4, upTo);
             tombstone.executeUpdate();
-        }
-    }
-
-    private void deleteTags(List<UUID> keys) throws SQLException {
-        if (keys.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM event_tags WHERE event_key = ANY(?)")) {
-            delete.setArray(1, uuids(keys));
-            delete.executeUpdate();
         }
     }
 
@@ -554,6 +514,11 @@ final class BatchWrite {
         statement.setArray(1, connection.createArrayOf("bytea", pubkeys));
         statement.setArray(2, connection.createArrayOf("int4", kinds));
         statement.setArray(3, connection.createArrayOf("text", dTags));
+    }
+
+    /** A row of (event_key, created_at, json, ...) from a DELETE ... RETURNING. */
+    static TagRows.Removed removed(ResultSet row) throws SQLException {
+        return new TagRows.Removed(row.getObject(1, UUID.class), row.getLong(2), row.getString(3));
     }
 
     private static Address address(ResultSet row) throws SQLException {

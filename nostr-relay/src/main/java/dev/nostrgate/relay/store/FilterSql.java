@@ -208,7 +208,7 @@ final class FilterSql {
         return filter.kinds().map(kinds -> E_KIND.eq(anyInt(List.copyOf(kinds)))).orElse(noCondition());
     }
 
-    /** Every tag condition except the driving one, as EXISTS on the (event_key, name, value) primary key. */
+    /** Every tag condition except the driving one, as EXISTS probes of event_tags_lookup on its whole key. */
     private static Condition tagConditions(Filter filter, Character except) {
         Condition condition = noCondition();
         for (Map.Entry<Character, Set<String>> tag : filter.tags().entrySet()) {
@@ -217,10 +217,11 @@ final class FilterSql {
             }
             Table<?> other = table(name("event_tags")).as("x");
             condition = condition.and(exists(selectOne().from(other)
-                    .where(field(name("x", "event_key"), SQLDataType.UUID).eq(E_KEY))
-                    .and(field(name("x", "name"), SQLDataType.VARCHAR).eq(String.valueOf(tag.getKey())))
+                    .where(field(name("x", "name"), SQLDataType.VARCHAR).eq(String.valueOf(tag.getKey())))
                     .and(field(name("x", "value"), SQLDataType.VARCHAR)
-                            .eq(anyText(tag.getValue().stream().map(TagRows::indexForm).toList())))));
+                            .eq(anyText(tag.getValue().stream().map(TagRows::indexForm).toList())))
+                    .and(field(name("x", "created_at"), SQLDataType.BIGINT).eq(E_CREATED))
+                    .and(field(name("x", "event_key"), SQLDataType.UUID).eq(E_KEY))));
         }
         return condition;
     }

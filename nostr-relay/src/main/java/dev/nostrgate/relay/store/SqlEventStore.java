@@ -139,25 +139,20 @@ public final class SqlEventStore implements EventStore {
         try (Connection connection = writes.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<UUID> expired = new ArrayList<>();
+                List<TagRows.Removed> expired = new ArrayList<>();
                 try (PreparedStatement select = connection.prepareStatement(
                         "DELETE FROM events WHERE event_key IN (SELECT event_key FROM events "
-                                + "WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?) RETURNING event_key")) {
+                                + "WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?) "
+                                + "RETURNING event_key, created_at, json")) {
                     select.setLong(1, nowSeconds);
                     select.setInt(2, max);
                     try (var rows = select.executeQuery()) {
                         while (rows.next()) {
-                            expired.add(rows.getObject(1, UUID.class));
+                            expired.add(BatchWrite.removed(rows));
                         }
                     }
                 }
-                if (!expired.isEmpty()) {
-                    try (PreparedStatement tags = connection.prepareStatement(
-                            "DELETE FROM event_tags WHERE event_key = ANY(?)")) {
-                        tags.setArray(1, connection.createArrayOf("uuid", expired.toArray(UUID[]::new)));
-                        tags.executeUpdate();
-                    }
-                }
+                TagRows.delete(connection, expired);
                 connection.commit();
                 return expired.size();
             } catch (SQLException | RuntimeException e) {

@@ -2,20 +2,32 @@ package dev.nostrgate.relay.store;
 
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.EventJson;
+import dev.nostrgate.core.event.InvalidEventException;
 import dev.nostrgate.core.event.Tag;
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import org.postgresql.PGConnection;
 
 /**
  * The rows of {@code event_tags} for an event: its single-letter tags with a value (the ones NIP-01 filters can
  * match), each (name, value) once. A value longer than {@value #MAX_INDEXED_LENGTH} characters is stored as
  * {@code sha256:<hex>} so that index entries stay small (PostgreSQL refuses B-tree entries over ~2.7 kB); queries
  * transform their values the same way, so matching stays exact.
+ *
+ * <p>Rows are written and deleted by their whole key (name, value, created_at, event_key): that key is the table's
+ * only index, so a deleted event's tag rows are found from the event itself (its stored JSON).
  */
 final class TagRows {
     static final int MAX_INDEXED_LENGTH = 256;
@@ -34,6 +46,87 @@ final class TagRows {
             }
         }
         return new ArrayList<>(rows);
+    }
+
+    /** An event leaving {@code events}: enough to find its tag rows. */
+    record Removed(UUID key, long createdAt, String json) {
+    }
+
+    /**
+     * Inserts the tag rows of events this transaction has just inserted, with {@code COPY} (the fastest way into
+     * PostgreSQL, and supported by CockroachDB). No row can already exist: only the writer whose insert of the
+     * event succeeded writes its tags, and {@link #of} lists each (name, value) once.
+     */
+    static void insert(Connection connection, List<Event> events) throws SQLException {
+        StringBuilder rows = new StringBuilder(events.size() * 200);
+        for (Event event : events) {
+            String key = EventKeys.of(event.id().toBytes()).toString();
+            for (TagRow row : of(event)) {
+                appendCopyText(rows, row.name()).append('\t');
+                appendCopyText(rows, row.value()).append('\t');
+                rows.append(event.createdAt()).append('\t').append(key).append('\t').append(event.kind()).append('\n');
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "COPY event_tags (name, value, created_at, event_key, kind) FROM STDIN",
+                    new StringReader(rows.toString()));
+        } catch (IOException e) {
+            throw new SQLException("COPY into event_tags failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** COPY's text format: backslash, tab, newline and carriage return are escaped; everything else is as is. */
+    private static StringBuilder appendCopyText(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c);
+            }
+        }
+        return out;
+    }
+
+    /** Deletes the tag rows of events that were just deleted from {@code events}. */
+    static void delete(Connection connection, List<Removed> removed) throws SQLException {
+        List<String> names = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        List<Long> createdAts = new ArrayList<>();
+        List<UUID> keys = new ArrayList<>();
+        for (Removed event : removed) {
+            List<TagRow> rows;
+            try {
+                rows = of(EventJson.parse(event.json()));
+            } catch (InvalidEventException e) {
+                throw new SQLException("stored event " + event.key() + " no longer parses: " + e.getMessage(), e);
+            }
+            for (TagRow row : rows) {
+                names.add(row.name());
+                values.add(row.value());
+                createdAts.add(event.createdAt());
+                keys.add(event.key());
+            }
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM event_tags t USING unnest(?::TEXT[], ?::TEXT[], ?::BIGINT[], ?::UUID[]) "
+                        + "AS d(name, value, created_at, event_key) WHERE t.name = d.name AND t.value = d.value "
+                        + "AND t.created_at = d.created_at AND t.event_key = d.event_key")) {
+            delete.setArray(1, connection.createArrayOf("text", names.toArray(String[]::new)));
+            delete.setArray(2, connection.createArrayOf("text", values.toArray(String[]::new)));
+            delete.setArray(3, connection.createArrayOf("int8", createdAts.toArray(Long[]::new)));
+            delete.setArray(4, connection.createArrayOf("uuid", keys.toArray(UUID[]::new)));
+            delete.executeUpdate();
+        }
     }
 
     /** The stored form of a tag value. */

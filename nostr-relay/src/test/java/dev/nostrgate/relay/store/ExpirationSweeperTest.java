@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ExpirationSweeperTest {
 
     @Test
-    void deletesEveryExpiredEventInChunksAndNothingElse() {
+    void deletesEveryExpiredEventInChunksAndNothingElse() throws Exception {
         SecKey key = SecKey.generate();
         try (TestDatabase db = TestDatabase.create()) {
             Clock writeTime = Clock.fixed(Instant.ofEpochSecond(1_000), ZoneOffset.UTC);
@@ -37,6 +37,11 @@ class ExpirationSweeperTest {
                 assertThat(sweeper.sweep()).isZero();
             }
             assertThat(store.count(List.of(dev.nostrgate.core.filter.Filter.ALL))).isEqualTo(1);
+            try (var connection = db.database().writes().getConnection();
+                 var rows = connection.createStatement().executeQuery("SELECT count(*) FROM event_tags")) {
+                rows.next();
+                assertThat(rows.getInt(1)).as("tag rows of swept events").isZero();
+            }
         }
     }
 }

@@ -104,6 +104,15 @@ class QueryContractTest {
     }
 
     @Test
+    void findsTagValuesWithEveryCharacterCopyEscapes() {
+        String awkward = "tab\there\\back\nnew\rline \u00e9\ud83d\ude00 \\N";
+        Event event = note(ALICE, 10, "awkward", Tag.of("t", awkward));
+        store.saveAll(List.of(event));
+        assertThat(ids(store.query(List.of(Filter.builder().tag('t', awkward).build()))))
+                .containsExactly(event.id().hex());
+    }
+
+    @Test
     void neverServesExpiredEventsAndRejectsThemOnArrival() {
         long now = System.currentTimeMillis() / 1000;
         Event soon = note(ALICE, now, "soon", Tag.of("expiration", String.valueOf(now + 2)));
@@ -133,16 +142,35 @@ class QueryContractTest {
 
     @Test
     void keepsSupersededReplaceableVersionsOutOfQueriesButInHistory() throws Exception {
-        Event old = new UnsignedEvent(ALICE.pubKey(), 10, 3, List.of(), "old follows").sign(ALICE);
-        Event current = new UnsignedEvent(ALICE.pubKey(), 20, 3, List.of(), "new follows").sign(ALICE);
+        Event old = new UnsignedEvent(ALICE.pubKey(), 10, 3,
+                List.of(Tag.of("p", BOB.pubKey().hex()), Tag.of("p", ALICE.pubKey().hex())), "old follows").sign(ALICE);
+        Event current = new UnsignedEvent(ALICE.pubKey(), 20, 3, List.of(Tag.of("p", BOB.pubKey().hex())),
+                "new follows").sign(ALICE);
         store.saveAll(List.of(old));
         store.saveAll(List.of(current));
         assertThat(ids(store.query(List.of(Filter.builder().kinds(3).build()))))
                 .containsExactly(current.id().hex());
+        assertThat(rowCount("events_history")).isEqualTo(1);
+        assertThat(rowCount("event_tags")).as("only the current version's tag rows remain").isEqualTo(1);
+        assertThat(store.query(List.of(Filter.builder().tag('p', ALICE.pubKey().hex()).build()))).isEmpty();
+    }
+
+    @Test
+    void removesTheTagRowsOfDeletedEvents() throws Exception {
+        Event target = note(ALICE, 10, "to delete", Tag.of("t", "gone"));
+        Event deletion = new UnsignedEvent(ALICE.pubKey(), 11, 5, List.of(Tag.of("e", target.id().hex())), "")
+                .sign(ALICE);
+        store.saveAll(List.of(target));
+        store.saveAll(List.of(deletion));
+        assertThat(store.query(List.of(Filter.builder().tag('t', "gone").build()))).isEmpty();
+        assertThat(rowCount("event_tags")).as("the deletion's own e tag only").isEqualTo(1);
+    }
+
+    private static int rowCount(String table) throws Exception {
         try (var connection = db.database().writes().getConnection();
-             var rows = connection.createStatement().executeQuery("SELECT count(*) FROM events_history")) {
+             var rows = connection.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
             rows.next();
-            assertThat(rows.getInt(1)).isEqualTo(1);
+            return rows.getInt(1);
         }
     }
 
