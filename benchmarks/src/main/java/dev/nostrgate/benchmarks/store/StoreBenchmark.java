@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * measures query latency per query type. A program, not a test: run it with {@code ./nostr store-bench}.
  *
  * <pre>
- * ./nostr store-bench [--events 1000000] [--authors 20000] [--queries 300]
+ * ./nostr store-bench [--events 1000000] [--authors 20000] [--queries 300] [--lanes 2]
  *                     [--db jdbc:postgresql://127.0.0.1:5432/test] [--user postgres] [--schema NAME] [--keep]
  * </pre>
  *
@@ -70,9 +70,7 @@ public final class StoreBenchmark {
         String password = options.getOrDefault("password", "");
         boolean fresh = !options.containsKey("schema");
         String schema = options.getOrDefault("schema", "bench_" + System.currentTimeMillis());
-        if (fresh) {
-            execute(server, user, password, "CREATE SCHEMA " + schema);
-        }
+        execute(server, user, password, "CREATE SCHEMA IF NOT EXISTS " + schema);
         String url = server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         System.out.printf("store benchmark: %,d events, %,d authors, schema %s on %s%n", events, authors, schema,
                 server);
@@ -112,8 +110,8 @@ public final class StoreBenchmark {
         AtomicLong stored = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
         Semaphore inFlight = new Semaphore(20_000);
-        WriterConfig writerConfig = new WriterConfig(2_000, Duration.ofMillis(5), 40_000, Duration.ofSeconds(30),
-                100_000);
+        WriterConfig writerConfig = new WriterConfig((int) number("lanes", WriterConfig.DEFAULTS.lanes()), 2_000,
+                Duration.ofMillis(5), 40_000, Duration.ofSeconds(30), 100_000);
         long toInsert = total - existing;
         long start = System.nanoTime();
         long lastReport = start;
@@ -137,9 +135,9 @@ public final class StoreBenchmark {
             inFlight.acquire(20_000);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("insert: %,d events in %.1f s = %,.0f events/s through the writer (%,d stored, %,d "
-                        + "replaced/refused by the replaceable rules)%n", toInsert, seconds, toInsert / seconds,
-                stored.get(), rejected.get());
+        System.out.printf("insert: %,d events in %.1f s = %,.0f events/s through the writer, %d lanes (%,d stored, "
+                        + "%,d refused)%n", toInsert, seconds, toInsert / seconds, writerConfig.lanes(), stored.get(),
+                rejected.get());
         return samples;
     }
 

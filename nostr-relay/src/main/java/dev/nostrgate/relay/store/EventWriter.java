@@ -1,6 +1,7 @@
 package dev.nostrgate.relay.store;
 
 import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.EventId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -12,13 +13,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one writer (strfry's Writer stage): events queue up from any thread and are written in batches of up to
+ * The writer (strfry's Writer stage): events queue up from any thread and are written in batches of up to
  * {@code maxBatch} events or {@code maxDelay}, whichever comes first, each batch one transaction. A caller's future
  * completes only after the commit. While the database fails, a batch is retried with backoff for
  * {@code retryFor}; then its events fail with {@code error:} (the client may send again) and the next batch tries
- * anew. When the queue is full, new events are refused at once with {@code rate-limited:}: backpressure, not growth.
+ * anew. When a queue is full, new events are refused at once with {@code rate-limited:}: backpressure, not growth.
  *
- * <p>After each commit, the stored events go to the listener (live fan-out) on the writer thread, in commit order.
+ * <p><b>Lanes.</b> Every write rule relates events of one author only: a duplicate has the same id (so the same
+ * author), a replaceable address and a tombstone belong to one author, and NIP-09 lets authors delete only their
+ * own events. So the writer is {@code lanes} independent single writers, and an event goes to the lane its pubkey
+ * hashes to: each author's events are still written one at a time, in arrival order, exactly as by one writer,
+ * while the lanes keep several database connections (cores, or CockroachDB nodes) busy. The one rule that crosses
+ * authors, a gift-wrap recipient deleting the wrap (NIP-59), is decided by the database as when two relays share
+ * it.
+ *
+ * <p>After each commit, the stored events go to the listener (live fan-out), on that lane's thread: the listener is
+ * called from several threads and must be thread-safe. Each author's events reach it in commit order.
  */
 public final class EventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
@@ -30,24 +40,23 @@ public final class EventWriter implements AutoCloseable {
     private final WriterConfig config;
     private final RecentIds recentIds;
     private final Consumer<List<Event>> committed;
-    private final BlockingQueue<Job> inbox;
-    private final Thread thread;
+    private final Lane[] lanes;
     private volatile boolean running = true;
 
     /**
-     * Starts the writer thread.
+     * Starts the writer threads ({@code writer-0}, {@code writer-1}, ...).
      *
-     * @param committed receives each batch's newly stored events after commit (may be a no-op)
+     * @param committed receives each batch's newly stored events after commit (may be a no-op; thread-safe)
      */
     public EventWriter(EventStore store, WriterConfig config, Consumer<List<Event>> committed) {
         this.store = store;
         this.config = config;
         this.recentIds = new RecentIds(config.recentIdsCapacity());
         this.committed = committed;
-        this.inbox = new ArrayBlockingQueue<>(config.queueCapacity());
-        this.thread = new Thread(this::run, "writer");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.lanes = new Lane[config.lanes()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane(i);
+        }
     }
 
     /** Queues an event; the future completes after its batch commits (or fails). Never blocks. */
@@ -55,117 +64,142 @@ public final class EventWriter implements AutoCloseable {
         CompletableFuture<SaveOutcome> outcome = new CompletableFuture<>();
         if (!running) {
             outcome.complete(SaveOutcome.failed(event.id(), "error: relay is shutting down"));
-        } else if (!inbox.offer(new Job(event, outcome))) {
+        } else if (!laneOf(event).inbox.offer(new Job(event, outcome))) {
             outcome.complete(SaveOutcome.failed(event.id(), "rate-limited: the relay's write queue is full, "
                     + "try again shortly"));
         }
         return outcome;
     }
 
+    private Lane laneOf(Event event) {
+        return lanes[Math.floorMod(event.pubkey().hex().hashCode(), lanes.length)];
+    }
+
     /** True if this event id was stored recently (so it need not be verified again). */
-    public boolean recentlyStored(dev.nostrgate.core.event.EventId id) {
+    public boolean recentlyStored(EventId id) {
         return recentIds.contains(id);
     }
 
-    /** Events waiting to be written. */
+    /** Events waiting to be written, all lanes together. */
     public int queued() {
-        return inbox.size();
+        int queued = 0;
+        for (Lane lane : lanes) {
+            queued += lane.inbox.size();
+        }
+        return queued;
     }
 
-    private void run() {
-        List<Job> batch = new ArrayList<>(config.maxBatch());
-        while (running || !inbox.isEmpty()) {
-            try {
-                Job first = inbox.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                long deadline = System.nanoTime() + config.maxDelay().toNanos();
-                while (batch.size() < config.maxBatch()) {
-                    if (inbox.drainTo(batch, config.maxBatch() - batch.size()) == 0) {
-                        long left = deadline - System.nanoTime();
-                        Job next = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
-                        if (next == null) {
-                            break;
-                        }
-                        batch.add(next);
-                    }
-                }
-                write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException bug) {
-                log.error("writer: unexpected failure; failing {} events", batch.size(), bug);
-                batch.forEach(job -> job.outcome().complete(
-                        SaveOutcome.failed(job.event().id(), "error: internal error while storing")));
-            } finally {
-                batch.clear();
-            }
-        }
-        // Shutting down: whatever could not be written is answered, never left hanging.
-        for (Job job; (job = inbox.poll()) != null; ) {
-            job.outcome().complete(SaveOutcome.failed(job.event().id(), "error: relay is shutting down"));
-        }
-    }
-
-    private void write(List<Job> batch) throws InterruptedException {
-        List<Event> events = batch.stream().map(Job::event).toList();
-        long retryUntil = System.nanoTime() + config.retryFor().toNanos();
-        long backoffMillis = 50;
-        while (true) {
-            try {
-                List<SaveOutcome> outcomes = store.saveAll(events);
-                List<Event> stored = new ArrayList<>();
-                for (int i = 0; i < batch.size(); i++) {
-                    SaveOutcome outcome = outcomes.get(i);
-                    if (outcome.accepted()) {
-                        recentIds.add(outcome.id());
-                    }
-                    if (outcome.status() == SaveOutcome.Status.STORED) {
-                        stored.add(events.get(i));
-                    }
-                }
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).outcome().complete(outcomes.get(i));
-                }
-                if (!stored.isEmpty()) {
-                    notifyCommitted(stored);
-                }
-                return;
-            } catch (StoreUnavailableException e) {
-                if (System.nanoTime() > retryUntil || !running) {
-                    log.warn("writer: giving up on {} events after retrying for {}: {}", batch.size(),
-                            config.retryFor(), e.getMessage());
-                    batch.forEach(job -> job.outcome().complete(
-                            SaveOutcome.failed(job.event().id(), "error: the database is unavailable, try again")));
-                    return;
-                }
-                log.warn("writer: batch of {} failed ({}); retrying in {} ms", batch.size(), e.getMessage(),
-                        backoffMillis);
-                Thread.sleep(backoffMillis);
-                backoffMillis = Math.min(backoffMillis * 2, 2_000);
-            }
-        }
-    }
-
-    private void notifyCommitted(List<Event> stored) {
-        try {
-            committed.accept(stored);
-        } catch (RuntimeException e) {
-            log.error("writer: the commit listener failed", e);
-        }
-    }
-
-    /** Stops taking events, writes what is queued, and waits for the writer thread (at most the timeout). */
+    /** Stops taking events, writes what is queued, and waits for the writer threads. */
     @Override
     public void close() {
         running = false;
-        try {
-            thread.join(config.retryFor().toMillis() + 5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Lane lane : lanes) {
+            try {
+                lane.thread.join(config.retryFor().toMillis() + 5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** One single writer: its own queue, thread and (one at a time) database connection. */
+    private final class Lane {
+        private final BlockingQueue<Job> inbox = new ArrayBlockingQueue<>(config.queueCapacity());
+        private final Thread thread;
+
+        Lane(int index) {
+            thread = new Thread(this::run, "writer-" + index);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run() {
+            List<Job> batch = new ArrayList<>(config.maxBatch());
+            while (running || !inbox.isEmpty()) {
+                try {
+                    Job first = inbox.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    long deadline = System.nanoTime() + config.maxDelay().toNanos();
+                    while (batch.size() < config.maxBatch()) {
+                        if (inbox.drainTo(batch, config.maxBatch() - batch.size()) == 0) {
+                            long left = deadline - System.nanoTime();
+                            Job next = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
+                            if (next == null) {
+                                break;
+                            }
+                            batch.add(next);
+                        }
+                    }
+                    write(batch);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (RuntimeException bug) {
+                    log.error("writer: unexpected failure; failing {} events", batch.size(), bug);
+                    batch.forEach(job -> job.outcome().complete(
+                            SaveOutcome.failed(job.event().id(), "error: internal error while storing")));
+                } finally {
+                    batch.clear();
+                }
+            }
+            // Shutting down: whatever could not be written is answered, never left hanging.
+            for (Job job; (job = inbox.poll()) != null; ) {
+                job.outcome().complete(SaveOutcome.failed(job.event().id(), "error: relay is shutting down"));
+            }
+        }
+
+        private void write(List<Job> batch) throws InterruptedException {
+            List<Event> events = batch.stream().map(Job::event).toList();
+            long retryUntil = System.nanoTime() + config.retryFor().toNanos();
+            long backoffMillis = 50;
+            while (true) {
+                try {
+                    List<SaveOutcome> outcomes = store.saveAll(events);
+                    List<Event> stored = new ArrayList<>();
+                    for (int i = 0; i < batch.size(); i++) {
+                        SaveOutcome outcome = outcomes.get(i);
+                        if (outcome.accepted()) {
+                            recentIds.add(outcome.id());
+                        }
+                        if (outcome.status() == SaveOutcome.Status.STORED) {
+                            stored.add(events.get(i));
+                        }
+                    }
+                    for (int i = 0; i < batch.size(); i++) {
+                        batch.get(i).outcome().complete(outcomes.get(i));
+                    }
+                    if (!stored.isEmpty()) {
+                        notifyCommitted(stored);
+                    }
+                    return;
+                } catch (StoreUnavailableException e) {
+                    if (System.nanoTime() > retryUntil || !running) {
+                        log.warn("writer: giving up on {} events after retrying for {}: {}", batch.size(),
+                                config.retryFor(), e.getMessage());
+                        batch.forEach(job -> job.outcome().complete(SaveOutcome.failed(job.event().id(),
+                                "error: the database is unavailable, try again")));
+                        return;
+                    }
+                    log.warn("writer: batch of {} failed ({}); retrying in {} ms", batch.size(), e.getMessage(),
+                            backoffMillis);
+                    // This lane's thread does nothing else while its database is down: waiting here is the
+                    // backpressure (its queue fills, and new events are refused with rate-limited:).
+                    TimeUnit.MILLISECONDS.sleep(backoffMillis);
+                    backoffMillis = Math.min(backoffMillis * 2, 2_000);
+                }
+            }
+        }
+
+        private void notifyCommitted(List<Event> stored) {
+            try {
+                committed.accept(stored);
+            } catch (RuntimeException e) {
+                log.error("writer: the commit listener failed", e);
+            }
         }
     }
 }

@@ -3,20 +3,24 @@ package dev.nostrgate.relay.store;
 import java.time.Duration;
 
 /**
- * The single writer's group commit.
+ * The writer's group commit.
  *
+ * @param lanes independent writers, each owning the authors whose pubkey hashes to it (see {@link EventWriter})
  * @param maxBatch flush when this many events are queued
  * @param maxDelay flush when the oldest queued event has waited this long
- * @param queueCapacity events waiting beyond this are refused at once ({@code rate-limited:}), so memory is bounded
+ * @param queueCapacity events waiting in one lane beyond this are refused at once ({@code rate-limited:}), so memory is bounded
  * @param retryFor how long a failing batch is retried (database outage) before its events get {@code error:}
  * @param recentIdsCapacity how many stored ids are remembered for the cheap duplicate check
  */
-public record WriterConfig(int maxBatch, Duration maxDelay, int queueCapacity, Duration retryFor,
+public record WriterConfig(int lanes, int maxBatch, Duration maxDelay, int queueCapacity, Duration retryFor,
                            int recentIdsCapacity) {
     public static final WriterConfig DEFAULTS =
-            new WriterConfig(1_000, Duration.ofMillis(2), 50_000, Duration.ofSeconds(10), 100_000);
+            new WriterConfig(2, 1_000, Duration.ofMillis(2), 50_000, Duration.ofSeconds(10), 100_000);
 
     public WriterConfig {
+        if (lanes < 1 || lanes > 64) {
+            throw new IllegalArgumentException("writer.lanes must be 1..64, was " + lanes);
+        }
         if (maxBatch < 1 || maxBatch > 50_000) {
             throw new IllegalArgumentException("writer.maxBatch must be 1..50000, was " + maxBatch);
         }

@@ -60,7 +60,7 @@ class EventWriterTest {
             }
         };
         try (EventWriter writer = new EventWriter(counting,
-                new WriterConfig(100, Duration.ofMillis(20), 1_000, Duration.ofSeconds(1), 1_000),
+                new WriterConfig(2, 100, Duration.ofMillis(20), 1_000, Duration.ofSeconds(1), 1_000),
                 seenAfterCommit::addAll)) {
             List<Event> events = notes(300);
             List<CompletableFuture<SaveOutcome>> outcomes = events.stream().map(writer::submit).toList();
@@ -71,6 +71,36 @@ class EventWriterTest {
             assertThat(seenAfterCommit).hasSize(300);
             assertThat(writer.recentlyStored(events.get(0).id())).isTrue();
             assertThat(writer.submit(events.get(0)).join().status()).isEqualTo(SaveOutcome.Status.DUPLICATE);
+        }
+    }
+
+    @Test
+    void writesEachAuthorsEventsInArrivalOrderWhateverTheLanes() {
+        List<SecKey> authors = List.of(SecKey.generate(), SecKey.generate(), SecKey.generate(), SecKey.generate());
+        List<Event> committedOrder = new CopyOnWriteArrayList<>();
+        try (EventWriter writer = new EventWriter(store,
+                new WriterConfig(4, 3, Duration.ofMillis(1), 1_000, Duration.ofSeconds(1), 1_000),
+                committedOrder::addAll)) {
+            List<CompletableFuture<SaveOutcome>> outcomes = new ArrayList<>();
+            List<Event> sent = new ArrayList<>();
+            for (int version = 0; version < 10; version++) {
+                for (SecKey author : authors) {
+                    // each author's profile, newer each time: arrival order is the only thing that makes each
+                    // version stored (an older one arriving later would be refused)
+                    Event profile = new UnsignedEvent(author.pubKey(), 1_000 + version, 0, List.of(), "v" + version)
+                            .sign(author);
+                    sent.add(profile);
+                    outcomes.add(writer.submit(profile));
+                }
+            }
+            CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).join();
+            assertThat(outcomes).allMatch(f -> f.join().status() == SaveOutcome.Status.STORED);
+            for (SecKey author : authors) {
+                List<Event> byAuthor = committedOrder.stream().filter(e -> e.pubkey().equals(author.pubKey()))
+                        .toList();
+                assertThat(byAuthor).extracting(Event::createdAt).isSorted().hasSize(10);
+            }
+            assertThat(store.query(List.of(Filter.builder().kinds(0).build()))).hasSize(4);
         }
     }
 
@@ -89,7 +119,7 @@ class EventWriterTest {
             }
         };
         try (EventWriter writer = new EventWriter(blocked,
-                new WriterConfig(1, Duration.ZERO, 2, Duration.ofSeconds(1), 100), stored -> { })) {
+                new WriterConfig(1, 1, Duration.ZERO, 2, Duration.ofSeconds(1), 100), stored -> { })) {
             List<Event> events = notes(10);
             List<CompletableFuture<SaveOutcome>> outcomes = events.stream().map(writer::submit).toList();
             assertThat(outcomes).anySatisfy(f -> assertThat(f).isCompletedWithValueMatching(
@@ -127,7 +157,7 @@ class EventWriterTest {
             }
         };
         try (EventWriter writer = new EventWriter(down,
-                new WriterConfig(10, Duration.ZERO, 100, Duration.ofMillis(300), 100), stored -> { })) {
+                new WriterConfig(1, 10, Duration.ZERO, 100, Duration.ofMillis(300), 100), stored -> { })) {
             SaveOutcome outcome = writer.submit(notes(1).get(0)).join();
             assertThat(outcome.status()).isEqualTo(SaveOutcome.Status.FAILED);
             assertThat(outcome.message()).startsWith("error:");
