@@ -1,0 +1,44 @@
+package dev.nostrgate.core.client;
+
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+
+/**
+ * How long to wait before each reconnection attempt: exponential from {@code initialDelay}, capped at
+ * {@code maxDelay}, with "equal jitter" (a random delay between half and all of the step) so that many clients
+ * dropped at once do not come back at once.
+ */
+public record Backoff(Duration initialDelay, Duration maxDelay) {
+    /** 250 ms, doubling up to 30 s. */
+    public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30));
+
+    public Backoff {
+        if (initialDelay == null || maxDelay == null) {
+            throw new IllegalArgumentException("a backoff needs an initial and a maximum delay");
+        }
+        if (initialDelay.toMillis() < 1) {
+            throw new IllegalArgumentException("reconnect initial delay must be at least 1 ms, was " + initialDelay);
+        }
+        if (maxDelay.compareTo(initialDelay) < 0) {
+            throw new IllegalArgumentException("reconnect max delay (" + maxDelay + ") must not be less than the "
+                    + "initial delay (" + initialDelay + ")");
+        }
+    }
+
+    /** The step before jitter for an attempt: initial × 2^attempt, at most the maximum. */
+    public Duration step(int attempt) {
+        long max = maxDelay.toMillis();
+        long step = initialDelay.toMillis();
+        for (int i = 0; i < attempt && step < max; i++) {
+            step *= 2;
+        }
+        return Duration.ofMillis(Math.min(step, max));
+    }
+
+    /** The delay before attempt {@code attempt} (0 for the first retry): between half and all of its step. */
+    public Duration delay(int attempt, RandomGenerator random) {
+        long step = step(attempt).toMillis();
+        long half = step / 2;
+        return Duration.ofMillis(half + random.nextLong(step - half + 1));
+    }
+}

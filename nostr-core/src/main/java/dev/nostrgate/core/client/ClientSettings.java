@@ -1,0 +1,54 @@
+package dev.nostrgate.core.client;
+
+import dev.nostrgate.core.key.SecKey;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What {@link RelayClient.Builder} collected, checked once: a settings value that exists is valid.
+ *
+ * @param reconnect empty when the client does not reconnect by itself
+ */
+record ClientSettings(URI url, Optional<SecKey> authKey, Duration connectTimeout, Duration requestTimeout,
+        Optional<Backoff> reconnect, int maxQueuedRequests, Optional<Consumer<String>> noticeListener) {
+
+    ClientSettings {
+        if (url == null) {
+            throw new IllegalArgumentException("the relay URL is required: RelayClient.builder().url(\"wss://...\")");
+        }
+        checkUrl(url);
+        if (authKey == null || reconnect == null || noticeListener == null) {
+            throw new IllegalArgumentException("settings must not be null (Optional.empty() when absent)");
+        }
+        checkPositive(connectTimeout, "connectTimeout");
+        checkPositive(requestTimeout, "requestTimeout");
+        if (maxQueuedRequests < 1) {
+            throw new IllegalArgumentException("maxQueuedRequests must be at least 1, was " + maxQueuedRequests);
+        }
+    }
+
+    /**
+     * Returns the URL if it can name a relay: {@code ws://} or {@code wss://} with a host.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    static URI checkUrl(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new IllegalArgumentException("a relay URL starts with ws:// or wss://, was \"" + url + "\"");
+        }
+        if (url.getHost() == null || url.getHost().isEmpty()) {
+            throw new IllegalArgumentException("a relay URL needs a host, was \"" + url + "\"");
+        }
+        return url;
+    }
+
+    private static void checkPositive(Duration value, String name) {
+        if (value == null || value.toMillis() < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 ms, was " + value);
+        }
+    }
+}

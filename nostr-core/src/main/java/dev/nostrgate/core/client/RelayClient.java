@@ -1,0 +1,353 @@
+package dev.nostrgate.core.client;
+
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.key.SecKey;
+import dev.nostrgate.core.message.ClientMessage;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A client of one Nostr relay over WebSocket: publishes events, subscribes with filters, counts (NIP-45), and
+ * authenticates when asked (NIP-42).
+ *
+ * <pre>{@code
+ * try (RelayClient client = RelayClient.builder().url("wss://relay.example.com").build()) {
+ *     OkResult ok = client.send(event).join();
+ * }
+ * }</pre>
+ *
+ * <p><b>Connection.</b> Building connects nothing: the first {@link #send}, {@link #subscribe}, {@link #count} or
+ * {@link #connect()} opens the connection, and from then on the client keeps it open until {@link #close()}. When
+ * it drops, the client reconnects after a {@link Backoff} (250 ms doubling to 30 s, with jitter; see
+ * {@link Builder#reconnect}), sends every open subscription again with {@code since} set to the newest
+ * {@code created_at} it delivered (events at that second already delivered are not delivered twice), and sends
+ * what was waiting.
+ *
+ * <p><b>Requests.</b> {@link #send} and {@link #count} return futures that complete with the relay's answer, or
+ * exceptionally with a {@link RelayClientException}: {@link RequestTimeoutException} when no answer came within
+ * the request timeout (default 10 s, counted from the call, waiting for a connection included),
+ * {@link ClientClosedException} when the client was closed first, {@link QueueFullException} (at once) when the
+ * client is not connected and {@link Builder#maxQueuedRequests} requests already wait. A request sent but not
+ * answered when the connection dropped is sent again on the next connection (a relay answers a repeated event
+ * with {@code duplicate:}).
+ *
+ * <p><b>Threads.</b> All methods are thread-safe and return at once. The client runs one thread of its own, which
+ * completes the futures: a dependent stage ({@code thenAccept}) runs there unless you use an {@code ...Async}
+ * variant, and must not block. Listener callbacks run on a second thread, one per client, in the order the relay
+ * sent the messages; a listener may block or wait for a future. Java-WebSocket's threads only hand messages over.
+ * Threads are daemons: an application that wants an answer before exiting waits for it.
+ *
+ * <p><b>Trust.</b> Every event from the relay is checked (id and signature) before delivery; a forged one is
+ * dropped, logged at DEBUG and counted in {@link #invalidEventsDropped()}. {@code NOTICE} messages are logged at
+ * INFO and passed to the {@link Builder#noticeListener}.
+ */
+public final class RelayClient implements AutoCloseable {
+    /** How long a connection attempt may take, TCP and WebSocket handshake together. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long {@link #send} and {@link #count} wait for the relay's answer. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** How many requests may wait for a connection. */
+    public static final int DEFAULT_MAX_QUEUED_REQUESTS = 1_000;
+    /** How long {@link #close()} waits for the closing handshake. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+    private final ClientSettings settings;
+    private final ScheduledThreadPoolExecutor loop;
+    private final ExecutorService listeners;
+    private final RelaySession session;
+    private final AtomicLong nextId = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Thread loopThread;
+
+    private RelayClient(ClientSettings settings) {
+        this.settings = settings;
+        String name = "nostr-client " + settings.url().getHost()
+                + (settings.url().getPort() < 0 ? "" : ":" + settings.url().getPort());
+        this.loop = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = daemon(name).newThread(runnable);
+            loopThread = thread;
+            return thread;
+        });
+        loop.setRemoveOnCancelPolicy(true); // cancelled deadlines do not pile up
+        loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.listeners = Executors.newSingleThreadExecutor(daemon(name + " listener"));
+        this.session = new RelaySession(settings, loop, listeners);
+    }
+
+    /** A builder; {@link Builder#url} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The relay's URL, as given. */
+    public URI url() {
+        return settings.url();
+    }
+
+    /**
+     * Opens the connection if it is not open (skipping a reconnect backoff in progress).
+     *
+     * @return completes when the connection is open, or exceptionally with {@link ConnectionFailedException} if
+     *     this attempt fails (with reconnection on, the client keeps trying in the background)
+     */
+    public CompletableFuture<Void> connect() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(() -> session.connect(done), done);
+        return done;
+    }
+
+    /** True while the WebSocket connection is open. */
+    public boolean isConnected() {
+        return session.isConnected();
+    }
+
+    /**
+     * Publishes an event ({@code ["EVENT", event]}). Sent at once when connected, else queued until the connection
+     * opens. Sending an event that already waits for its {@code OK} sends nothing more; both futures get the one
+     * answer.
+     *
+     * @return the relay's {@code OK}, accepted or not; or exceptionally a {@link RelayClientException}
+     */
+    public CompletableFuture<OkResult> send(Event event) {
+        if (event == null) {
+            throw new IllegalArgumentException("send needs an event");
+        }
+        CompletableFuture<OkResult> result = new CompletableFuture<>();
+        submit(() -> session.publish(event, result), result);
+        return result;
+    }
+
+    /**
+     * Opens a subscription ({@code ["REQ", id, filters...]}): the listener gets the stored events, {@code EOSE},
+     * then live events, until {@link Subscription#close()}, the relay's {@code CLOSED} or {@link #close()}.
+     *
+     * @throws IllegalArgumentException with no filter or no listener
+     * @throws ClientClosedException if the client is closed
+     */
+    public Subscription subscribe(List<Filter> filters, SubscriptionListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("subscribe needs a listener");
+        }
+        String id = "sub-" + nextId.incrementAndGet();
+        new ClientMessage.Req(id, filters); // checks the filters now, in the caller's thread
+        Subscription subscription = new Subscription(this, id, filters, listener);
+        if (closed.get() || !session.execute(() -> session.subscribe(subscription))) {
+            subscription.ended();
+            throw new ClientClosedException("the client for " + settings.url() + " was closed");
+        }
+        return subscription;
+    }
+
+    /** {@link #subscribe(List, SubscriptionListener)} with one filter. */
+    public Subscription subscribe(Filter filter, SubscriptionListener listener) {
+        return subscribe(List.of(filter), listener);
+    }
+
+    /**
+     * Asks how many events match ({@code ["COUNT", id, filters...]}, NIP-45).
+     *
+     * @return the count (approximate if the relay says so); or exceptionally {@link RequestRefusedException} when
+     *     the relay answers {@code CLOSED}, or another {@link RelayClientException}
+     * @throws IllegalArgumentException with no filter
+     */
+    public CompletableFuture<Long> count(List<Filter> filters) {
+        ClientMessage.Count message = new ClientMessage.Count("count-" + nextId.incrementAndGet(), filters);
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        submit(() -> session.count(message, result), result);
+        return result;
+    }
+
+    /** How many events from the relay failed verification (id or signature) and were dropped. */
+    public long invalidEventsDropped() {
+        return session.invalidEvents();
+    }
+
+    /**
+     * Closes the connection (code 1000), fails every waiting future with {@link ClientClosedException}, ends the
+     * subscriptions (their listeners hear nothing more) and stops reconnecting. Waits briefly for the closing
+     * handshake, except when called on the client's own thread (from a dependent stage). Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        CompletableFuture<CompletableFuture<Void>> socketClosed = new CompletableFuture<>();
+        try {
+            loop.execute(() -> socketClosed.complete(session.shutdown()));
+        } catch (RejectedExecutionException alreadyShutDown) {
+            socketClosed.complete(CompletableFuture.completedFuture(null));
+        }
+        loop.shutdown();
+        listeners.shutdown();
+        if (Thread.currentThread() == loopThread) {
+            return; // the shutdown task runs right after the current one
+        }
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        try {
+            socketClosed.thenCompose(closing -> closing).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            loop.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the closing handshake did not finish in time; the connection's own thread ends it
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RelayClient[" + settings.url() + (isConnected() ? " connected" : "") + "]";
+    }
+
+    void unsubscribe(Subscription subscription) {
+        session.execute(() -> session.unsubscribe(subscription));
+    }
+
+    /** Runs the task on the client's thread, or fails the future if the client is closed. */
+    private void submit(Runnable task, CompletableFuture<?> result) {
+        if (closed.get() || !session.execute(task)) {
+            result.completeExceptionally(new ClientClosedException("the client for " + settings.url()
+                    + " was closed"));
+        } // a task that got in before the close is failed by the shutdown, which runs after it
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Settings of a {@link RelayClient}; each has a working default except the URL. */
+    public static final class Builder {
+        private URI url;
+        private SecKey authKey;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private Backoff reconnect = Backoff.DEFAULT;
+        private int maxQueuedRequests = DEFAULT_MAX_QUEUED_REQUESTS;
+        private Consumer<String> noticeListener;
+
+        private Builder() {
+        }
+
+        /**
+         * The relay, {@code ws://} or {@code wss://}.
+         *
+         * @throws IllegalArgumentException if it is not such a URL
+         */
+        public Builder url(String url) {
+            if (url == null) {
+                throw new IllegalArgumentException("the relay URL must not be null");
+            }
+            try {
+                return url(new URI(url.strip()));
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("not a relay URL: \"" + url + "\" (" + e.getReason() + ")", e);
+            }
+        }
+
+        /**
+         * The relay, {@code ws://} or {@code wss://}.
+         *
+         * @throws IllegalArgumentException if it is not such a URL
+         */
+        public Builder url(URI url) {
+            if (url == null) {
+                throw new IllegalArgumentException("the relay URL must not be null");
+            }
+            this.url = ClientSettings.checkUrl(url);
+            return this;
+        }
+
+        /**
+         * The key to answer NIP-42 {@code AUTH} challenges with. With a key, the client answers each challenge
+         * with a signed kind-22242 event, and sends again, once, what the relay refused with
+         * {@code auth-required:}. Without one (the default), challenges are ignored and such refusals returned.
+         */
+        public Builder authKey(SecKey authKey) {
+            this.authKey = authKey;
+            return this;
+        }
+
+        /** Default {@link RelayClient#DEFAULT_CONNECT_TIMEOUT} (10 s). */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /** Default {@link RelayClient#DEFAULT_REQUEST_TIMEOUT} (10 s), counted from the call. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /** How to wait between reconnection attempts. Default {@link Backoff#DEFAULT} (250 ms doubling to 30 s). */
+        public Builder reconnect(Backoff backoff) {
+            if (backoff == null) {
+                throw new IllegalArgumentException("use noReconnect() to turn reconnection off");
+            }
+            this.reconnect = backoff;
+            return this;
+        }
+
+        /** {@code reconnect(new Backoff(initialDelay, maxDelay))}. */
+        public Builder reconnect(Duration initialDelay, Duration maxDelay) {
+            return reconnect(new Backoff(initialDelay, maxDelay));
+        }
+
+        /**
+         * Turns automatic reconnection off: when the connection drops, waiting requests fail with
+         * {@link ConnectionFailedException} and subscriptions end ({@link SubscriptionListener#onClosed}); the next
+         * call opens a new connection.
+         */
+        public Builder noReconnect() {
+            this.reconnect = null;
+            return this;
+        }
+
+        /**
+         * How many requests ({@code EVENT}, {@code COUNT}) may wait while not connected; beyond that, a request
+         * fails at once with {@link QueueFullException}. Subscriptions are not counted (they are sent again on
+         * every connection anyway). Default {@link RelayClient#DEFAULT_MAX_QUEUED_REQUESTS} (1000).
+         */
+        public Builder maxQueuedRequests(int maxQueuedRequests) {
+            this.maxQueuedRequests = maxQueuedRequests;
+            return this;
+        }
+
+        /** Receives the text of each {@code NOTICE}, on the listener thread. */
+        public Builder noticeListener(Consumer<String> noticeListener) {
+            this.noticeListener = noticeListener;
+            return this;
+        }
+
+        /**
+         * The client, not connected yet (see {@link RelayClient}).
+         *
+         * @throws IllegalArgumentException if the URL is missing or a setting is out of range, saying which
+         */
+        public RelayClient build() {
+            return new RelayClient(new ClientSettings(url, Optional.ofNullable(authKey), connectTimeout,
+                    requestTimeout, Optional.ofNullable(reconnect), maxQueuedRequests,
+                    Optional.ofNullable(noticeListener)));
+        }
+    }
+}

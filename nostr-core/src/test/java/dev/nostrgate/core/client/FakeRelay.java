@@ -1,0 +1,359 @@
+package dev.nostrgate.core.client;
+
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.EventVerifier;
+import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.message.ClientMessage;
+import dev.nostrgate.core.message.ClientMessages;
+import dev.nostrgate.core.message.MalformedMessageException;
+import dev.nostrgate.core.message.ReasonPrefix;
+import dev.nostrgate.core.message.RelayMessage;
+import dev.nostrgate.core.message.RelayMessages;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.java_websocket.WebSocket;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.WebSocketServer;
+
+/**
+ * A small in-memory relay for tests, on a real WebSocket server bound to a free local port: it stores events,
+ * answers {@code OK}, {@code EVENT}/{@code EOSE}, {@code COUNT} and {@code CLOSED}, fans new events out to matching
+ * subscriptions, and can be told to misbehave (stay silent, refuse, require NIP-42 authentication, drop or refuse
+ * connections, send forged events). It records every message it receives, for assertions.
+ *
+ * <p>Thread-safe: Java-WebSocket calls it on several threads; every handler holds the relay's lock.
+ */
+public final class FakeRelay implements AutoCloseable {
+    private final Server server;
+    private final URI url;
+    private final EventVerifier verifier = new EventVerifier();
+
+    // guarded by this
+    private final List<Event> stored = new ArrayList<>();
+    private final List<ClientMessage> received = new ArrayList<>();
+    private final List<Integer> closeCodes = new ArrayList<>();
+    private final List<Predicate<Event>> rejections = new ArrayList<>();
+    private final List<String> rejectionMessages = new ArrayList<>();
+    private boolean silent;
+    private boolean authRequired;
+    private boolean refusingConnections;
+    private String countRefusal;
+
+    private FakeRelay() {
+        server = new Server();
+        server.setDaemon(true);
+        server.setReuseAddr(true);
+        server.start();
+        server.started.orTimeout(10, TimeUnit.SECONDS).join();
+        url = URI.create("ws://127.0.0.1:" + server.getPort());
+    }
+
+    /** A relay listening on a free port of 127.0.0.1. */
+    public static FakeRelay start() {
+        return new FakeRelay();
+    }
+
+    /** {@code ws://127.0.0.1:<port>}. */
+    public URI url() {
+        return url;
+    }
+
+    // ---- behaviour
+
+    /** Answers {@code OK false <message>} to events that match, instead of storing them. */
+    public synchronized FakeRelay reject(Predicate<Event> which, String message) {
+        rejections.add(which);
+        rejectionMessages.add(message);
+        return this;
+    }
+
+    /** Receives and records {@code EVENT} and {@code COUNT}, and never answers them. */
+    public synchronized FakeRelay silent() {
+        silent = true;
+        return this;
+    }
+
+    /**
+     * Sends an {@code AUTH} challenge on each new connection, and refuses {@code EVENT}, {@code REQ} and
+     * {@code COUNT} with {@code auth-required:} until the connection has authenticated.
+     */
+    public synchronized FakeRelay requireAuth() {
+        authRequired = true;
+        return this;
+    }
+
+    /** Answers every {@code COUNT} with {@code CLOSED <message>}. */
+    public synchronized FakeRelay refuseCounts(String message) {
+        countRefusal = message;
+        return this;
+    }
+
+    /** Fails the WebSocket handshake of new connections until {@link #acceptConnections()}. */
+    public synchronized FakeRelay refuseConnections() {
+        refusingConnections = true;
+        return this;
+    }
+
+    public synchronized FakeRelay acceptConnections() {
+        refusingConnections = false;
+        return this;
+    }
+
+    /** Closes every connection abruptly: no closing handshake, as when a network or a relay process fails. */
+    public void dropConnections() {
+        for (WebSocket connection : server.getConnections()) {
+            connection.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by the test");
+        }
+    }
+
+    // ---- data
+
+    /** Stores events as if published, and sends them to matching subscriptions. */
+    public synchronized void store(Event... events) {
+        for (Event event : events) {
+            storeAndFanOut(event);
+        }
+    }
+
+    /** Sends an event's JSON, as it is (forged or not), to every open subscription. */
+    public synchronized void sendToSubscribers(String eventJson) {
+        for (WebSocket connection : server.getConnections()) {
+            for (String subscriptionId : peer(connection).subscriptions.keySet()) {
+                connection.send(RelayMessages.encodeEvent(subscriptionId, eventJson));
+            }
+        }
+    }
+
+    /** Sends a {@code NOTICE} on every connection. */
+    public synchronized void notice(String message) {
+        for (WebSocket connection : server.getConnections()) {
+            connection.send(new RelayMessage.Notice(message).toJson());
+        }
+    }
+
+    public synchronized List<Event> stored() {
+        return List.copyOf(stored);
+    }
+
+    /** Every message received, in order. */
+    public synchronized List<ClientMessage> received() {
+        return List.copyOf(received);
+    }
+
+    /** The messages received of one type, in order. */
+    public synchronized <T extends ClientMessage> List<T> received(Class<T> type) {
+        return received.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** The close code of each connection that ended, in order (the client's code when the client closed). */
+    public synchronized List<Integer> closeCodes() {
+        return List.copyOf(closeCodes);
+    }
+
+    public int openConnections() {
+        return server.getConnections().size();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.stop(1_000);
+    }
+
+    // ---- the relay
+
+    private synchronized void opened(WebSocket connection) {
+        Peer peer = new Peer();
+        connection.setAttachment(peer);
+        if (authRequired) {
+            peer.challenge = UUID.randomUUID().toString();
+            connection.send(new RelayMessage.AuthChallenge(peer.challenge).toJson());
+        }
+    }
+
+    private synchronized void closed(int code) {
+        closeCodes.add(code);
+    }
+
+    private synchronized void handle(WebSocket connection, String text) {
+        ClientMessage message;
+        try {
+            message = ClientMessages.parse(text);
+        } catch (MalformedMessageException e) {
+            connection.send(e.reply().toJson());
+            return;
+        }
+        received.add(message);
+        Peer peer = peer(connection);
+        boolean mustAuthenticate = authRequired && !peer.authenticated;
+        switch (message) {
+            case ClientMessage.Publish publish -> {
+                Event event = publish.event();
+                if (silent) {
+                    return;
+                }
+                connection.send(answer(event, mustAuthenticate).toJson());
+            }
+            case ClientMessage.Req req -> {
+                if (mustAuthenticate) {
+                    connection.send(RelayMessage.Closed.of(req.subscriptionId(), ReasonPrefix.AUTH_REQUIRED,
+                            "sign in to read").toJson());
+                    return;
+                }
+                peer.subscriptions.put(req.subscriptionId(), req.filters());
+                stored.stream()
+                        .filter(event -> req.filters().stream().anyMatch(filter -> filter.matches(event)))
+                        .sorted(Comparator.comparingLong(Event::createdAt).reversed())
+                        .forEach(event -> connection.send(
+                                new RelayMessage.EventMessage(req.subscriptionId(), event).toJson()));
+                connection.send(new RelayMessage.Eose(req.subscriptionId()).toJson());
+            }
+            case ClientMessage.Close close -> peer.subscriptions.remove(close.subscriptionId());
+            case ClientMessage.Count count -> {
+                if (silent) {
+                    return;
+                }
+                if (mustAuthenticate || countRefusal != null) {
+                    connection.send((mustAuthenticate
+                            ? RelayMessage.Closed.of(count.subscriptionId(), ReasonPrefix.AUTH_REQUIRED, "sign in")
+                            : new RelayMessage.Closed(count.subscriptionId(), countRefusal)).toJson());
+                    return;
+                }
+                long matching = stored.stream()
+                        .filter(event -> count.filters().stream().anyMatch(filter -> filter.matches(event)))
+                        .count();
+                connection.send(new RelayMessage.CountResult(count.subscriptionId(), matching, false).toJson());
+            }
+            case ClientMessage.Auth auth -> {
+                Optional<String> problem = authProblem(auth.event(), peer);
+                peer.authenticated |= problem.isEmpty();
+                connection.send((problem.isEmpty()
+                        ? RelayMessage.Ok.accepted(auth.event().id())
+                        : RelayMessage.Ok.rejected(auth.event().id(), ReasonPrefix.INVALID, problem.get())).toJson());
+            }
+            default -> connection.send(new RelayMessage.Notice("unsupported: " + message.type()).toJson());
+        }
+    }
+
+    private RelayMessage.Ok answer(Event event, boolean mustAuthenticate) {
+        Optional<String> problem = verifier.problem(event);
+        if (problem.isPresent()) {
+            return RelayMessage.Ok.rejected(event.id(), ReasonPrefix.INVALID, problem.get());
+        }
+        if (mustAuthenticate) {
+            return RelayMessage.Ok.rejected(event.id(), ReasonPrefix.AUTH_REQUIRED, "sign in to publish");
+        }
+        for (int i = 0; i < rejections.size(); i++) {
+            if (rejections.get(i).test(event)) {
+                return new RelayMessage.Ok(event.id(), false, rejectionMessages.get(i));
+            }
+        }
+        if (stored.stream().anyMatch(e -> e.id().equals(event.id()))) {
+            return new RelayMessage.Ok(event.id(), true, ReasonPrefix.DUPLICATE.format("already have this event"));
+        }
+        storeAndFanOut(event);
+        return RelayMessage.Ok.accepted(event.id());
+    }
+
+    private Optional<String> authProblem(Event auth, Peer peer) {
+        if (auth.kind() != RelaySession.AUTH_KIND) {
+            return Optional.of("AUTH event must be kind 22242, was " + auth.kind());
+        }
+        Optional<String> forged = verifier.problem(auth);
+        if (forged.isPresent()) {
+            return forged;
+        }
+        if (!auth.firstTagValue("challenge").equals(Optional.ofNullable(peer.challenge))) {
+            return Optional.of("wrong challenge");
+        }
+        if (!auth.firstTagValue("relay").equals(Optional.of(url.toString()))) {
+            return Optional.of("wrong relay tag " + auth.firstTagValue("relay"));
+        }
+        return Optional.empty();
+    }
+
+    private void storeAndFanOut(Event event) {
+        stored.add(event);
+        for (WebSocket connection : server.getConnections()) {
+            Peer peer = connection.getAttachment();
+            if (peer == null) {
+                continue;
+            }
+            peer.subscriptions.forEach((id, filters) -> {
+                if (filters.stream().anyMatch(filter -> filter.matches(event))) {
+                    connection.send(new RelayMessage.EventMessage(id, event).toJson());
+                }
+            });
+        }
+    }
+
+    private static Peer peer(WebSocket connection) {
+        return connection.getAttachment();
+    }
+
+    /** One connection's state. */
+    private static final class Peer {
+        final Map<String, List<Filter>> subscriptions = new LinkedHashMap<>();
+        String challenge;
+        boolean authenticated;
+    }
+
+    private final class Server extends WebSocketServer {
+        final CompletableFuture<Void> started = new CompletableFuture<>();
+
+        Server() {
+            super(new InetSocketAddress("127.0.0.1", 0));
+        }
+
+        @Override
+        public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket connection, Draft draft,
+                ClientHandshake request) throws InvalidDataException {
+            synchronized (FakeRelay.this) {
+                if (refusingConnections) {
+                    throw new InvalidDataException(CloseFrame.TRY_AGAIN_LATER, "refusing connections");
+                }
+            }
+            return super.onWebsocketHandshakeReceivedAsServer(connection, draft, request);
+        }
+
+        @Override
+        public void onStart() {
+            started.complete(null);
+        }
+
+        @Override
+        public void onOpen(WebSocket connection, ClientHandshake handshake) {
+            opened(connection);
+        }
+
+        @Override
+        public void onMessage(WebSocket connection, String message) {
+            handle(connection, message);
+        }
+
+        @Override
+        public void onClose(WebSocket connection, int code, String reason, boolean remote) {
+            closed(code);
+        }
+
+        @Override
+        public void onError(WebSocket connection, Exception e) {
+            if (connection == null) {
+                started.completeExceptionally(e); // the server could not start
+            }
+        }
+    }
+}
