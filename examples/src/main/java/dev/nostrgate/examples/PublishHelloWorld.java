@@ -4,12 +4,10 @@ import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.client.OkResult;
 import dev.nostrgate.core.client.RelayClient;
 import dev.nostrgate.core.event.Event;
-import dev.nostrgate.core.event.UnsignedEvent;
+import dev.nostrgate.core.content.TextContent;
 import dev.nostrgate.core.key.SecKey;
 import dev.nostrgate.core.nip19.Nip19;
 import java.io.PrintStream;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -23,9 +21,6 @@ import java.util.concurrent.CompletionException;
  * exits with 0 if the relay accepted the event, 1 if it refused it or did not answer, 2 for bad arguments.
  */
 public final class PublishHelloWorld {
-    /** NIP-01 kind of a short text note. */
-    private static final int TEXT_NOTE = 1;
-
     private PublishHelloWorld() {
     }
 
@@ -49,8 +44,10 @@ public final class PublishHelloWorld {
             err.println("no key given; generated " + Nip19.npub(key.pubKey()));
         }
 
+        // The design's first example, as written.
         try (final RelayClient client = RelayClient.builder().url(args[0]).build()) {
-            final Event event = helloWorld(key);
+            final TextContent content = TextContent.builder().content("hello world").build();
+            final Event event = content.sign(key);
             out.println(event.toJson());
             final OkResult ok = client.send(event).join();
             out.println(ok.accepted() ? "OK accepted" + (ok.message().isEmpty() ? "" : ": " + ok.message())
@@ -63,14 +60,5 @@ public final class PublishHelloWorld {
             err.println("not published: " + e.getCause().getMessage());
             return 1;
         }
-    }
-
-    /**
-     * The note, built as content builders will build it ({@code TextContent.builder().content("hello world")
-     * .build().sign(key)}): a kind-1 event with no tags, created now.
-     */
-    static Event helloWorld(SecKey key) {
-        return new UnsignedEvent(key.pubKey(), Instant.now().getEpochSecond(), TEXT_NOTE, List.of(), "hello world")
-                .sign(key);
     }
 }
