@@ -1,0 +1,17 @@
+package dev.nostrgate.gateway;
+
+import dev.nostrgate.gateway.config.GatewayProperties;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** The aggregator gateway: {@code java -jar nostr-gateway.jar} (or {@code ./nostr gateway}). */
+@SpringBootApplication
+@EnableConfigurationProperties(GatewayProperties.class)
+@EnableScheduling
+public class GatewayApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(GatewayApplication.class, args);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.nostrgate.gateway.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The gateway's settings ({@code gateway.*}, or environment variables such as {@code GATEWAY_DATABASE_URL}).
+ * Every key has a row in the README; a bad value stops startup naming the key.
+ *
+ * @param relayPort the aggregated NIP-01 read relay's port (0 = any free port)
+ * @param catchUpOverlap on (re)connect a connector asks for {@code since = cursor - overlap}, so events that a relay
+ *     received late are not missed; duplicates are absorbed by the idempotent insert
+ * @param sinkBatchSize how many messages a relay's consumer takes per database transaction at most
+ * @param sinkMaxDelay how long a consumer waits to fill a batch
+ * @param inFlight unconfirmed publishes per connector before it stops reading from the upstream relay
+ * @param cursorFlushInterval how often cursors are persisted
+ * @param statsFlushInterval how often in-memory counters are written to the rollup table
+ * @param minuteStatsRetention minute rows older than this are compacted into hour rows
+ */
+@Validated
+@ConfigurationProperties("gateway")
+public record GatewayProperties(
+        @DefaultValue("7448") @Min(0) @Max(65_535) int relayPort,
+        @DefaultValue("0.0.0.0") @NotNull String relayBind,
+        @DefaultValue @Valid Database database,
+        @DefaultValue("10m") @NotNull Duration catchUpOverlap,
+        @DefaultValue("500") @Positive @Max(10_000) int sinkBatchSize,
+        @DefaultValue("50ms") @NotNull Duration sinkMaxDelay,
+        @DefaultValue("1000") @Positive int inFlight,
+        @DefaultValue("5s") @NotNull Duration cursorFlushInterval,
+        @DefaultValue("10s") @NotNull Duration statsFlushInterval,
+        @DefaultValue("48h") @NotNull Duration minuteStatsRetention) {
+
+    /**
+     * Where the aggregate lives.
+     *
+     * @param url a {@code jdbc:postgresql:} URL (CockroachDB included); empty = an embedded PostgreSQL in dataDir
+     * @param queryTimeout the time budget of one query
+     */
+    public record Database(
+            @DefaultValue("") String url,
+            @DefaultValue("postgres") String user,
+            @DefaultValue("") String password,
+            @DefaultValue("data/gateway") Path dataDir,
+            @DefaultValue("8") @Positive int readPoolSize,
+            @DefaultValue("3s") @NotNull Duration queryTimeout,
+            @DefaultValue("500") @Positive int maxLimit) {
+    }
+}

@@ -1,0 +1,22 @@
+package dev.nostrgate.gateway.connector;
+
+/** Where a relay's upstream connection stands. */
+public enum ConnectorState {
+    /** Opening the WebSocket. */
+    CONNECTING,
+    /** Subscribed; receiving stored events (since the cursor) before the relay's EOSE. */
+    CATCHING_UP,
+    /** After EOSE: receiving events as they are published. */
+    LIVE,
+    /** Disconnected; waiting before the next attempt. */
+    BACKOFF,
+    /** Stopped by the operator (PATCH paused=true). */
+    PAUSED,
+    /** Stopped for good until the operator changes something (e.g. the relay refused the subscription). */
+    FAILED;
+
+    /** The lowercase name used in the REST API. */
+    public String apiName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,26 @@
+package dev.nostrgate.gateway.connector;
+
+import dev.nostrgate.gateway.registry.RegisteredRelay;
+import java.util.UUID;
+
+/**
+ * Starts, changes and stops everything that runs for a registered relay: its RabbitMQ topology, its consumer and
+ * its upstream connector. The REST API calls it after changing the registry.
+ */
+public interface RelayLifecycle {
+
+    /** A relay was registered (or found at start): declare its topology, start its consumer and connector. */
+    void start(RegisteredRelay relay);
+
+    /** A relay's settings changed (paused, resumed, other filters): apply them. */
+    void change(RegisteredRelay relay);
+
+    /**
+     * A relay is being removed: stop its connector, let its consumer drain what is queued (bounded wait), stop the
+     * consumer, and delete its queue and exchange.
+     */
+    void remove(java.util.UUID relayId);
+
+    /** Its current state. */
+    RelayStatus status(UUID relayId);
+}

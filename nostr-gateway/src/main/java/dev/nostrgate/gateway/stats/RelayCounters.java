@@ -1,0 +1,136 @@
+package dev.nostrgate.gateway.stats;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Per-relay counters, kept in memory and updated on the hot path without locks; {@code StatsFlusher} takes and
+ * resets them into the rollup table. No statistic is ever computed by scanning the events table.
+ */
+@Component
+public class RelayCounters {
+    /** Size classes: class i counts events of [2^(i+6), 2^(i+7)) bytes; the first and last are open-ended. */
+    public static final int SIZE_CLASSES = 16;
+
+    /** The counters of one relay since the last flush. */
+    public static final class Counts {
+        final LongAdder received = new LongAdder();
+        final LongAdder stored = new LongAdder();
+        final LongAdder duplicates = new LongAdder();
+        final LongAdder invalid = new LongAdder();
+        final LongAdder bytes = new LongAdder();
+        final LongAdder lagSecondsSum = new LongAdder();
+        final LongAdder lagSamples = new LongAdder();
+        final AtomicLongArray sizes = new AtomicLongArray(SIZE_CLASSES);
+        // totals since start, for the REST view (never reset)
+        final LongAdder totalReceived = new LongAdder();
+        final LongAdder totalStored = new LongAdder();
+        final LongAdder totalDuplicates = new LongAdder();
+        final LongAdder totalInvalid = new LongAdder();
+        final LongAdder totalBytes = new LongAdder();
+    }
+
+    /** A flushed (taken and reset) set of counts. */
+    public record Snapshot(long received, long stored, long duplicates, long invalid, long bytes,
+                           long lagSecondsSum, long lagSamples, long[] sizeHistogram) {
+        public boolean isEmpty() {
+            return received == 0 && stored == 0 && duplicates == 0 && invalid == 0 && lagSamples == 0;
+        }
+    }
+
+    /** Totals since the gateway started. */
+    public record Totals(long received, long stored, long duplicates, long invalid, long bytes) {
+    }
+
+    private final Map<UUID, Counts> byRelay = new ConcurrentHashMap<>();
+
+    private Counts of(UUID relay) {
+        return byRelay.computeIfAbsent(relay, id -> new Counts());
+    }
+
+    /** An event arrived from the relay (through its queue), of this many bytes. */
+    public void received(UUID relay, int bytes) {
+        Counts counts = of(relay);
+        counts.received.increment();
+        counts.totalReceived.increment();
+        counts.bytes.add(bytes);
+        counts.totalBytes.add(bytes);
+        counts.sizes.incrementAndGet(sizeClass(bytes));
+    }
+
+    public void stored(UUID relay, long lagSeconds) {
+        Counts counts = of(relay);
+        counts.stored.increment();
+        counts.totalStored.increment();
+        counts.lagSecondsSum.add(Math.max(0, lagSeconds));
+        counts.lagSamples.increment();
+    }
+
+    public void duplicate(UUID relay) {
+        Counts counts = of(relay);
+        counts.duplicates.increment();
+        counts.totalDuplicates.increment();
+    }
+
+    public void invalid(UUID relay) {
+        Counts counts = of(relay);
+        counts.invalid.increment();
+        counts.totalInvalid.increment();
+    }
+
+    /** Takes the counts since the last call and resets them (totals are kept). */
+    public Map<UUID, Snapshot> drain() {
+        Map<UUID, Snapshot> snapshots = new java.util.HashMap<>();
+        byRelay.forEach((relay, counts) -> {
+            long[] sizes = new long[SIZE_CLASSES];
+            for (int i = 0; i < SIZE_CLASSES; i++) {
+                sizes[i] = counts.sizes.getAndSet(i, 0);
+            }
+            Snapshot snapshot = new Snapshot(counts.received.sumThenReset(), counts.stored.sumThenReset(),
+                    counts.duplicates.sumThenReset(), counts.invalid.sumThenReset(), counts.bytes.sumThenReset(),
+                    counts.lagSecondsSum.sumThenReset(), counts.lagSamples.sumThenReset(), sizes);
+            if (!snapshot.isEmpty()) {
+                snapshots.put(relay, snapshot);
+            }
+        });
+        return snapshots;
+    }
+
+    /** Gives counts back after a failed flush, so nothing is lost. */
+    public void restore(UUID relay, Snapshot snapshot) {
+        Counts counts = of(relay);
+        counts.received.add(snapshot.received());
+        counts.stored.add(snapshot.stored());
+        counts.duplicates.add(snapshot.duplicates());
+        counts.invalid.add(snapshot.invalid());
+        counts.bytes.add(snapshot.bytes());
+        counts.lagSecondsSum.add(snapshot.lagSecondsSum());
+        counts.lagSamples.add(snapshot.lagSamples());
+        for (int i = 0; i < SIZE_CLASSES; i++) {
+            counts.sizes.addAndGet(i, snapshot.sizeHistogram()[i]);
+        }
+    }
+
+    public Totals totals(UUID relay) {
+        Counts counts = byRelay.get(relay);
+        if (counts == null) {
+            return new Totals(0, 0, 0, 0, 0);
+        }
+        return new Totals(counts.totalReceived.sum(), counts.totalStored.sum(), counts.totalDuplicates.sum(),
+                counts.totalInvalid.sum(), counts.totalBytes.sum());
+    }
+
+    public void forget(UUID relay) {
+        byRelay.remove(relay);
+    }
+
+    /** The size class of an event of this many bytes. */
+    public static int sizeClass(int bytes) {
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, bytes)); // 2^(bits-1) <= bytes < 2^bits
+        return Math.min(SIZE_CLASSES - 1, Math.max(0, bits - 7));
+    }
+}
