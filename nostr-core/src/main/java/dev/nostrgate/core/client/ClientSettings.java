@@ -11,9 +11,12 @@ import java.util.function.Consumer;
  * What {@link RelayClient.Builder} collected, checked once: a settings value that exists is valid.
  *
  * @param reconnect empty when the client does not reconnect by itself
+ * @param maxUndelivered messages received but not yet handed to the listeners beyond which the client stops
+ *     reading from the socket
  */
 record ClientSettings(URI url, Optional<SecKey> authKey, Duration connectTimeout, Duration requestTimeout,
-        Optional<Backoff> reconnect, int maxQueuedRequests, Optional<Consumer<String>> noticeListener) {
+        Optional<Backoff> reconnect, int maxQueuedRequests, Optional<Consumer<String>> noticeListener,
+        int maxUndelivered) {
 
     ClientSettings {
         if (url == null) {
@@ -27,6 +30,9 @@ record ClientSettings(URI url, Optional<SecKey> authKey, Duration connectTimeout
         checkPositive(requestTimeout, "requestTimeout");
         if (maxQueuedRequests < 1) {
             throw new IllegalArgumentException("maxQueuedRequests must be at least 1, was " + maxQueuedRequests);
+        }
+        if (maxUndelivered < 1) {
+            throw new IllegalArgumentException("maxUndelivered must be at least 1, was " + maxUndelivered);
         }
     }
 

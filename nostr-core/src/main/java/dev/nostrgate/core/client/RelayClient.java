@@ -64,6 +64,8 @@ public final class RelayClient implements AutoCloseable {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** How many requests may wait for a connection. */
     public static final int DEFAULT_MAX_QUEUED_REQUESTS = 1_000;
+    /** How many received messages may wait for the listeners before the client stops reading the socket. */
+    public static final int DEFAULT_MAX_UNDELIVERED = 10_000;
     /** How long {@link #close()} waits for the closing handshake. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
@@ -110,6 +112,11 @@ public final class RelayClient implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         submit(() -> session.connect(done), done);
         return done;
+    }
+
+    /** Messages received from the relay whose listener callbacks have not finished yet (see maxUndelivered). */
+    public int undelivered() {
+        return session.undelivered();
     }
 
     /** True while the WebSocket connection is open. */
@@ -243,6 +250,7 @@ public final class RelayClient implements AutoCloseable {
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Backoff reconnect = Backoff.DEFAULT;
         private int maxQueuedRequests = DEFAULT_MAX_QUEUED_REQUESTS;
+        private int maxUndelivered = DEFAULT_MAX_UNDELIVERED;
         private Consumer<String> noticeListener;
 
         private Builder() {
@@ -333,6 +341,17 @@ public final class RelayClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Backpressure: how many received messages may wait for the listeners (a subscriber that is slower than
+         * the relay) before the client stops reading from the socket. The relay then sees a full TCP window and
+         * slows down (or drops the connection, after which the subscription resumes from the newest event
+         * delivered). Memory stays bounded either way. Default {@link RelayClient#DEFAULT_MAX_UNDELIVERED}.
+         */
+        public Builder maxUndelivered(int maxUndelivered) {
+            this.maxUndelivered = maxUndelivered;
+            return this;
+        }
+
         /** Receives the text of each {@code NOTICE}, on the listener thread. */
         public Builder noticeListener(Consumer<String> noticeListener) {
             this.noticeListener = noticeListener;
@@ -347,7 +366,7 @@ public final class RelayClient implements AutoCloseable {
         public RelayClient build() {
             return new RelayClient(new ClientSettings(url, Optional.ofNullable(authKey), connectTimeout,
                     requestTimeout, Optional.ofNullable(reconnect), maxQueuedRequests,
-                    Optional.ofNullable(noticeListener)));
+                    Optional.ofNullable(noticeListener), maxUndelivered));
         }
     }
 }

@@ -55,6 +55,8 @@ final class RelaySession {
     private final String url;
     private final ScheduledExecutorService loop;
     private final ExecutorService listeners;
+    /** Permits for messages between the socket and the listeners: the client's backpressure. */
+    private final java.util.concurrent.Semaphore undelivered;
     private final EventVerifier verifier = new EventVerifier();
     private final AtomicLong invalidEvents = new AtomicLong();
     private volatile boolean connected;
@@ -80,14 +82,31 @@ final class RelaySession {
         this.url = settings.url().toString();
         this.loop = loop;
         this.listeners = listeners;
+        this.undelivered = new java.util.concurrent.Semaphore(settings.maxUndelivered());
     }
 
     boolean isConnected() {
         return connected;
     }
 
+    int undelivered() {
+        return settings.maxUndelivered() - undelivered.availablePermits();
+    }
+
     long invalidEvents() {
         return invalidEvents.get();
+    }
+
+    /**
+     * Runs a task on the listener thread after every callback queued so far: how a received message's permit is
+     * given back once its deliveries are done. Runs it at once if the client is closed.
+     */
+    void afterDeliveries(Runnable task) {
+        try {
+            listeners.execute(task);
+        } catch (RejectedExecutionException closed) {
+            task.run();
+        }
     }
 
     /** Runs a task on the session's thread; false if the client is closed (the task is dropped). */
@@ -239,7 +258,7 @@ final class RelaySession {
         if (state == State.CLOSED) {
             return;
         }
-        RelaySocket attempt = new RelaySocket(settings.url(), settings.connectTimeout(), this);
+        RelaySocket attempt = new RelaySocket(settings.url(), settings.connectTimeout(), this, undelivered);
         socket = attempt;
         state = State.CONNECTING;
         connectDeadline = schedule(() -> connectTimedOut(attempt), settings.connectTimeout());

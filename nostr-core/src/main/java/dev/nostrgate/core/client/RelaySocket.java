@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.framing.CloseFrame;
@@ -18,18 +20,25 @@ import org.slf4j.LoggerFactory;
  * One WebSocket connection attempt. Java-WebSocket calls it on its own threads; it does nothing there but hand
  * each callback, tagged with itself, to the session's thread, where a callback from a connection that is no
  * longer the current one is ignored.
+ *
+ * <p>Backpressure: each text message takes a permit before it leaves the read thread, and the permit comes back
+ * when the listeners have run every callback it caused. When the listeners fall behind by the client's
+ * {@code maxUndelivered} messages, the read thread waits here: the socket is not read, and the relay's TCP window
+ * fills, instead of memory.
  */
 final class RelaySocket extends WebSocketClient {
     private static final Logger log = LoggerFactory.getLogger(RelaySocket.class);
 
     private final RelaySession session;
+    private final Semaphore undelivered;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile boolean opened;
     private volatile Exception error;
 
-    RelaySocket(URI url, Duration connectTimeout, RelaySession session) {
+    RelaySocket(URI url, Duration connectTimeout, RelaySession session, Semaphore undelivered) {
         super(url, new Draft_6455(), Map.of(), (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
         this.session = session;
+        this.undelivered = undelivered;
         setDaemon(true); // an application that forgets close() can still exit
         setTcpNoDelay(true);
     }
@@ -42,7 +51,26 @@ final class RelaySocket extends WebSocketClient {
 
     @Override
     public void onMessage(String text) {
-        session.execute(() -> session.received(this, text));
+        try {
+            while (!undelivered.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (closed.isDone() || isClosing() || isClosed()) {
+                    return; // the connection is going away; what it still held is dropped with it
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        boolean queued = session.execute(() -> {
+            try {
+                session.received(this, text);
+            } finally {
+                session.afterDeliveries(undelivered::release);
+            }
+        });
+        if (!queued) {
+            undelivered.release();
+        }
     }
 
     @Override
