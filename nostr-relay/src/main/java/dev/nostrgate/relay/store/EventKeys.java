@@ -5,8 +5,13 @@ import java.nio.ByteBuffer;
 import java.util.UUID;
 
 /** The primary key of an event row: the first 16 bytes of its id, as a UUID (uniform, deterministic). */
-final class EventKeys {
+public final class EventKeys {
     private EventKeys() {
+    }
+
+    /** The key of an event id. */
+    public static UUID of(dev.nostrgate.core.event.EventId id) {
+        return of(id.toBytes());
     }
 
     static UUID of(byte[] id) {

@@ -1,0 +1,224 @@
+package dev.nostrgate.gateway.sink;
+
+import com.rabbitmq.client.Channel;
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.EventJson;
+import dev.nostrgate.core.event.EventVerifier;
+import dev.nostrgate.core.event.InvalidEventException;
+import dev.nostrgate.relay.store.EventKeys;
+import dev.nostrgate.relay.store.EventStore;
+import dev.nostrgate.relay.store.RecentIds;
+import dev.nostrgate.relay.store.SaveOutcome;
+import dev.nostrgate.relay.store.StoreUnavailableException;
+import dev.nostrgate.gateway.stats.RelayCounters;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
+
+/**
+ * One relay's consumer: takes a batch from its queue, parses and verifies each event (a recently stored id skips
+ * the signature check), stores the batch in one transaction, records provenance, then acknowledges the batch.
+ *
+ * <ul>
+ *   <li>Acknowledged only after the commit: a crash before it means redelivery, and the idempotent insert turns it
+ *       into duplicates, not loss.</li>
+ *   <li>A database outage is retried here with backoff, holding the batch (the queue keeps the rest, durably):
+ *       never an ack before commit, never a redelivery loop.</li>
+ *   <li>An event that does not parse or verify goes to {@code nostr.dead} with the reason (see
+ *       {@link DeadLetters}).</li>
+ * </ul>
+ */
+public final class RelaySink implements ChannelAwareBatchMessageListener {
+    private static final Logger log = LoggerFactory.getLogger(RelaySink.class);
+    private static final String RECEIVED_AT_HEADER = "x-nostr-received-at";
+
+    private final UUID relayId;
+    private final EventStore store;
+    private final RecentIds recentIds;
+    private final EventVerifier verifier;
+    private final RelayCounters counters;
+    private final CursorBook cursors;
+    private final ProvenanceWriter provenance;
+    private final DeadLetters deadLetters;
+    private final BooleanSupplier stopping;
+
+    public RelaySink(UUID relayId, EventStore store, RecentIds recentIds, EventVerifier verifier,
+                     RelayCounters counters, CursorBook cursors, ProvenanceWriter provenance, DeadLetters deadLetters,
+                     BooleanSupplier stopping) {
+        this.relayId = relayId;
+        this.store = store;
+        this.recentIds = recentIds;
+        this.verifier = verifier;
+        this.counters = counters;
+        this.cursors = cursors;
+        this.provenance = provenance;
+        this.deadLetters = deadLetters;
+        this.stopping = stopping;
+    }
+
+    private record Received(Event event, long receivedAtMillis) {
+    }
+
+    @Override
+    public void onMessageBatch(List<Message> messages, Channel channel) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        long lastTag = messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag();
+        List<Received> fresh = new ArrayList<>();
+        List<UUID> seenAgain = new ArrayList<>();
+        for (Message message : messages) {
+            byte[] body = message.getBody();
+            counters.received(relayId, body.length);
+            Event event;
+            try {
+                event = EventJson.parse(body);
+            } catch (InvalidEventException e) {
+                poison(message, "invalid: " + e.getMessage());
+                continue;
+            }
+            if (recentIds.contains(event.id())) {
+                counters.duplicate(relayId); // a duplicate costs a lookup, not a signature check
+                seenAgain.add(EventKeys.of(event.id()));
+                continue;
+            }
+            Optional<String> problem = verifier.problem(event);
+            if (problem.isPresent()) {
+                poison(message, "invalid: " + problem.get());
+                continue;
+            }
+            fresh.add(new Received(event, receivedAt(message)));
+        }
+        Optional<List<SaveOutcome>> outcomes = storeWithRetry(fresh.stream().map(Received::event).toList());
+        if (outcomes.isEmpty()) {
+            nackForRedelivery(channel, lastTag); // shutting down during an outage: the broker keeps them
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long newest = -1;
+        List<UUID> carried = new ArrayList<>(seenAgain);
+        for (int i = 0; i < fresh.size(); i++) {
+            Event event = fresh.get(i).event();
+            SaveOutcome outcome = outcomes.get().get(i);
+            switch (outcome.status()) {
+                case STORED -> {
+                    counters.stored(relayId, (now - fresh.get(i).receivedAtMillis()) / 1000);
+                    newest = Math.max(newest, event.createdAt());
+                }
+                case DUPLICATE -> counters.duplicate(relayId);
+                case REJECTED -> {
+                    // the store's rules refused it (an older replaceable version, deleted, expired, ephemeral)
+                    if (outcome.message().startsWith("invalid:")) {
+                        counters.invalid(relayId);
+                    } else {
+                        counters.duplicate(relayId);
+                    }
+                }
+                case FAILED -> throw new IllegalStateException("saveAll reports failures by throwing");
+            }
+            if (outcome.accepted()) {
+                recentIds.add(event.id());
+                carried.add(EventKeys.of(event.id()));
+            }
+        }
+        if (!recordProvenance(carried, now)) {
+            nackForRedelivery(channel, lastTag);
+            return;
+        }
+        if (newest >= 0) {
+            cursors.committed(relayId, newest);
+        }
+        ack(channel, lastTag);
+    }
+
+    /** Stores the batch, retrying through a database outage; empty only if the gateway stops meanwhile. */
+    private Optional<List<SaveOutcome>> storeWithRetry(List<Event> events) {
+        long backoff = 100;
+        while (true) {
+            try {
+                return Optional.of(store.saveAll(events));
+            } catch (StoreUnavailableException e) {
+                if (stopping.getAsBoolean()) {
+                    return Optional.empty();
+                }
+                log.warn("relay {}: storing {} events failed ({}); retrying in {} ms", relayId, events.size(),
+                        e.getMessage(), backoff);
+                if (!pause(backoff)) {
+                    return Optional.empty();
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+    }
+
+    private boolean recordProvenance(List<UUID> keys, long now) {
+        long backoff = 100;
+        while (true) {
+            try {
+                provenance.seen(relayId, keys, now / 1000);
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                if (stopping.getAsBoolean()) {
+                    return false;
+                }
+                log.warn("relay {}: recording provenance failed ({}); retrying in {} ms", relayId, e.getMessage(),
+                        backoff);
+                if (!pause(backoff)) {
+                    return false;
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+    }
+
+    /** Waits on this consumer's own thread: holding the batch is the backpressure. False if interrupted. */
+    private static boolean pause(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void poison(Message message, String reason) {
+        counters.invalid(relayId);
+        log.debug("relay {}: dead-lettering message {}: {}", relayId, message.getMessageProperties().getMessageId(),
+                reason);
+        deadLetters.send(relayId, message, reason);
+    }
+
+    private static long receivedAt(Message message) {
+        Object header = message.getMessageProperties().getHeaders().get(RECEIVED_AT_HEADER);
+        return header instanceof Number number ? number.longValue() : System.currentTimeMillis();
+    }
+
+    private void ack(Channel channel, long lastTag) {
+        try {
+            channel.basicAck(lastTag, true);
+        } catch (IOException e) {
+            // the channel died after the commit: the broker redelivers, the store answers duplicate
+            log.warn("relay {}: ack failed ({}); the batch will be redelivered and deduplicated", relayId,
+                    e.getMessage());
+        }
+    }
+
+    private void nackForRedelivery(Channel channel, long lastTag) {
+        try {
+            channel.basicNack(lastTag, true, true);
+        } catch (IOException e) {
+            log.debug("relay {}: nack failed ({}); the broker redelivers unacked messages anyway", relayId,
+                    e.getMessage());
+        }
+    }
+}

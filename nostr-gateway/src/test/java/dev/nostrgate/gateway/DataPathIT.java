@@ -1,0 +1,196 @@
+package dev.nostrgate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nostrgate.core.client.FakeRelay;
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.UnsignedEvent;
+import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.key.SecKey;
+import dev.nostrgate.gateway.connector.ConnectorState;
+import dev.nostrgate.gateway.connector.RelayLifecycle;
+import dev.nostrgate.gateway.registry.RegisteredRelay;
+import dev.nostrgate.gateway.registry.RelayRegistry;
+import dev.nostrgate.gateway.topology.RelayTopology;
+import dev.nostrgate.relay.store.SqlEventStore;
+import dev.nostrgate.relay.store.StoredEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The data path end to end on the real RabbitMQ and PostgreSQL: two upstream relays (real WebSocket servers),
+ * their events through one direct exchange and one consumer each, into the store, with provenance, cursors, dead
+ * letters and removal.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DataPathIT {
+    private static final String DATABASE = GatewayTestSchema.create();
+    private static final SecKey ALICE = SecKey.generate();
+    private static final SecKey BOB = SecKey.generate();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("gateway.database.url", () -> DATABASE);
+        registry.add("gateway.relay-port", () -> 0);
+        registry.add("gateway.cursor-flush-interval", () -> "200ms");
+        registry.add("gateway.sink-max-delay", () -> "10ms");
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        GatewayTestSchema.drop(DATABASE);
+    }
+
+    @Autowired
+    RelayRegistry registry;
+    @Autowired
+    RelayLifecycle lifecycle;
+    @Autowired
+    SqlEventStore store;
+    @Autowired
+    AmqpAdmin admin;
+    @Autowired
+    RabbitTemplate rabbit;
+    @Autowired
+    JdbcClient jdbc;
+
+    private static List<Event> notes(SecKey key, int n, String text) {
+        List<Event> events = new ArrayList<>();
+        long now = System.currentTimeMillis() / 1000;
+        for (int i = 0; i < n; i++) {
+            events.add(new UnsignedEvent(key.pubKey(), now - n + i, 1, List.of(), text + " " + i).sign(key));
+        }
+        return events;
+    }
+
+    private Set<String> storedIds() {
+        Set<String> ids = new HashSet<>();
+        store.query(List.of(Filter.builder().limit(10_000).build())).stream().map(StoredEvent::idHex)
+                .forEach(ids::add);
+        return ids;
+    }
+
+    private RegisteredRelay register(FakeRelay upstream, String name) {
+        RegisteredRelay relay = registry.add(upstream.url(), name, List.of(Filter.ALL));
+        lifecycle.start(relay);
+        return relay;
+    }
+
+    @Test
+    void storesEveryEventOfTwoRelaysOnceWithProvenanceAndCursor() throws Exception {
+        List<Event> shared = notes(ALICE, 5, "on both");
+        List<Event> onlyA = notes(ALICE, 40, "only on A");
+        List<Event> onlyB = notes(BOB, 40, "only on B");
+        try (FakeRelay a = FakeRelay.start(); FakeRelay b = FakeRelay.start()) {
+            a.store(shared.toArray(Event[]::new));
+            a.store(onlyA.toArray(Event[]::new));
+            b.store(shared.toArray(Event[]::new));
+            b.store(onlyB.toArray(Event[]::new));
+            RegisteredRelay relayA = register(a, "a");
+            RegisteredRelay relayB = register(b, "b");
+
+            Set<String> expected = new HashSet<>();
+            for (List<Event> list : List.of(shared, onlyA, onlyB)) {
+                list.forEach(e -> expected.add(e.id().hex()));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> storedIds().containsAll(expected));
+            assertThat(storedIds()).hasSize(expected.size());
+
+            // live events after EOSE
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> lifecycle.status(relayA.id()).state() == ConnectorState.LIVE);
+            Event live = notes(BOB, 1, "live").get(0);
+            b.sendToSubscribers(live.toJson());
+            await().atMost(Duration.ofSeconds(10)).until(() -> storedIds().contains(live.id().hex()));
+
+            // provenance: the shared events were seen on both relays
+            long sharedKeysOnBoth = jdbc.sql("SELECT count(*) FROM gateway_event_sources GROUP BY event_key "
+                    + "HAVING count(*) = 2").query(Long.class).list().size();
+            assertThat(sharedKeysOnBoth).isEqualTo(shared.size());
+
+            // cursors move to the newest created_at stored
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.find(relayB.id()).orElseThrow().cursor()
+                    .orElse(0) >= live.createdAt());
+
+            lifecycle.remove(relayA.id());
+            registry.remove(relayA.id());
+            lifecycle.remove(relayB.id());
+            registry.remove(relayB.id());
+        }
+    }
+
+    @Test
+    void sendsPoisonToTheDeadLetterQueueWithItsReasonOnce() throws Exception {
+        try (FakeRelay upstream = FakeRelay.start()) {
+            RegisteredRelay relay = register(upstream, "poison");
+            while (rabbit.receive(RelayTopology.DEAD_LETTERS) != null) {
+                // empty what earlier runs left
+            }
+            Event genuine = notes(ALICE, 1, "genuine").get(0);
+            String forged = genuine.toJson().replace("genuine", "forged");
+            Message garbage = MessageBuilder.withBody("not json".getBytes(StandardCharsets.UTF_8)).build();
+            Message tampered = MessageBuilder.withBody(forged.getBytes(StandardCharsets.UTF_8)).build();
+            rabbit.send(RelayTopology.exchange(relay.id()), RelayTopology.ROUTING_KEY, garbage);
+            rabbit.send(RelayTopology.exchange(relay.id()), RelayTopology.ROUTING_KEY, tampered);
+
+            List<Message> dead = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                Message message = rabbit.receive(RelayTopology.DEAD_LETTERS);
+                if (message != null) {
+                    dead.add(message);
+                }
+                return dead.size() == 2;
+            });
+            assertThat(dead).extracting(m -> (String) m.getMessageProperties().getHeader(RelayTopology.REASON_HEADER))
+                    .anySatisfy(reason -> assertThat(reason).startsWith("invalid: malformed JSON"))
+                    .anySatisfy(reason -> assertThat(reason).contains("does not match"));
+            assertThat(dead).allSatisfy(m -> assertThat(
+                    (String) m.getMessageProperties().getHeader(RelayTopology.RELAY_HEADER))
+                    .isEqualTo(relay.id().toString()));
+            // acknowledged, not looping: the relay's queue is empty and nothing more arrives
+            await().atMost(Duration.ofSeconds(5)).until(() -> admin.getQueueInfo(RelayTopology.queue(relay.id()))
+                    .getMessageCount() == 0);
+            assertThat(rabbit.receive(RelayTopology.DEAD_LETTERS, 500)).isNull();
+            assertThat(storedIds()).doesNotContain(genuine.id().hex());
+
+            lifecycle.remove(relay.id());
+            registry.remove(relay.id());
+        }
+    }
+
+    @Test
+    void removingARelayStopsItAndDeletesItsQueueAndExchange() throws Exception {
+        try (FakeRelay upstream = FakeRelay.start()) {
+            RegisteredRelay relay = register(upstream, "removed");
+            await().atMost(Duration.ofSeconds(10)).until(() -> upstream.openConnections() == 1);
+            assertThat(admin.getQueueInfo(RelayTopology.queue(relay.id()))).isNotNull();
+
+            lifecycle.remove(relay.id());
+            registry.remove(relay.id());
+
+            assertThat(admin.getQueueInfo(RelayTopology.queue(relay.id()))).isNull();
+            await().atMost(Duration.ofSeconds(10)).until(() -> upstream.openConnections() == 0);
+            // the exchange is gone too: publishing to it fails the channel (no confirm ack)
+            var correlation = new org.springframework.amqp.rabbit.connection.CorrelationData();
+            rabbit.send(RelayTopology.exchange(relay.id()), RelayTopology.ROUTING_KEY,
+                    MessageBuilder.withBody(new byte[] {1}).build(), correlation);
+            assertThat(correlation.getFuture().get(5, java.util.concurrent.TimeUnit.SECONDS).isAck()).isFalse();
+        }
+    }
+}
