@@ -1,0 +1,170 @@
+package dev.nostrgate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nostrgate.core.client.FakeRelay;
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.UnsignedEvent;
+import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.key.SecKey;
+import dev.nostrgate.gateway.connector.ConnectorState;
+import dev.nostrgate.gateway.connector.RelayLifecycle;
+import dev.nostrgate.gateway.registry.RegisteredRelay;
+import dev.nostrgate.gateway.registry.RelayRegistry;
+import dev.nostrgate.relay.store.SqlEventStore;
+import dev.nostrgate.relay.store.StoredEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * No loss through a broker cut, a database outage and a gateway restart, each mid-stream: afterwards every
+ * event the upstream relay has is stored exactly once.
+ */
+class ResilienceIT {
+    private static final SecKey AUTHOR = SecKey.generate();
+
+    private String database;
+    private String connectionName;
+    private FakeRelay upstream;
+    private final List<Event> published = new ArrayList<>();
+    private long clock = System.currentTimeMillis() / 1000 - 10_000;
+
+    @BeforeEach
+    void start() {
+        database = GatewayTestSchema.create();
+        connectionName = "gateway-it-" + UUID.randomUUID();
+        upstream = FakeRelay.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        upstream.close();
+        GatewayTestSchema.drop(database);
+    }
+
+    private ConfigurableApplicationContext gateway() {
+        return new SpringApplicationBuilder(GatewayApplication.class).run(
+                "--server.port=0", "--gateway.relay-port=0",
+                "--gateway.database.url=" + database,
+                "--gateway.amqp-connection-name=" + connectionName,
+                "--gateway.cursor-flush-interval=200ms",
+                "--gateway.sink-max-delay=10ms",
+                "--spring.rabbitmq.listener.simple.missing-queues-fatal=false");
+    }
+
+    private void publish(int n) {
+        for (int i = 0; i < n; i++) {
+            Event event = new UnsignedEvent(AUTHOR.pubKey(), clock++, 1, List.of(), "event " + published.size())
+                    .sign(AUTHOR);
+            published.add(event);
+            upstream.store(event);
+        }
+    }
+
+    private static Set<String> stored(ConfigurableApplicationContext gateway) {
+        Set<String> ids = new HashSet<>();
+        gateway.getBean(SqlEventStore.class).query(List.of(Filter.builder().limit(100_000).build())).stream()
+                .map(StoredEvent::idHex).forEach(ids::add);
+        return ids;
+    }
+
+    private Set<String> publishedIds() {
+        Set<String> ids = new HashSet<>();
+        published.forEach(e -> ids.add(e.id().hex()));
+        return ids;
+    }
+
+    private void awaitEverything(ConfigurableApplicationContext gateway) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> stored(gateway).containsAll(publishedIds()));
+        assertThat(stored(gateway)).hasSize(published.size()); // exactly once: nothing else, nothing twice
+    }
+
+    @Test
+    void losesNothingThroughABrokerCutADatabaseOutageAndARestart() throws Exception {
+        publish(30);
+        UUID relayId;
+        try (ConfigurableApplicationContext first = gateway()) {
+            RegisteredRelay relay = first.getBean(RelayRegistry.class).add(upstream.url(), "upstream",
+                    List.of(Filter.ALL));
+            relayId = relay.id();
+            first.getBean(RelayLifecycle.class).start(relay);
+            awaitEverything(first);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    first.getBean(RelayLifecycle.class).status(relayId).state() == ConnectorState.LIVE);
+
+            // 1. the broker drops the gateway's connections while events stream in
+            publish(20);
+            closeBrokerConnections(connectionName);
+            publish(20);
+            awaitEverything(first);
+
+            // 2. the database refuses writes for a while (its events table is away)
+            execute("ALTER TABLE events RENAME TO events_away");
+            publish(20);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            execute("ALTER TABLE events_away RENAME TO events");
+            publish(10);
+            awaitEverything(first);
+
+            // 3. the gateway stops mid-stream...
+            publish(25);
+        }
+        // ...the relay goes on without it...
+        publish(40);
+        // ...and the gateway comes back: re-binds, catches up from its cursor
+        try (ConfigurableApplicationContext second = gateway()) {
+            awaitEverything(second);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    second.getBean(RelayLifecycle.class).status(relayId).state() == ConnectorState.LIVE);
+            publish(10);
+            awaitEverything(second);
+            second.getBean(RelayLifecycle.class).remove(relayId);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        String schema = database.substring(database.indexOf("currentSchema=") + 14);
+        try (Connection connection = DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema, "postgres", "")) {
+            connection.createStatement().execute(sql);
+        }
+    }
+
+    /** Closes this gateway's AMQP connections only (other builds may share the broker). */
+    private static void closeBrokerConnections(String name) throws IOException, InterruptedException {
+        Process list = new ProcessBuilder("rabbitmqctl", "-q", "list_connections", "name", "client_properties")
+                .redirectErrorStream(true).start();
+        String output = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(list.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        int closed = 0;
+        for (String line : output.split("\n")) {
+            String[] columns = line.split("\t", 2);
+            // client_properties holds {"connection_name",longstr,"<name>"}
+            if (columns.length == 2 && columns[1].contains("\"" + name + "\"")) {
+                Process close = new ProcessBuilder("rabbitmqctl", "-q", "close_connection", columns[0].trim(),
+                        "test: broker cut").redirectErrorStream(true).start();
+                close.getInputStream().readAllBytes();
+                assertThat(close.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                closed++;
+            }
+        }
+        assertThat(closed).as("connections named %s in:%n%s", name, output).isPositive();
+    }
+}
