@@ -144,7 +144,10 @@ public class RelayRuntime implements RelayLifecycle {
         container.setConsumerBatchEnabled(true);
         container.setBatchSize(properties.sinkBatchSize());
         container.setPrefetchCount(properties.sinkBatchSize() * 2);
+        // a batch closes when full or when sinkMaxDelay has passed since its first message (receiveTimeout alone
+        // bounds the wait for each next message, so a steady trickle would hold a batch until it is full)
         container.setReceiveTimeout(Math.max(1, properties.sinkMaxDelay().toMillis()));
+        container.setBatchReceiveTimeout(Math.max(1, properties.sinkMaxDelay().toMillis()));
         container.setConcurrentConsumers(1);
         container.setMaxConcurrentConsumers(1);
         container.setMessageListener(new RelaySink(relayId, store, recentIds, verifier, counters, cursors,

@@ -111,7 +111,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
             SaveOutcome outcome = outcomes.get().get(i);
             switch (outcome.status()) {
                 case STORED -> {
-                    counters.stored(relayId, (now - fresh.get(i).receivedAtMillis()) / 1000);
+                    counters.stored(relayId, now - fresh.get(i).receivedAtMillis());
                     newest = Math.max(newest, event.createdAt());
                 }
                 case DUPLICATE -> counters.duplicate(relayId);

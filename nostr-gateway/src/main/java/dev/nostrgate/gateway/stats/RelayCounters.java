@@ -1,5 +1,8 @@
 package dev.nostrgate.gateway.stats;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +50,26 @@ public class RelayCounters {
     }
 
     private final Map<UUID, Counts> byRelay = new ConcurrentHashMap<>();
+    private final Timer lag;
+
+    /**
+     * @param meters where the end-to-end lag timer ({@code nostr.gateway.lag}: from the connector receiving an
+     *     event to its commit) is published, with a percentile histogram
+     */
+    public RelayCounters(MeterRegistry meters) {
+        this.lag = Timer.builder("nostr.gateway.lag")
+                .description("time from receiving an event from a relay to committing it to the database")
+                .publishPercentileHistogram()
+                .publishPercentiles(0.5, 0.99)
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(meters);
+    }
+
+    /** The end-to-end lag timer (receive to commit). */
+    public Timer lag() {
+        return lag;
+    }
 
     private Counts of(UUID relay) {
         return byRelay.computeIfAbsent(relay, id -> new Counts());
@@ -62,12 +85,14 @@ public class RelayCounters {
         counts.sizes.incrementAndGet(sizeClass(bytes));
     }
 
-    public void stored(UUID relay, long lagSeconds) {
+    /** An event from the relay was committed, this long after the gateway received it. */
+    public void stored(UUID relay, long lagMillis) {
         Counts counts = of(relay);
         counts.stored.increment();
         counts.totalStored.increment();
-        counts.lagSecondsSum.add(Math.max(0, lagSeconds));
+        counts.lagSecondsSum.add(Math.max(0, lagMillis) / 1000);
         counts.lagSamples.increment();
+        lag.record(Math.max(0, lagMillis), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public void duplicate(UUID relay) {
