@@ -13,10 +13,11 @@ import java.util.function.Consumer;
  * @param reconnect empty when the client does not reconnect by itself
  * @param maxUndelivered messages received but not yet handed to the listeners beyond which the client stops
  *     reading from the socket
+ * @param verifyEvents whether events from the relay are verified (id and signature) before delivery
  */
 record ClientSettings(URI url, Optional<SecKey> authKey, Duration connectTimeout, Duration requestTimeout,
         Optional<Backoff> reconnect, int maxQueuedRequests, Optional<Consumer<String>> noticeListener,
-        int maxUndelivered) {
+        int maxUndelivered, boolean verifyEvents) {
 
     ClientSettings {
         if (url == null) {

@@ -251,6 +251,7 @@ public final class RelayClient implements AutoCloseable {
         private Backoff reconnect = Backoff.DEFAULT;
         private int maxQueuedRequests = DEFAULT_MAX_QUEUED_REQUESTS;
         private int maxUndelivered = DEFAULT_MAX_UNDELIVERED;
+        private boolean verifyEvents = true;
         private Consumer<String> noticeListener;
 
         private Builder() {
@@ -352,6 +353,17 @@ public final class RelayClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether events from the relay are verified (id recomputed, signature checked) before they reach a
+         * listener; on by default, and forged events are then dropped and counted. Turn it off only when the
+         * events are verified later anyway, as the gateway does when it stores them: a signature check costs
+         * about 30 µs.
+         */
+        public Builder verifyEvents(boolean verifyEvents) {
+            this.verifyEvents = verifyEvents;
+            return this;
+        }
+
         /** Receives the text of each {@code NOTICE}, on the listener thread. */
         public Builder noticeListener(Consumer<String> noticeListener) {
             this.noticeListener = noticeListener;
@@ -366,7 +378,7 @@ public final class RelayClient implements AutoCloseable {
         public RelayClient build() {
             return new RelayClient(new ClientSettings(url, Optional.ofNullable(authKey), connectTimeout,
                     requestTimeout, Optional.ofNullable(reconnect), maxQueuedRequests,
-                    Optional.ofNullable(noticeListener), maxUndelivered));
+                    Optional.ofNullable(noticeListener), maxUndelivered, verifyEvents));
         }
     }
 }

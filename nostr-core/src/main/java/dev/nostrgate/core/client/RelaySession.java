@@ -370,7 +370,7 @@ final class RelaySession {
             return;
         }
         Event event = message.event();
-        Optional<String> problem = verifier.problem(event);
+        Optional<String> problem = settings.verifyEvents() ? verifier.problem(event) : Optional.empty();
         if (problem.isPresent()) {
             invalidEvents.incrementAndGet();
             log.debug("{}: dropped event {} for {}: {}", url, event.id(), subscription.id(), problem.get());

@@ -155,6 +155,27 @@ class RelayClientTest {
         assertThat(client.invalidEventsDropped()).isEqualTo(1);
     }
 
+    @Test
+    void deliversEventsUncheckedWhenVerificationIsLeftToTheCaller() {
+        RelayClient client = RelayClient.builder().url(relay.url()).verifyEvents(false).build();
+        try {
+            Recorder recorder = new Recorder();
+            client.subscribe(NOTES, recorder);
+            await().atMost(WAIT).until(() -> recorder.eoses() == 1);
+            Event genuine = note(ALICE, 1_000, "genuine");
+            Event forged = new Event(genuine.id(), genuine.pubkey(), genuine.createdAt(), genuine.kind(),
+                    genuine.tags(), "forged", genuine.sig());
+
+            relay.sendToSubscribers(forged.toJson());
+
+            await().atMost(WAIT).until(() -> recorder.events.size() == 1);
+            assertThat(recorder.events).containsExactly(forged);
+            assertThat(client.invalidEventsDropped()).isZero();
+        } finally {
+            client.close();
+        }
+    }
+
     // ---- COUNT
 
     @Test

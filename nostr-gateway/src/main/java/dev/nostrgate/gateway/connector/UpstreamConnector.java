@@ -65,6 +65,9 @@ final class UpstreamConnector implements AutoCloseable {
         this.client = RelayClient.builder()
                 .url(relay.url())
                 .maxUndelivered(Math.max(1, inFlight))
+                // the consumer verifies every event before storing it (anything may be put on a queue): checking
+                // here too would only double the cost of the most expensive step
+                .verifyEvents(false)
                 .noticeListener(notice -> log.info("relay {} ({}) says: {}", relay.name(), relay.id(), notice))
                 .build();
         this.filters = sinceCursor(relay, catchUpOverlap);
