@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,11 +135,22 @@ public final class Database implements AutoCloseable {
 
     private static void migrate(DataSource dataSource, Vendor vendor) {
         String vendorFolder = vendor == Vendor.COCKROACHDB ? "cockroachdb" : "postgresql";
-        Flyway.configure()
+        MigrateResult result = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration/common", "classpath:db/migration/" + vendorFolder)
                 .load()
                 .migrate();
+        if (result.migrationsExecuted > 0) {
+            log.info("schema migrated from version {} to {} ({} migrations, {})",
+                    versionOrNone(result.initialSchemaVersion), result.targetSchemaVersion, result.migrationsExecuted,
+                    vendorFolder);
+        } else {
+            log.info("schema up to date at version {} ({})", versionOrNone(result.initialSchemaVersion), vendorFolder);
+        }
+    }
+
+    private static String versionOrNone(String version) {
+        return version == null ? "none" : version;
     }
 
     /** Connections for writes. */
