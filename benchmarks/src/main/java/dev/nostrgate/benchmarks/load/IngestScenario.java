@@ -1,0 +1,58 @@
+package dev.nostrgate.benchmarks.load;
+
+import dev.nostrgate.core.event.Event;
+import java.util.List;
+
+/**
+ * {@code ingest}: publish N pre-signed notes over C connections, W in flight each; the rate of accepted
+ * {@code OK}s, the latency from send to {@code OK}, and the refusals by prefix.
+ */
+final class IngestScenario {
+    private final RelayClient client;
+    private final LoadOptions options;
+    private final Progress progress;
+
+    IngestScenario(RelayClient client, LoadOptions options, Progress progress) {
+        this.client = client;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    Report run() {
+        List<Event> events = sign(options, progress, "ingest", options.events());
+        long deadline = System.nanoTime() + options.duration().toNanos();
+        Publishing.Result result = new Publishing(client, options, progress)
+                .publish("ingest", events, options.connections(), options.inFlight(), deadline);
+        Report report = new Report("ingest", options.describe());
+        report.count("connections_open", result.opened().connections().size())
+                .count("connections_failed", result.opened().failed());
+        result.opened().failures().forEach((reason, n) -> report.count("connections_failed: " + reason, n));
+        report.count("events_sent", result.sent())
+                .count("not_sent", result.events() - result.sent())
+                .count("accepted", result.accepted())
+                .count("rejected", result.rejectedTotal());
+        result.rejected().forEach((prefix, n) -> report.count("rejected: " + prefix, n));
+        report.count("unanswered", result.unanswered())
+                .count("unexpected_ok", result.unexpectedOks())
+                .count("notices", result.notices())
+                .count("malformed", result.malformed())
+                .count("connections_lost", result.connectionsLost())
+                .number("mean_event_bytes", result.meanMessageBytes())
+                .number("elapsed_s", result.elapsedNanos() / 1e9)
+                .number("accepted_per_s", result.acceptedPerSecond())
+                .latency("ok (send -> OK)", result.okLatency())
+                .latency("connect + handshake", result.opened().handshakes());
+        return report;
+    }
+
+    /** Signs the notes before the clock starts, on all cores, and says how long that took. */
+    static List<Event> sign(LoadOptions options, Progress progress, String label, int count) {
+        long start = System.nanoTime();
+        SignedNotes notes = new SignedNotes(options.authors(), start);
+        List<Event> events = notes.sign(count, System.currentTimeMillis() / 1000, i -> List.of());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        progress.say(String.format("%s: signed %,d notes of %,d authors in %.1f s on %d cores (%,.0f/s)", label,
+                count, options.authors(), seconds, Runtime.getRuntime().availableProcessors(), count / seconds));
+        return events;
+    }
+}
