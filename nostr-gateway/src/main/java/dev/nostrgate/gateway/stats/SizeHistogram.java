@@ -28,7 +28,8 @@ public final class SizeHistogram {
         long[] copy = Arrays.copyOf(counts, RelayCounters.SIZE_CLASSES);
         for (long count : copy) {
             if (count < 0) {
-                throw new IllegalArgumentException("size class counts must not be negative: " + Arrays.toString(counts));
+                throw new IllegalArgumentException("size class counts must not be negative: "
+                        + Arrays.toString(counts));
             }
         }
         return new SizeHistogram(copy);

@@ -20,11 +20,11 @@ import org.springframework.stereotype.Component;
  * relays in one transaction. If the transaction fails the counts are given back ({@link RelayCounters#restore}) and
  * go out with the next flush: a database outage delays statistics, it does not lose them.
  *
- * <p>Scheduled from the validated {@link GatewayProperties} rather than with
- * {@code @Scheduled(fixedDelayString = "${gateway.stats-flush-interval:10s}")}: a placeholder sees only that exact
- * spelling of the key (and its environment variable), whereas the record binds every relaxed form
- * ({@code gateway.statsFlushInterval}, {@code GATEWAY_STATSFLUSHINTERVAL}); one binding means the value shown by
- * {@code /actuator/configprops} is the value used.
+ * <p>Scheduled from the validated {@link GatewayProperties#statsFlushInterval()} (through
+ * {@link SchedulingConfigurer}) rather than with {@code @Scheduled(fixedDelayString =
+ * "${gateway.stats-flush-interval:10s}")}: the placeholder would parse the text a second time, with its own default
+ * and without the record's checks; this way the interval used is the one bound, validated and shown by
+ * {@code /actuator/configprops}, and the default lives in one place.
  */
 @Component
 public class StatsFlusher implements SchedulingConfigurer {

@@ -126,18 +126,21 @@ public class StatsRepository {
     }
 
     /**
-     * Deletes up to {@code max} minute rows that started before {@code before} and returns them. Call inside
-     * {@link #inTransaction}: the rows are gone only if the caller's transaction commits.
+     * Deletes up to {@code max} minute rows of these relays that started before {@code before} and returns them.
+     * Call inside {@link #inTransaction}: the rows are gone only if the caller's transaction commits. Keyed by
+     * relay, the lookup is a range scan of the primary key per relay, not a scan of the table.
      */
-    public List<Row> takeMinuteRows(Connection connection, long before, int max) throws SQLException {
+    public List<Row> takeMinuteRows(Connection connection, Collection<UUID> relays, long before, int max)
+            throws SQLException {
         List<Row> taken = new ArrayList<>();
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM gateway_relay_stats "
                 + "WHERE (relay_id, bucket_seconds, bucket_start) IN (SELECT relay_id, bucket_seconds, bucket_start "
-                + "FROM gateway_relay_stats WHERE bucket_seconds = ? AND bucket_start < ? LIMIT ?) "
-                + "RETURNING " + COLUMNS)) {
-            delete.setInt(1, StatsBucket.MINUTE.seconds());
-            delete.setLong(2, before);
-            delete.setInt(3, max);
+                + "FROM gateway_relay_stats WHERE relay_id = ANY(?) AND bucket_seconds = ? AND bucket_start < ? "
+                + "LIMIT ?) RETURNING " + COLUMNS)) {
+            delete.setArray(1, connection.createArrayOf("uuid", relays.toArray(UUID[]::new)));
+            delete.setInt(2, StatsBucket.MINUTE.seconds());
+            delete.setLong(3, before);
+            delete.setInt(4, max);
             try (ResultSet rows = delete.executeQuery()) {
                 while (rows.next()) {
                     taken.add(row(rows));
