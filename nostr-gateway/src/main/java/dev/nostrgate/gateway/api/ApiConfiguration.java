@@ -2,6 +2,17 @@ package dev.nostrgate.gateway.api;
 
 import dev.nostrgate.gateway.GatewayState;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.media.UUIDSchema;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.http.MediaType;
+import java.util.List;
+import java.util.Map;
 import org.apache.catalina.filters.FailedRequestFilter;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
@@ -61,6 +72,45 @@ public class ApiConfiguration {
                     .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         });
+    }
+
+    /**
+     * Every 4xx and 5xx response of the document is a problem ({@code application/problem+json}), as
+     * {@link ApiErrors} writes it.
+     */
+    @Bean
+    OpenApiCustomizer problemResponses() {
+        return openApi -> {
+            Schema<?> problem = new ObjectSchema().description("RFC 9457 problem details")
+                    .addProperty("type", new StringSchema().example("about:blank"))
+                    .addProperty("title", new StringSchema().description("the HTTP status phrase")
+                            .example("Bad Request"))
+                    .addProperty("status", new IntegerSchema().example(400))
+                    .addProperty("detail", new StringSchema().description("what is wrong and how to fix it")
+                            .example("url must use the ws or wss scheme, was \"https\": such as "
+                                    + "wss://relay.example.com"))
+                    .addProperty("instance", new StringSchema().example("/api/relays"))
+                    .addProperty("field", new StringSchema().description("the part of the request at fault, when "
+                            + "there is one").example("url"))
+                    .addProperty("existingId", new UUIDSchema().description("409 only: the relay registered "
+                            + "with this URL already"));
+            openApi.getComponents().addSchemas("Problem", problem);
+            // a relay's filters are written as the stored JSON (a String with @JsonRawValue): say what it is
+            Schema<?> relay = openApi.getComponents().getSchemas().get("Relay");
+            if (relay != null && relay.getProperties() != null) {
+                relay.getProperties().put("filters", new ArraySchema().items(new ObjectSchema())
+                        .description("the NIP-01 filters sent upstream").example(List.of(Map.of("kinds", List.of(1)))));
+            }
+            Content content = new Content().addMediaType(MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    new io.swagger.v3.oas.models.media.MediaType()
+                            .schema(new Schema<>().$ref("#/components/schemas/Problem")));
+            openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation ->
+                    operation.getResponses().forEach((code, response) -> {
+                        if (code.startsWith("4") || code.startsWith("5")) {
+                            response.setContent(content);
+                        }
+                    })));
+        };
     }
 
     /** Served at {@code /api/openapi} (springdoc, {@code springdoc.api-docs.path}). */

@@ -149,7 +149,8 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
                                                                          WebRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMethod() + " is not allowed here; "
                 + "allowed: " + (e.getSupportedHttpMethods() == null ? "none"
-                : e.getSupportedHttpMethods().stream().map(Object::toString).sorted().collect(Collectors.joining(", "))));
+                : e.getSupportedHttpMethods().stream().map(Object::toString).sorted()
+                        .collect(Collectors.joining(", "))));
         return respond(e, headers, problem, request);
     }
 

@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -24,7 +25,7 @@ public class EventController {
         this.maxLimit = properties.database().maxLimit();
     }
 
-    @GetMapping("/api/events")
+    @GetMapping(path = "/api/events", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Aggregated events matching a NIP-01 filter, newest first, with provenance",
             description = "Give the filter whole (filter=<URL-encoded JSON>) or as parameters: ids, authors, kinds, "
                     + "%23<letter> (#e, #p, ... URL-encoded), each repeated or comma-separated, and since, until. "
@@ -48,6 +49,7 @@ public class EventController {
                         description = "events per page: 1..gateway.database.max-limit, default 100"),
                 @Parameter(name = "cursor", in = ParameterIn.QUERY,
                         description = "the next value of the previous page (same filter)")})
+    @ApiResponse(responseCode = "200", description = "a page of events")
     @ApiResponse(responseCode = "400", description = "an invalid filter, parameter, limit or cursor")
     @ApiResponse(responseCode = "503", description = "the database is unavailable or the query ran over its "
             + "time budget")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** A page of aggregated events, newest first, each with the relays it was seen on. */
@@ -16,7 +17,8 @@ public record EventPage(
     /** An event and where it came from. */
     @Schema(name = "EventItem")
     public record Item(
-            @JsonRawValue @Schema(type = "object", description = "the signed event, as stored (NIP-01 JSON)")
+            @JsonRawValue @Schema(implementation = Map.class, description = "the signed event, as stored (NIP-01 "
+                    + "JSON)")
             String event,
             @Schema(description = "the relays that delivered it, first sighting first") List<Sighting> seenOn) {
     }

@@ -1,5 +1,6 @@
 package dev.nostrgate.gateway.api;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Errors that never reach a controller (a request the servlet container refuses, an exception in a filter) are
  * forwarded to {@code /error}; this answers them as problem details too, in place of Boot's own error JSON.
  */
+@Hidden
 @RestController
 public class ProblemErrorController implements ErrorController {
 

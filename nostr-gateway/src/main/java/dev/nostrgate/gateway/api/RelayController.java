@@ -33,7 +33,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  * if they cannot (RabbitMQ down), the registry change is undone and the answer is 503.
  */
 @RestController
-@RequestMapping("/api/relays")
+@RequestMapping(path = "/api/relays", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "relays", description = "Register and manage the relays to aggregate")
 public class RelayController {
     private static final Logger log = LoggerFactory.getLogger(RelayController.class);
@@ -96,6 +96,7 @@ public class RelayController {
 
     @GetMapping("/{id}")
     @Operation(summary = "One relay: settings, connector state, cursor, last error, queue depth, counters")
+    @ApiResponse(responseCode = "200", description = "the relay")
     @ApiResponse(responseCode = "404", description = "no relay has this id")
     public RelayView get(@PathVariable("id") UUID id) {
         return view(find(id));
@@ -106,8 +107,10 @@ public class RelayController {
             description = "Fields absent or null are left as they are. Pausing closes the upstream connection "
                     + "(what is queued is still stored); resuming reconnects from the cursor; new filters "
                     + "re-subscribe.")
+    @ApiResponse(responseCode = "200", description = "the relay as changed")
     @ApiResponse(responseCode = "400", description = "nothing to change, or an invalid field")
     @ApiResponse(responseCode = "404", description = "no relay has this id")
+    @ApiResponse(responseCode = "503", description = "RabbitMQ is unavailable; nothing changed")
     public RelayView update(@PathVariable("id") UUID id, @RequestBody RelayRequests.Update body) {
         RegisteredRelay before = find(id);
         if (body.paused() == null && body.filters() == null && body.name() == null) {
@@ -132,7 +135,8 @@ public class RelayController {
             throw new RelayStartException("the change could not be applied (" + e.getMessage() + "), so it was "
                     + "undone; check RabbitMQ and retry", e);
         }
-        log.info("relay changed: {} paused={} filters={}", id, after.paused(), RelayRegistry.filtersJson(after.filters()));
+        log.info("relay changed: {} paused={} filters={}", id, after.paused(),
+                RelayRegistry.filtersJson(after.filters()));
         return view(find(id));
     }
 
@@ -142,6 +146,7 @@ public class RelayController {
             + "events stay in the aggregate, with their provenance.")
     @ApiResponse(responseCode = "204", description = "removed")
     @ApiResponse(responseCode = "404", description = "no relay has this id")
+    @ApiResponse(responseCode = "503", description = "RabbitMQ is unavailable; the relay stays registered")
     public ResponseEntity<Void> delete(@PathVariable("id") UUID id) {
         RegisteredRelay relay = find(id);
         try {

@@ -49,7 +49,8 @@ final class RelayInput {
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
             throw new InvalidRequestException("url", "url must use the ws or wss scheme, was "
-                    + (scheme == null ? "no scheme" : "\"" + uri.getScheme() + "\"") + ": such as wss://relay.example.com");
+                    + (scheme == null ? "no scheme" : "\"" + uri.getScheme() + "\"")
+                    + ": such as wss://relay.example.com");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new InvalidRequestException("url", "url must name a host (ASCII or punycode), such as "

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
+import java.util.Map;
 
 /** The bodies of {@code POST /api/relays} and {@code PATCH /api/relays/{id}}. */
 public final class RelayRequests {
@@ -18,7 +19,7 @@ public final class RelayRequests {
             String url,
             @ArraySchema(arraySchema = @Schema(description = "NIP-01 filters to subscribe with (1 to 100); "
                     + "absent = every event ([{}])", example = "[{\"kinds\":[1,7]}]"),
-                    schema = @Schema(type = "object"))
+                    schema = @Schema(implementation = Map.class))
             List<JsonNode> filters,
             @Schema(description = "A label, at most 200 characters; absent = the URL's host", example = "example")
             String name) {
@@ -31,7 +32,7 @@ public final class RelayRequests {
                     + "false resumes it from its cursor")
             Boolean paused,
             @ArraySchema(arraySchema = @Schema(description = "new NIP-01 filters; the connector re-subscribes "
-                    + "with them"), schema = @Schema(type = "object"))
+                    + "with them"), schema = @Schema(implementation = Map.class))
             List<JsonNode> filters,
             @Schema(description = "a new label") String name) {
     }

@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -38,10 +39,11 @@ public class RelayStatsController {
         this.stats = stats;
     }
 
-    @GetMapping("/api/relays/{id}/stats")
+    @GetMapping(path = "/api/relays/{id}/stats", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "A relay's statistics over time",
             description = "Events received, stored, duplicates, invalid, bytes, mean and median size and mean lag "
                     + "per minute or hour bucket, with the range's total. At most " + MAX_BUCKETS + " buckets.")
+    @ApiResponse(responseCode = "200", description = "the series")
     @ApiResponse(responseCode = "400", description = "bad bucket, from or to, from after to, or too long a range")
     @ApiResponse(responseCode = "404", description = "no relay has this id")
     public StatsSeries series(
@@ -50,7 +52,8 @@ public class RelayStatsController {
                     + "or one day (hour buckets) before to") @RequestParam(name = "from", required = false) String from,
             @Parameter(description = "end, exclusive: ISO-8601 instant or unix seconds; default: now")
             @RequestParam(name = "to", required = false) String to,
-            @Parameter(description = "minute (default) or hour") @RequestParam(name = "bucket", required = false) String bucket) {
+            @Parameter(description = "minute (default) or hour")
+            @RequestParam(name = "bucket", required = false) String bucket) {
         relays.find(id);
         StatsBucket width = bucket(bucket);
         long end = to == null ? Instant.now().getEpochSecond() : instant("to", to);

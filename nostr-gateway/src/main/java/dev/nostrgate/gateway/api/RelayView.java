@@ -16,7 +16,7 @@ public record RelayView(
         UUID id,
         @Schema(example = "wss://relay.example.com") String url,
         String name,
-        @JsonRawValue @Schema(type = "array", description = "the NIP-01 filters sent upstream",
+        @JsonRawValue @Schema(description = "the NIP-01 filters sent upstream",
                 example = "[{\"kinds\":[1]}]") String filters,
         boolean paused,
         @Schema(allowableValues = {"connecting", "catching-up", "live", "backoff", "paused", "failed"},
@@ -35,6 +35,7 @@ public record RelayView(
     public record Counters(long received, long stored, long duplicates, long invalid, long bytes) {
     }
 
+    @Schema(name = "RelayList")
     public record Page(List<RelayView> relays) {
     }
 

@@ -120,7 +120,8 @@ public final class ApiClient {
             String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             int status = Integer.parseInt(answer.substring(9, 12));
             int end = answer.indexOf("\r\n\r\n");
-            java.util.Map<String, java.util.List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            java.util.Map<String, java.util.List<String>> headers =
+                    new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             for (String line : answer.substring(0, end).split("\r\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
