@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public class RelayRegistry {
      */
     public RegisteredRelay add(URI url, String name, List<Filter> filters) {
         RegisteredRelay relay = new RegisteredRelay(UUID.randomUUID(), url, name, filters, false,
-                OptionalLong.empty(), Instant.now());
+                OptionalLong.empty(), Instant.now().truncatedTo(ChronoUnit.MICROS)); // as the database keeps it
         try {
             jdbc.sql("INSERT INTO gateway_relays (id, url, name, filters, paused, cursor, created_at) "
                             + "VALUES (:id, :url, :name, :filters, false, NULL, :createdAt)")

@@ -1,8 +1,12 @@
 package dev.nostrgate.gateway.stats;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +39,7 @@ public class RelayCounters {
         final LongAdder totalDuplicates = new LongAdder();
         final LongAdder totalInvalid = new LongAdder();
         final LongAdder totalBytes = new LongAdder();
+        final List<Meter> meters = new ArrayList<>();
     }
 
     /** A flushed (taken and reset) set of counts. */
@@ -50,6 +55,7 @@ public class RelayCounters {
     }
 
     private final Map<UUID, Counts> byRelay = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
     private final Timer lag;
 
     /**
@@ -57,6 +63,7 @@ public class RelayCounters {
      *     event to its commit) is published, with a percentile histogram
      */
     public RelayCounters(MeterRegistry meters) {
+        this.meters = meters;
         this.lag = Timer.builder("nostr.gateway.lag")
                 .description("time from receiving an event from a relay to committing it to the database")
                 .publishPercentileHistogram()
@@ -72,7 +79,36 @@ public class RelayCounters {
     }
 
     private Counts of(UUID relay) {
-        return byRelay.computeIfAbsent(relay, id -> new Counts());
+        return byRelay.computeIfAbsent(relay, this::withMeters);
+    }
+
+    /**
+     * The counts of a relay seen for the first time, with its totals published as Micrometer counters tagged
+     * {@code relay=<id>}: {@code nostr.gateway.relay.events.received}, {@code .stored}, {@code .duplicates},
+     * {@code .invalid} and {@code nostr.gateway.relay.received.bytes} (Prometheus: {@code
+     * nostr_gateway_relay_events_received_total}, ..., {@code nostr_gateway_relay_received_bytes_total}). They read
+     * the totals; nothing more is counted on the hot path.
+     */
+    private Counts withMeters(UUID relay) {
+        Counts counts = new Counts();
+        String tag = relay.toString();
+        counts.meters.add(eventCounter("received", "events received from the relay", tag, counts.totalReceived));
+        counts.meters.add(eventCounter("stored", "events from the relay stored (new to the aggregate)", tag,
+                counts.totalStored));
+        counts.meters.add(eventCounter("duplicates", "events from the relay the aggregate had already", tag,
+                counts.totalDuplicates));
+        counts.meters.add(eventCounter("invalid", "events from the relay rejected as invalid", tag,
+                counts.totalInvalid));
+        counts.meters.add(FunctionCounter.builder("nostr.gateway.relay.received.bytes", counts.totalBytes,
+                        LongAdder::sum)
+                .description("bytes of events received from the relay").baseUnit("bytes").tag("relay", tag)
+                .register(meters));
+        return counts;
+    }
+
+    private Meter eventCounter(String what, String description, String relay, LongAdder total) {
+        return FunctionCounter.builder("nostr.gateway.relay.events." + what, total, LongAdder::sum)
+                .description(description).tag("relay", relay).register(meters);
     }
 
     /** An event arrived from the relay (through its queue), of this many bytes. */
@@ -149,8 +185,12 @@ public class RelayCounters {
                 counts.totalInvalid.sum(), counts.totalBytes.sum());
     }
 
+    /** A relay was removed: its counts and its meters go. */
     public void forget(UUID relay) {
-        byRelay.remove(relay);
+        Counts counts = byRelay.remove(relay);
+        if (counts != null) {
+            counts.meters.forEach(meters::remove);
+        }
     }
 
     /** The size class of an event of this many bytes. */

@@ -1,0 +1,171 @@
+package dev.nostrgate.gateway.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.gateway.connector.RelayLifecycle;
+import dev.nostrgate.gateway.registry.RegisteredRelay;
+import dev.nostrgate.gateway.registry.RelayRegistry;
+import dev.nostrgate.gateway.stats.RelayCounters;
+import dev.nostrgate.gateway.stats.StatsRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * The relays an operator aggregates: register, list, inspect, pause / resume / re-filter, remove. The registry
+ * (the {@code gateway_relays} table) is changed first, then {@link RelayLifecycle} makes the running parts follow;
+ * if they cannot (RabbitMQ down), the registry change is undone and the answer is 503.
+ */
+@RestController
+@RequestMapping(path = "/api/relays", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "relays", description = "Register and manage the relays to aggregate")
+public class RelayController {
+    private static final Logger log = LoggerFactory.getLogger(RelayController.class);
+    static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+
+    private final RelayRegistry registry;
+    private final RelayLifecycle lifecycle;
+    private final RelayCounters counters;
+    private final StatsRepository stats;
+    private final ObjectMapper json;
+
+    public RelayController(RelayRegistry registry, RelayLifecycle lifecycle, RelayCounters counters,
+                           StatsRepository stats, ObjectMapper json) {
+        this.registry = registry;
+        this.lifecycle = lifecycle;
+        this.counters = counters;
+        this.stats = stats;
+        this.json = json;
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Register a relay", description = "Declares its exchange and queue, starts its consumer "
+            + "and its connector. The Location header is the new relay's URL.")
+    @ApiResponse(responseCode = "201", description = "registered")
+    @ApiResponse(responseCode = "400", description = "invalid url, name or filters")
+    @ApiResponse(responseCode = "409", description = "a relay with this URL is registered already (existingId)")
+    @ApiResponse(responseCode = "503", description = "RabbitMQ or the database is unavailable; nothing registered")
+    public ResponseEntity<RelayView> create(@RequestBody RelayRequests.Create body) {
+        URI url = RelayInput.url(body.url());
+        String name = RelayInput.name(body.name(), url);
+        List<Filter> filters = RelayInput.filters(body.filters(), json);
+        RegisteredRelay relay = registry.add(url, name, filters);
+        try {
+            lifecycle.start(relay);
+        } catch (RuntimeException e) {
+            undoStart(relay, e);
+            throw new RelayStartException("the relay could not be started (" + e.getMessage() + "), so it was not "
+                    + "registered; check RabbitMQ and retry", e);
+        }
+        log.info("relay registered: {} {} ({})", relay.id(), relay.url(), relay.name());
+        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
+                .buildAndExpand(relay.id()).toUri();
+        return ResponseEntity.created(location).body(view(relay));
+    }
+
+    private void undoStart(RegisteredRelay relay, RuntimeException cause) {
+        try {
+            lifecycle.remove(relay.id());
+        } catch (RuntimeException cleanup) {
+            cause.addSuppressed(cleanup);
+        }
+        registry.remove(relay.id());
+    }
+
+    @GetMapping
+    @Operation(summary = "List the registered relays, oldest first")
+    public RelayView.Page list() {
+        return new RelayView.Page(registry.all().stream().map(this::view).toList());
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "One relay: settings, connector state, cursor, last error, queue depth, counters")
+    @ApiResponse(responseCode = "200", description = "the relay")
+    @ApiResponse(responseCode = "404", description = "no relay has this id")
+    public RelayView get(@PathVariable("id") UUID id) {
+        return view(find(id));
+    }
+
+    @PatchMapping(path = "/{id}", consumes = {MediaType.APPLICATION_JSON_VALUE, MERGE_PATCH_JSON})
+    @Operation(summary = "Pause, resume, re-filter or rename a relay",
+            description = "Fields absent or null are left as they are. Pausing closes the upstream connection "
+                    + "(what is queued is still stored); resuming reconnects from the cursor; new filters "
+                    + "re-subscribe.")
+    @ApiResponse(responseCode = "200", description = "the relay as changed")
+    @ApiResponse(responseCode = "400", description = "nothing to change, or an invalid field")
+    @ApiResponse(responseCode = "404", description = "no relay has this id")
+    @ApiResponse(responseCode = "503", description = "RabbitMQ is unavailable; nothing changed")
+    public RelayView update(@PathVariable("id") UUID id, @RequestBody RelayRequests.Update body) {
+        RegisteredRelay before = find(id);
+        if (body.paused() == null && body.filters() == null && body.name() == null) {
+            throw new InvalidRequestException(null, "nothing to change: give paused (true or false), filters or "
+                    + "name");
+        }
+        RegisteredRelay after = before;
+        if (body.paused() != null) {
+            after = after.withPaused(body.paused());
+        }
+        if (body.filters() != null) {
+            after = after.withFilters(RelayInput.filters(body.filters(), json));
+        }
+        if (body.name() != null) {
+            after = after.withName(RelayInput.name(body.name(), before.url()));
+        }
+        registry.update(after);
+        try {
+            lifecycle.change(after);
+        } catch (RuntimeException e) {
+            registry.update(before);
+            throw new RelayStartException("the change could not be applied (" + e.getMessage() + "), so it was "
+                    + "undone; check RabbitMQ and retry", e);
+        }
+        log.info("relay changed: {} paused={} filters={}", id, after.paused(),
+                RelayRegistry.filtersJson(after.filters()));
+        return view(find(id));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Remove a relay", description = "Stops its connector, lets its consumer store what is "
+            + "queued (bounded wait), deletes its queue and exchange, then its registration and statistics. The "
+            + "events stay in the aggregate, with their provenance.")
+    @ApiResponse(responseCode = "204", description = "removed")
+    @ApiResponse(responseCode = "404", description = "no relay has this id")
+    @ApiResponse(responseCode = "503", description = "RabbitMQ is unavailable; the relay stays registered")
+    public ResponseEntity<Void> delete(@PathVariable("id") UUID id) {
+        RegisteredRelay relay = find(id);
+        try {
+            lifecycle.remove(id);
+        } catch (RuntimeException e) {
+            throw new RelayStartException("the relay's consumer, queue or exchange could not be removed ("
+                    + e.getMessage() + "); it is still registered: check RabbitMQ and retry", e);
+        }
+        registry.remove(id);
+        stats.deleteRelay(id);
+        log.info("relay removed: {} {}", id, relay.url());
+        return ResponseEntity.noContent().build();
+    }
+
+    RegisteredRelay find(UUID id) {
+        return registry.find(id).orElseThrow(() -> new UnknownRelayException(id));
+    }
+
+    private RelayView view(RegisteredRelay relay) {
+        return RelayView.of(relay, lifecycle.status(relay.id()), counters.totals(relay.id()));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.nostrgate.gateway.api;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.nostrgate.gateway.connector.RelayStatus;
+import dev.nostrgate.gateway.registry.RegisteredRelay;
+import dev.nostrgate.gateway.registry.RelayRegistry;
+import dev.nostrgate.gateway.stats.RelayCounters;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A registered relay as the API shows it: what is registered, plus its live state and counters. */
+@Schema(name = "Relay")
+public record RelayView(
+        UUID id,
+        @Schema(example = "wss://relay.example.com") String url,
+        String name,
+        @JsonRawValue @Schema(description = "the NIP-01 filters sent upstream",
+                example = "[{\"kinds\":[1]}]") String filters,
+        boolean paused,
+        @Schema(allowableValues = {"connecting", "catching-up", "live", "backoff", "paused", "failed"},
+                description = "the upstream connector: catching-up = receiving stored events before the relay's "
+                        + "EOSE, live = after it, backoff = waiting to reconnect, failed = stopped until changed")
+        String state,
+        @Schema(nullable = true, description = "the last connection or subscription error") String lastError,
+        @Schema(nullable = true, description = "the newest created_at stored from this relay (unix seconds); the "
+                + "connector resumes from it") Long cursor,
+        @Schema(nullable = true, description = "messages waiting in the relay's RabbitMQ queue; null if unknown")
+        Long queueDepth,
+        Counters counters,
+        Instant createdAt) {
+
+    @Schema(name = "RelayCounters", description = "Counted since the gateway started (history: the stats endpoint)")
+    public record Counters(long received, long stored, long duplicates, long invalid, long bytes) {
+    }
+
+    @Schema(name = "RelayList")
+    public record Page(List<RelayView> relays) {
+    }
+
+    static RelayView of(RegisteredRelay relay, RelayStatus status, RelayCounters.Totals totals) {
+        return new RelayView(relay.id(), relay.url().toString(), relay.name(),
+                RelayRegistry.filtersJson(relay.filters()), relay.paused(), status.state().apiName(),
+                status.lastError().orElse(null),
+                relay.cursor().isPresent() ? relay.cursor().getAsLong() : null,
+                status.queueDepth() < 0 ? null : status.queueDepth(),
+                new Counters(totals.received(), totals.stored(), totals.duplicates(), totals.invalid(),
+                        totals.bytes()),
+                relay.createdAt());
+    }
+}
