@@ -1,6 +1,9 @@
 package dev.nostrgate.relay.store;
 
+import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.EventId;
+import dev.nostrgate.core.event.KindCategory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
+
+    private static final int DELETION = 5;
 
     private record Job(Event event, CompletableFuture<SaveOutcome> outcome) {
     }
@@ -62,8 +67,12 @@ public final class EventWriter implements AutoCloseable {
         return outcome;
     }
 
-    /** True if this event id was stored recently (so it need not be verified again). */
-    public boolean recentlyStored(dev.nostrgate.core.event.EventId id) {
+    /**
+     * True if this event id was stored recently and is still had, so it need not be verified again. Only regular
+     * events are remembered: whether the store keeps a replaceable or addressable event changes when a newer
+     * version arrives, so their duplicates go to the store, which answers for them.
+     */
+    public boolean recentlyStored(EventId id) {
         return recentIds.contains(id);
     }
 
@@ -120,11 +129,15 @@ public final class EventWriter implements AutoCloseable {
                 List<Event> stored = new ArrayList<>();
                 for (int i = 0; i < batch.size(); i++) {
                     SaveOutcome outcome = outcomes.get(i);
-                    if (outcome.accepted()) {
+                    Event event = events.get(i);
+                    if (outcome.accepted() && event.category() == KindCategory.REGULAR) {
                         recentIds.add(outcome.id());
                     }
                     if (outcome.status() == SaveOutcome.Status.STORED) {
-                        stored.add(events.get(i));
+                        stored.add(event);
+                        if (event.kind() == DELETION) {
+                            forgetDeleted(event);
+                        }
                     }
                 }
                 for (int i = 0; i < batch.size(); i++) {
@@ -146,6 +159,19 @@ public final class EventWriter implements AutoCloseable {
                         backoffMillis);
                 Thread.sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, 2_000);
+            }
+        }
+    }
+
+    /**
+     * A deleted event is no longer had: republished, it must reach the store (which refuses it), not be answered as
+     * a duplicate. Every id the request names is forgotten, whether or not it was the author's (a miss only costs a
+     * verification).
+     */
+    private void forgetDeleted(Event deletion) {
+        for (String id : deletion.tagValues("e")) {
+            if (Hex.isLowercaseHex(id, 64)) {
+                recentIds.remove(new EventId(id));
             }
         }
     }

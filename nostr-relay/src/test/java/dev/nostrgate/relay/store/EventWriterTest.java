@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;
@@ -131,6 +132,25 @@ class EventWriterTest {
             SaveOutcome outcome = writer.submit(notes(1).get(0)).join();
             assertThat(outcome.status()).isEqualTo(SaveOutcome.Status.FAILED);
             assertThat(outcome.message()).startsWith("error:");
+        }
+    }
+
+    @Test
+    void remembersOnlyRegularEventsThatAreStillStored() {
+        try (EventWriter writer = new EventWriter(store, WriterConfig.DEFAULTS, committed -> { })) {
+            long now = System.currentTimeMillis() / 1000;
+            Event note = new UnsignedEvent(KEY.pubKey(), now, 1, List.of(), "note").sign(KEY);
+            Event profile = new UnsignedEvent(KEY.pubKey(), now, 0, List.of(), "{}").sign(KEY);
+            assertThat(writer.submit(note).join().status()).isEqualTo(SaveOutcome.Status.STORED);
+            assertThat(writer.submit(profile).join().status()).isEqualTo(SaveOutcome.Status.STORED);
+            assertThat(writer.recentlyStored(note.id())).isTrue();
+            assertThat(writer.recentlyStored(profile.id())).as("a newer version may replace it").isFalse();
+
+            Event deletion = new UnsignedEvent(KEY.pubKey(), now, 5, List.of(Tag.of("e", note.id().hex())), "")
+                    .sign(KEY);
+            assertThat(writer.submit(deletion).join().status()).isEqualTo(SaveOutcome.Status.STORED);
+            assertThat(writer.recentlyStored(note.id())).as("deleted, so no longer had").isFalse();
+            assertThat(writer.submit(note).join().status()).isEqualTo(SaveOutcome.Status.REJECTED);
         }
     }
 

@@ -1,0 +1,140 @@
+package dev.nostrgate.relay.subscription;
+
+import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.message.RelayMessage;
+import dev.nostrgate.core.message.RelayMessages;
+import dev.nostrgate.relay.server.Connection;
+import dev.nostrgate.relay.store.StoredEvent;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One open {@code REQ}: its stored part, then {@code EOSE}, then live events until it is closed.
+ *
+ * <p>The order rule. The subscription is filed in the live index <em>before</em> its stored query starts, so no
+ * event committed meanwhile can fall between the two. Until {@code EOSE} is sent, live matches are held here (never
+ * sent early); at {@code EOSE} they are sent, except those the stored part already contained. After that, live
+ * events go straight out. A lock on this object orders the query thread's sends against the monitor's, and once
+ * {@link #cancel} returns nothing more is sent for this subscription, so a replacing {@code REQ} with the same id
+ * never sees the old one's events after its own.
+ */
+public final class Subscription {
+    private final Connection connection;
+    private final String id;
+    private final List<Filter> filters;
+    private final long maxHeldBytes;
+
+    // guarded by this
+    private boolean cancelled;
+    private boolean live;
+    private List<String[]> held = new ArrayList<>(); // [id hex, event JSON]
+    private long heldBytes;
+
+    /**
+     * @param maxHeldBytes live events held while the stored part is sent, at most; past that the subscription is
+     *     closed (the client reads too slowly for the rate of new events)
+     */
+    public Subscription(Connection connection, String id, List<Filter> filters, long maxHeldBytes) {
+        this.connection = connection;
+        this.id = id;
+        this.filters = List.copyOf(filters);
+        this.maxHeldBytes = maxHeldBytes;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public List<Filter> filters() {
+        return filters;
+    }
+
+    public synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** Sends one event of the stored part; false if the subscription or connection has ended. */
+    synchronized boolean sendStored(String eventJson) {
+        return !cancelled && connection.send(RelayMessages.encodeEvent(id, eventJson));
+    }
+
+    /**
+     * Sends {@code EOSE} after the stored part, then the live events held meanwhile that the stored part did not
+     * contain; from now on live events go straight out.
+     */
+    synchronized void finishStored(List<StoredEvent> sent) {
+        if (cancelled) {
+            return;
+        }
+        connection.send(new RelayMessage.Eose(id));
+        if (!held.isEmpty()) {
+            Set<String> sentIds = new HashSet<>();
+            for (StoredEvent event : sent) {
+                sentIds.add(event.idHex());
+            }
+            for (String[] event : held) {
+                if (!sentIds.contains(event[0])) {
+                    connection.send(RelayMessages.encodeEvent(id, event[1]));
+                }
+            }
+        }
+        held = null;
+        heldBytes = 0;
+        live = true;
+    }
+
+    /**
+     * A live event that matches (monitor thread).
+     *
+     * @return false if the subscription must leave the index: it ended, or too much was held for it
+     */
+    synchronized boolean deliver(String idHex, String eventJson) {
+        if (cancelled) {
+            return false;
+        }
+        if (live) {
+            connection.send(RelayMessages.encodeEvent(id, eventJson));
+            return true;
+        }
+        heldBytes += eventJson.length();
+        if (heldBytes > maxHeldBytes) {
+            end("rate-limited: more new events arrived than could be held while the stored ones were sent; "
+                    + "subscribe again");
+            return false;
+        }
+        held.add(new String[] {idHex, eventJson});
+        return true;
+    }
+
+    /** Stops all sending for this subscription (CLOSE, a replacing REQ, or the connection closed). */
+    public synchronized void cancel() {
+        cancelled = true;
+        held = null;
+    }
+
+    /**
+     * The relay ends the subscription: {@code CLOSED} with the message (a NIP-01 prefix first).
+     *
+     * @return false if it had ended already
+     */
+    synchronized boolean end(String closedMessage) {
+        if (cancelled) {
+            return false;
+        }
+        cancel();
+        connection.subscriptions().remove(id, this);
+        connection.send(new RelayMessage.Closed(id, closedMessage));
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "subscription " + id + " of " + connection;
+    }
+}
