@@ -106,6 +106,17 @@ public final class TestClient implements AutoCloseable {
         socket.send(message.toJson());
     }
 
+    /** Sends part of a text message as one frame; the first call starts it, the one with last=true ends it. */
+    public void sendFragment(String part, boolean last) {
+        socket.sendFragmentedFrame(org.java_websocket.enums.Opcode.TEXT,
+                ByteBuffer.wrap(part.getBytes(java.nio.charset.StandardCharsets.UTF_8)), last);
+    }
+
+    /** Sends bytes as one binary message. */
+    public void sendBinary(byte[] bytes) {
+        socket.send(bytes);
+    }
+
     /** Sends a frame built by hand (binary, or text with any bytes). */
     public void sendFrame(Framedata frame) {
         socket.sendFrame(frame);
