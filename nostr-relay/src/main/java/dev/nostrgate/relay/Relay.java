@@ -17,6 +17,10 @@ import dev.nostrgate.relay.store.ExpirationSweeper;
 import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.subscription.LiveMonitor;
 import dev.nostrgate.relay.subscription.QueryWorker;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.sql.Connection;
@@ -96,6 +100,10 @@ public final class Relay implements AutoCloseable {
         try {
             PrometheusMeterRegistry registry = RelayMetrics.prometheus();
             RelayMetrics metrics = new RelayMetrics(registry);
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            push(resources, new JvmGcMetrics()).bindTo(registry);
             Readiness readiness = new Readiness();
 
             Database database = push(resources, Database.open(config.database(), config.query().timeout()));
