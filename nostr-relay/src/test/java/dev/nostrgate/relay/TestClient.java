@@ -2,6 +2,7 @@ package dev.nostrgate.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
@@ -19,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ServerHandshake;
@@ -36,6 +38,7 @@ public final class TestClient implements AutoCloseable {
     private volatile int closeCode = -1;
     private volatile String closeReason = "";
     private volatile CountDownLatch readGate = new CountDownLatch(0);
+    private final AtomicInteger pings = new AtomicInteger();
     private String challenge;
 
     private TestClient(URI uri, Map<String, String> headers) {
@@ -68,6 +71,12 @@ public final class TestClient implements AutoCloseable {
 
             @Override
             public void onError(Exception ex) {
+            }
+
+            @Override
+            public void onWebsocketPing(org.java_websocket.WebSocket conn, Framedata frame) {
+                pings.incrementAndGet();
+                super.onWebsocketPing(conn, frame); // answers with a pong
             }
         };
         socket.setConnectionLostTimeout(0);
@@ -196,6 +205,11 @@ public final class TestClient implements AutoCloseable {
 
     public void resumeReading() {
         readGate.countDown();
+    }
+
+    /** Waits until the relay has pinged this client the given number of times in all. */
+    public void awaitPings(int count) {
+        await().atMost(WAIT).until(() -> pings.get() >= count);
     }
 
     public boolean isClosed() {

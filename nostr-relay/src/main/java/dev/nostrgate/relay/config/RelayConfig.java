@@ -77,11 +77,14 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
      * @param ingestThreads ingest lanes (parse, verify); a connection always uses the same lane
      * @param shutdownTimeout how long a graceful stop may take before sockets are cut
      * @param compression offer permessage-deflate (RFC 7692) to clients that ask for it: less bandwidth, more CPU
+     * @param idleTimeout a connection from which nothing has been read for this long is closed (a dead peer); the
+     *     relay pings a connection after half of it without a read, so a live client always answers in time
      */
     public record Server(String bind, int port, Optional<String> publicUrl, int ioThreads, int ingestThreads,
-                         Duration shutdownTimeout, boolean compression) {
+                         Duration shutdownTimeout, boolean compression, Duration idleTimeout) {
         public static final Server DEFAULTS = new Server("0.0.0.0", 7447, Optional.empty(), 0,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(10), true);
+                Math.max(1, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(10), true,
+                Duration.ofMinutes(2));
 
         public Server {
             check(bind != null && !bind.isBlank(), "relay.bind must be an address such as 0.0.0.0 or 127.0.0.1");
@@ -99,22 +102,31 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
                     + ingestThreads);
             check(shutdownTimeout != null && !shutdownTimeout.isNegative(),
                     "relay.shutdownTimeout must be 0 or more, such as 10s");
+            check(idleTimeout != null && idleTimeout.toMillis() >= 1_000,
+                    "relay.idleTimeout must be at least 1s, such as 2m");
         }
 
         public Server withPort(int value) {
-            return new Server(bind, value, publicUrl, ioThreads, ingestThreads, shutdownTimeout, compression);
+            return new Server(bind, value, publicUrl, ioThreads, ingestThreads, shutdownTimeout, compression,
+                    idleTimeout);
         }
 
         public Server withBind(String value) {
-            return new Server(value, port, publicUrl, ioThreads, ingestThreads, shutdownTimeout, compression);
+            return new Server(value, port, publicUrl, ioThreads, ingestThreads, shutdownTimeout, compression,
+                    idleTimeout);
         }
 
         public Server withPublicUrl(String value) {
-            return new Server(bind, port, Optional.of(value), ioThreads, ingestThreads, shutdownTimeout, compression);
+            return new Server(bind, port, Optional.of(value), ioThreads, ingestThreads, shutdownTimeout, compression,
+                    idleTimeout);
+        }
+
+        public Server withIdleTimeout(Duration value) {
+            return new Server(bind, port, publicUrl, ioThreads, ingestThreads, shutdownTimeout, compression, value);
         }
 
         public Server withShutdownTimeout(Duration value) {
-            return new Server(bind, port, publicUrl, ioThreads, ingestThreads, value, compression);
+            return new Server(bind, port, publicUrl, ioThreads, ingestThreads, value, compression, idleTimeout);
         }
     }
 

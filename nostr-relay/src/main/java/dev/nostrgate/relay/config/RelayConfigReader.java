@@ -85,7 +85,8 @@ public final class RelayConfigReader {
                 integer("relay.ioThreads", "NOSTR_RELAY_IO_THREADS", serverDefaults.ioThreads()),
                 integer("relay.ingestThreads", "NOSTR_RELAY_INGEST_THREADS", serverDefaults.ingestThreads()),
                 duration("relay.shutdownTimeout", "NOSTR_RELAY_SHUTDOWN_TIMEOUT", serverDefaults.shutdownTimeout()),
-                bool("relay.compression", "NOSTR_RELAY_COMPRESSION", serverDefaults.compression()));
+                bool("relay.compression", "NOSTR_RELAY_COMPRESSION", serverDefaults.compression()),
+                duration("relay.idleTimeout", "NOSTR_RELAY_IDLE_TIMEOUT", serverDefaults.idleTimeout()));
 
         var infoDefaults = d.info();
         var info = new RelayConfig.Info(

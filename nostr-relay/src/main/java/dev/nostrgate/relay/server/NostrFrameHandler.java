@@ -8,9 +8,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
@@ -21,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * the database. On the handshake it registers the connection and sends the NIP-42 challenge; a binary message gets
  * a {@code NOTICE} (Nostr speaks text); a message assembled from fragments past the size limit gets a
  * {@code NOTICE} and the connection goes on.
+ *
+ * <p>Idle connections: after half of {@code relay.idleTimeout} without reading anything the relay pings; a
+ * connection from which nothing at all was read for the whole timeout (the ping unanswered) is closed.
  *
  * <p>Inbound backpressure: when a connection has {@link #PAUSE_AT} messages waiting on its lane, reading from its
  * socket stops until the lane has worked them down to {@link #RESUME_AT}, so a fast sender fills its own TCP
@@ -54,6 +60,14 @@ final class NostrFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame
             String host = handshake.requestHeaders().get("Host", "");
             connection = connections.open(ctx.channel(), address, host);
             connection.send(new RelayMessage.AuthChallenge(connection.challenge()));
+        } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            if (idle.isFirst() && connection != null) {
+                ctx.writeAndFlush(new PingWebSocketFrame()); // half the idle timeout without a read: are you there?
+            } else {
+                // Nothing read for the whole timeout, the ping unanswered (or no upgrade at all): a dead peer.
+                log.debug("closing idle {}", ctx.channel().remoteAddress());
+                ctx.close();
+            }
         } else {
             super.userEventTriggered(ctx, evt);
         }

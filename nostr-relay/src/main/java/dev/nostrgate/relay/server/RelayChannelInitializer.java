@@ -14,6 +14,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The relay's protocol stack, one handler per concern. After the handshake, Netty puts the frame decoder and
@@ -60,6 +62,8 @@ final class RelayChannelInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel channel) {
         int maxMessageBytes = config.limits().maxMessageBytes();
         ChannelPipeline pipeline = channel.pipeline();
+        long idle = config.server().idleTimeout().toMillis();
+        pipeline.addLast(new IdleStateHandler(idle / 2, 0, 0, TimeUnit.MILLISECONDS)); // pings, dead peers
         pipeline.addLast(new HttpServerCodec());
         pipeline.addLast(new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         pipeline.addLast(new ConnectionLimitHandler(connections, config.limits().maxConnectionsPerIp()));
