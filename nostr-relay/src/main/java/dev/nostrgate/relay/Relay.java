@@ -55,32 +55,27 @@ public final class Relay implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Readiness readiness;
     private final Deque<AutoCloseable> resources;
-    private final Database database;
     private final EventWriter writer;
     private final IngestLanes lanes;
     private final LiveMonitor monitor;
     private final QueryWorker queries;
     private final Connections connections;
     private final RelayServer server;
-    private final ReplicaBus bus;
     private volatile boolean closed;
 
     private Relay(RelayConfig config, PrometheusMeterRegistry registry, Readiness readiness,
-                  Deque<AutoCloseable> resources, Database database, EventWriter writer, IngestLanes lanes,
-                  LiveMonitor monitor, QueryWorker queries, Connections connections, RelayServer server,
-                  ReplicaBus bus) {
+                  Deque<AutoCloseable> resources, EventWriter writer, IngestLanes lanes, LiveMonitor monitor,
+                  QueryWorker queries, Connections connections, RelayServer server) {
         this.config = config;
         this.registry = registry;
         this.readiness = readiness;
         this.resources = resources;
-        this.database = database;
         this.writer = writer;
         this.lanes = lanes;
         this.monitor = monitor;
         this.queries = queries;
         this.connections = connections;
         this.server = server;
-        this.bus = bus;
     }
 
     /** Starts a relay with the system clock. */
@@ -135,8 +130,8 @@ public final class Relay implements AutoCloseable {
             RelayServer server = RelayServer.start(config, connections, new RelayInfo(config), registry, readiness,
                     lanes, ingester);
             readiness.started();
-            Relay relay = new Relay(config, registry, readiness, resources, database, writer, lanes, monitor,
-                    queries, connections, server, bus);
+            Relay relay = new Relay(config, registry, readiness, resources, writer, lanes, monitor, queries,
+                    connections, server);
             log.info("relay ready: ws://{}:{} (NIP-11, /metrics, /health on the same port), data {}{}",
                     config.server().bind(), server.port(), database.location(),
                     config.rabbit().url().isPresent() ? ", replicas through RabbitMQ exchange "

@@ -49,6 +49,8 @@ public final class Ingester {
     private final AuthChecker authChecker;
     private final RelayMetrics metrics;
     private final Clock clock;
+    /** Live events held for a subscription until its EOSE; a connection's together fit its outbound limit. */
+    private final long heldBytesPerSubscription;
 
     public Ingester(RelayConfig config, EventWriter writer, LiveMonitor monitor, QueryWorker queries,
                     EventVerifier verifier, RelayMetrics metrics, Clock clock) {
@@ -62,6 +64,8 @@ public final class Ingester {
         this.authChecker = new AuthChecker(config.server().publicUrl(), verifier);
         this.metrics = metrics;
         this.clock = clock;
+        this.heldBytesPerSubscription = Math.max(limits.maxMessageBytes(),
+                limits.maxOutboundBytes() / limits.maxSubscriptions());
     }
 
     /** One WebSocket text message from the connection (its lane). */
@@ -183,8 +187,7 @@ public final class Ingester {
             return;
         }
         metrics.req();
-        Subscription subscription = new Subscription(connection, subscriptionId, filters,
-                limits.maxOutboundBytes());
+        Subscription subscription = new Subscription(connection, subscriptionId, filters, heldBytesPerSubscription);
         Subscription replaced = connection.subscriptions().put(subscriptionId, subscription);
         if (replaced != null) { // NIP-01: a REQ with an open id replaces that subscription
             replaced.cancel();

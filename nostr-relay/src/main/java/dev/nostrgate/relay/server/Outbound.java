@@ -1,5 +1,6 @@
 package dev.nostrgate.relay.server;
 
+import dev.nostrgate.core.message.RelayMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -125,8 +126,8 @@ public final class Outbound {
         channel.eventLoop().execute(() -> {
             terminated = true;
             discardQueued();
-            String notice = "[\"NOTICE\",\"rate-limited: you are reading too slowly (more than " + maxQueuedBytes
-                    + " bytes waiting for you); closing the connection\"]";
+            String notice = new RelayMessage.Notice("rate-limited: you are reading too slowly (more than "
+                    + maxQueuedBytes + " bytes waiting for you); closing the connection").toJson();
             channel.write(new TextWebSocketFrame(notice));
             writeClose(WebSocketCloseStatus.POLICY_VIOLATION, "too slow: reading less than the relay sends",
                     CLOSE_GRACE_MILLIS);

@@ -78,7 +78,7 @@ public final class QueryWorker implements AutoCloseable {
                 events = query(subscription.filters(), start + budget.toNanos());
             } catch (StoreUnavailableException e) {
                 log.debug("{}: {}", subscription, e.getMessage());
-                if (subscription.end(ReasonError.of(e))) {
+                if (subscription.end(closedReason(e))) {
                     metrics.subscriptionClosed("error:");
                     ended.accept(subscription);
                 }
@@ -105,7 +105,7 @@ public final class QueryWorker implements AutoCloseable {
             } catch (StoreUnavailableException e) {
                 log.debug("COUNT {} of {}: {}", subscriptionId, connection, e.getMessage());
                 metrics.subscriptionClosed("error:");
-                connection.send(new RelayMessage.Closed(subscriptionId, ReasonError.of(e)));
+                connection.send(new RelayMessage.Closed(subscriptionId, closedReason(e)));
             } finally {
                 metrics.queryLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
@@ -185,11 +185,9 @@ public final class QueryWorker implements AutoCloseable {
     }
 
     /** The CLOSED text for a failed query. */
-    private static final class ReasonError {
-        static String of(StoreUnavailableException e) {
-            return e.timedOut()
-                    ? "error: the query took longer than the relay allows; narrow the filters or lower the limit"
-                    : "error: the database is unavailable; try again shortly";
-        }
+    private static String closedReason(StoreUnavailableException e) {
+        return e.timedOut()
+                ? "error: the query took longer than the relay allows; narrow the filters or lower the limit"
+                : "error: the database is unavailable; try again shortly";
     }
 }
