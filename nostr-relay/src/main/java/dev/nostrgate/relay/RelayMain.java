@@ -2,6 +2,7 @@ package dev.nostrgate.relay;
 
 import dev.nostrgate.relay.config.RelayConfig;
 import dev.nostrgate.relay.config.RelayConfigReader;
+import dev.nostrgate.relay.store.StoreUnavailableException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import java.util.Optional;
 /**
  * {@code java -jar nostr-relay.jar [--config relay.properties]}: reads the configuration (file, then environment),
  * starts the relay, and stops it gracefully on SIGTERM / Ctrl-C. A configuration error is printed as one line and
- * the process exits with status 2.
+ * the process exits with status 2; a port, database or broker that cannot be used, likewise with status 1.
  */
 public final class RelayMain {
     /** The relay's logging configuration, used only when none was chosen (a library user keeps theirs). */
@@ -33,7 +34,14 @@ public final class RelayMain {
         if (config == null) {
             return; // --help
         }
-        Relay relay = Relay.start(config);
+        Relay relay;
+        try {
+            relay = Relay.start(config);
+        } catch (IllegalStateException | StoreUnavailableException e) { // the port, the database or RabbitMQ
+            System.err.println("nostr-relay: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(relay::close, "shutdown"));
     }
 

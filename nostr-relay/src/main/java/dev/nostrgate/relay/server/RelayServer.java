@@ -69,7 +69,7 @@ public final class RelayServer {
                     .syncUninterruptibly()
                     .channel();
             return new RelayServer(boss, workers, channel, epoll ? "epoll" : "nio");
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind() rethrows a java.net.BindException, undeclared
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot listen on " + config.server().bind() + ":"
