@@ -3,6 +3,7 @@ package dev.nostrgate.relay.server;
 import dev.nostrgate.core.message.RelayMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -30,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Outbound {
     /** How long a closing connection waits for the client's close frame before the socket is cut. */
     static final long CLOSE_GRACE_MILLIS = 5_000;
+
+    private static final byte[] END_OF_MESSAGE = {']'};
 
     private record CloseRequest(WebSocketCloseStatus status, String reason, long graceMillis) {
     }
@@ -61,7 +64,25 @@ public final class Outbound {
         if (closing) {
             return false;
         }
-        ByteBuf bytes = ByteBufUtil.writeUtf8(channel.alloc(), message);
+        return enqueue(ByteBufUtil.writeUtf8(channel.alloc(), message));
+    }
+
+    /**
+     * Queues {@code <prefix><event><]>}, the EVENT message of a subscription, around an event's JSON already
+     * encoded once for all its subscribers: the arrays are wrapped, not copied, so a fan-out to many connections
+     * costs no encoding per connection. Any thread; the arrays must not change afterwards.
+     *
+     * @param prefix {@code ["EVENT","<subscription id>",} in UTF-8
+     * @return false if it was dropped, as for {@link #send(String)}
+     */
+    public boolean sendEvent(byte[] prefix, byte[] eventUtf8) {
+        if (closing) {
+            return false;
+        }
+        return enqueue(Unpooled.wrappedBuffer(prefix, eventUtf8, END_OF_MESSAGE));
+    }
+
+    private boolean enqueue(ByteBuf bytes) {
         int size = bytes.readableBytes();
         if (queuedBytes.addAndGet(size) > maxQueuedBytes) {
             queuedBytes.addAndGet(-size);

@@ -4,6 +4,7 @@ import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.relay.metrics.RelayMetrics;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -122,12 +123,13 @@ public final class LiveMonitor implements AutoCloseable {
         for (int i = 0; i < batch.events().size(); i++) {
             Event event = batch.events().get(i);
             String idHex = event.id().hex();
-            String[] json = {batch.json() == null ? null : batch.json().get(i)};
+            String known = batch.json() == null ? null : batch.json().get(i);
+            byte[][] utf8 = {null}; // encoded once, on the first match, and shared by every subscription
             index.forEachMatch(event, subscription -> {
-                if (json[0] == null) {
-                    json[0] = EventJson.write(event);
+                if (utf8[0] == null) {
+                    utf8[0] = (known != null ? known : EventJson.write(event)).getBytes(StandardCharsets.UTF_8);
                 }
-                if (subscription.deliver(idHex, json[0])) {
+                if (subscription.deliver(idHex, utf8[0])) {
                     metrics.delivered();
                 } else {
                     ended.add(subscription);

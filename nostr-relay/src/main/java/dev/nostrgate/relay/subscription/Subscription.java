@@ -1,10 +1,12 @@
 package dev.nostrgate.relay.subscription;
 
+import dev.nostrgate.core.event.JsonText;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.core.message.RelayMessages;
 import dev.nostrgate.relay.server.Connection;
 import dev.nostrgate.relay.store.StoredEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,11 +27,16 @@ public final class Subscription {
     private final String id;
     private final List<Filter> filters;
     private final long maxHeldBytes;
+    /** {@code ["EVENT","<id>",} in UTF-8: live events are sent as this, the shared event bytes, and {@code ]}. */
+    private final byte[] eventPrefix;
+
+    private record Held(String idHex, byte[] eventUtf8) {
+    }
 
     // guarded by this
     private boolean cancelled;
     private boolean live;
-    private List<String[]> held = new ArrayList<>(); // [id hex, event JSON]
+    private List<Held> held = new ArrayList<>();
     private long heldBytes;
 
     /**
@@ -41,6 +48,8 @@ public final class Subscription {
         this.id = id;
         this.filters = List.copyOf(filters);
         this.maxHeldBytes = maxHeldBytes;
+        this.eventPrefix = JsonText.appendQuoted(new StringBuilder("[\"EVENT\","), id).append(',').toString()
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     public Connection connection() {
@@ -78,9 +87,9 @@ public final class Subscription {
             for (StoredEvent event : sent) {
                 sentIds.add(event.idHex());
             }
-            for (String[] event : held) {
-                if (!sentIds.contains(event[0])) {
-                    connection.send(RelayMessages.encodeEvent(id, event[1]));
+            for (Held event : held) {
+                if (!sentIds.contains(event.idHex())) {
+                    connection.outbound().sendEvent(eventPrefix, event.eventUtf8());
                 }
             }
         }
@@ -92,23 +101,24 @@ public final class Subscription {
     /**
      * A live event that matches (monitor thread).
      *
+     * @param eventUtf8 the event's JSON in UTF-8, shared by every subscription it goes to (never changed)
      * @return false if the subscription must leave the index: it ended, or too much was held for it
      */
-    synchronized boolean deliver(String idHex, String eventJson) {
+    synchronized boolean deliver(String idHex, byte[] eventUtf8) {
         if (cancelled) {
             return false;
         }
         if (live) {
-            connection.send(RelayMessages.encodeEvent(id, eventJson));
+            connection.outbound().sendEvent(eventPrefix, eventUtf8);
             return true;
         }
-        heldBytes += eventJson.length();
+        heldBytes += eventUtf8.length;
         if (heldBytes > maxHeldBytes) {
             end("rate-limited: more new events arrived than could be held while the stored ones were sent; "
                     + "subscribe again");
             return false;
         }
-        held.add(new String[] {idHex, eventJson});
+        held.add(new Held(idHex, eventUtf8));
         return true;
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.relay.server.EmbeddedConnection;
 import dev.nostrgate.relay.store.StoredEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,17 +19,21 @@ class SubscriptionTest {
         return "{\"id\":\"" + id + "\"}";
     }
 
+    private static byte[] utf8(String id) {
+        return json(id).getBytes(StandardCharsets.UTF_8);
+    }
+
     @Test
     void holdsLiveEventsUntilEoseAndSkipsThoseTheStoredPartSent() {
         EmbeddedConnection embedded = new EmbeddedConnection(1 << 20);
         Subscription subscription = new Subscription(embedded.connection(), "s", List.of(Filter.ALL), 1 << 20);
         assertThat(subscription.sendStored(json(A))).isTrue();
-        assertThat(subscription.deliver(A, json(A))).isTrue(); // committed while the query ran, and found by it
-        assertThat(subscription.deliver(B, json(B))).isTrue(); // committed after the query read
+        assertThat(subscription.deliver(A, utf8(A))).isTrue(); // committed while the query ran, and found by it
+        assertThat(subscription.deliver(B, utf8(B))).isTrue(); // committed after the query read
         assertThat(embedded.sent()).containsExactly("[\"EVENT\",\"s\"," + json(A) + "]");
 
         subscription.finishStored(List.of(new StoredEvent(A, 1, json(A))));
-        assertThat(subscription.deliver(C, json(C))).isTrue();
+        assertThat(subscription.deliver(C, utf8(C))).isTrue();
         assertThat(embedded.sent()).containsExactly("[\"EOSE\",\"s\"]", "[\"EVENT\",\"s\"," + json(B) + "]",
                 "[\"EVENT\",\"s\"," + json(C) + "]");
     }
@@ -39,7 +44,7 @@ class SubscriptionTest {
         Subscription subscription = new Subscription(embedded.connection(), "s", List.of(Filter.ALL), 1 << 20);
         subscription.cancel();
         assertThat(subscription.sendStored(json(A))).isFalse();
-        assertThat(subscription.deliver(B, json(B))).isFalse();
+        assertThat(subscription.deliver(B, utf8(B))).isFalse();
         subscription.finishStored(List.of());
         assertThat(embedded.sent()).isEmpty();
     }
@@ -49,8 +54,8 @@ class SubscriptionTest {
         EmbeddedConnection embedded = new EmbeddedConnection(1 << 20);
         Subscription subscription = new Subscription(embedded.connection(), "s", List.of(Filter.ALL), 100);
         embedded.connection().subscriptions().put("s", subscription);
-        assertThat(subscription.deliver(A, json(A))).isTrue();
-        assertThat(subscription.deliver(B, json(B) + " ".repeat(100))).isFalse();
+        assertThat(subscription.deliver(A, utf8(A))).isTrue();
+        assertThat(subscription.deliver(B, (json(B) + " ".repeat(100)).getBytes(StandardCharsets.UTF_8))).isFalse();
         assertThat(embedded.sent()).singleElement().asString()
                 .startsWith("[\"CLOSED\",\"s\",\"rate-limited: more new events arrived");
         assertThat(embedded.connection().subscriptions()).isEmpty();
