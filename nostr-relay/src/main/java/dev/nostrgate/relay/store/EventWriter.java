@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code retryFor}; then its events fail with {@code error:} (the client may send again) and the next batch tries
  * anew. When the queue is full, new events are refused at once with {@code rate-limited:}: backpressure, not growth.
  *
- * <p>After each commit, the stored events go to the listener (live fan-out) on the writer thread, in commit order.
+ * <p>After each commit, the stored events go to the listener (live fan-out) on the writer thread, in commit order,
+ * before the callers' futures complete.
  */
 public final class EventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
@@ -140,11 +141,11 @@ public final class EventWriter implements AutoCloseable {
                         }
                     }
                 }
+                if (!stored.isEmpty()) {
+                    notifyCommitted(stored); // first: a client that reads its OK and then subscribes must not
+                }                            // see the event both in the stored part and again as a live one
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).outcome().complete(outcomes.get(i));
-                }
-                if (!stored.isEmpty()) {
-                    notifyCommitted(stored);
                 }
                 return;
             } catch (StoreUnavailableException e) {

@@ -18,11 +18,17 @@ import java.util.Set;
  * <p>The order rule. The subscription is filed in the live index <em>before</em> its stored query starts, so no
  * event committed meanwhile can fall between the two. Until {@code EOSE} is sent, live matches are held here (never
  * sent early); at {@code EOSE} they are sent, except those the stored part already contained. After that, live
- * events go straight out. A lock on this object orders the query thread's sends against the monitor's, and once
+ * events go straight out, except, for a few seconds, those the stored part already contained: an event committed
+ * just before the stored query read may reach the monitor only after {@code EOSE} (from another replica through
+ * RabbitMQ, say), and is not sent twice. A lock on this object orders the query thread's sends against the
+ * monitor's, and once
  * {@link #cancel} returns nothing more is sent for this subscription, so a replacing {@code REQ} with the same id
  * never sees the old one's events after its own.
  */
 public final class Subscription {
+    /** How long after EOSE live events are checked against the stored part's ids. */
+    static final long STORED_IDS_WINDOW_NANOS = 10_000_000_000L;
+
     private final Connection connection;
     private final String id;
     private final List<Filter> filters;
@@ -38,6 +44,8 @@ public final class Subscription {
     private boolean live;
     private List<Held> held = new ArrayList<>();
     private long heldBytes;
+    private Set<String> storedIds; // after EOSE, until storedIdsUntil
+    private long storedIdsUntil;
 
     /**
      * @param maxHeldBytes live events held while the stored part is sent, at most; past that the subscription is
@@ -82,15 +90,16 @@ public final class Subscription {
             return;
         }
         connection.send(new RelayMessage.Eose(id));
-        if (!held.isEmpty()) {
-            Set<String> sentIds = new HashSet<>();
+        if (!sent.isEmpty()) {
+            storedIds = new HashSet<>(sent.size() * 4 / 3 + 1);
             for (StoredEvent event : sent) {
-                sentIds.add(event.idHex());
+                storedIds.add(event.idHex());
             }
-            for (Held event : held) {
-                if (!sentIds.contains(event.idHex())) {
-                    connection.outbound().sendEvent(eventPrefix, event.eventUtf8());
-                }
+            storedIdsUntil = System.nanoTime() + STORED_IDS_WINDOW_NANOS;
+        }
+        for (Held event : held) {
+            if (storedIds == null || !storedIds.contains(event.idHex())) {
+                connection.outbound().sendEvent(eventPrefix, event.eventUtf8());
             }
         }
         held = null;
@@ -109,6 +118,13 @@ public final class Subscription {
             return false;
         }
         if (live) {
+            if (storedIds != null) {
+                if (System.nanoTime() - storedIdsUntil > 0) {
+                    storedIds = null;
+                } else if (storedIds.contains(idHex)) {
+                    return true; // sent in the stored part already
+                }
+            }
             connection.outbound().sendEvent(eventPrefix, eventUtf8);
             return true;
         }
@@ -126,6 +142,7 @@ public final class Subscription {
     public synchronized void cancel() {
         cancelled = true;
         held = null;
+        storedIds = null;
     }
 
     /**

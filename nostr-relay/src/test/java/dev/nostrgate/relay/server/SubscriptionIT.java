@@ -171,6 +171,24 @@ class SubscriptionIT {
         }
     }
 
+    @Test
+    void neverSendsAnEventAgainAsLiveWhenItWasInTheStoredPart() {
+        try (TestClient publisher = relay.connect(); TestClient subscriber = relay.connect()) {
+            for (int round = 0; round < 30; round++) {
+                SecKey key = SecKey.generate();
+                Event stored = note(key, "stored just before the REQ");
+                assertThat(publisher.publish(stored).accepted()).isTrue();
+                String id = "round" + round;
+                assertThat(subscriber.req(id, by(key))).containsExactly(stored);
+                Event marker = note(key, "marker");
+                assertThat(publisher.publish(marker).accepted()).isTrue();
+                assertThat(idsUntil(subscriber, id, marker.id())).as("nothing between EOSE and the marker")
+                        .containsExactly(id + ":" + marker.id().hex());
+                subscriber.send(new ClientMessage.Close(id));
+            }
+        }
+    }
+
     /** "sub:id" of every EVENT until the event with the given id arrives for the subscription. */
     private static List<String> idsUntil(TestClient client, String subscriptionId, EventId last) {
         List<String> seen = new ArrayList<>();

@@ -154,6 +154,27 @@ class EventWriterTest {
         }
     }
 
+    @Test
+    void tellsTheListenerBeforeAnsweringTheCaller() throws Exception {
+        List<Boolean> answeredWhenTold = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<SaveOutcome>> outcome =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch submitted = new CountDownLatch(1);
+        try (EventWriter writer = new EventWriter(store, WriterConfig.DEFAULTS, committed -> {
+            try {
+                submitted.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answeredWhenTold.add(outcome.get().isDone());
+        })) {
+            outcome.set(writer.submit(notes(1).get(0)));
+            submitted.countDown();
+            assertThat(outcome.get().join().status()).isEqualTo(SaveOutcome.Status.STORED);
+            assertThat(answeredWhenTold).containsExactly(false);
+        }
+    }
+
     /** Passes everything to a real store; tests override one method to inject a failure or a pause. */
     static class DelegatingStore implements EventStore {
         private final EventStore delegate;
