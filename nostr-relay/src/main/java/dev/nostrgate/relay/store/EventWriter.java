@@ -1,7 +1,9 @@
 package dev.nostrgate.relay.store;
 
+import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
+import dev.nostrgate.core.event.KindCategory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -27,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * authors, a gift-wrap recipient deleting the wrap (NIP-59), is decided by the database as when two relays share
  * it.
  *
- * <p>After each commit, the stored events go to the listener (live fan-out), on that lane's thread: the listener is
- * called from several threads and must be thread-safe. Each author's events reach it in commit order.
+ * <p>After each commit, the stored events go to the listener (live fan-out), on that lane's thread, before the
+ * callers' futures complete: the listener is called from several threads and must be thread-safe. Each author's
+ * events reach it in commit order.
  */
 public final class EventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
+    private static final int DELETION = 5;
 
     private record Job(Event event, CompletableFuture<SaveOutcome> outcome) {
     }
@@ -75,7 +79,11 @@ public final class EventWriter implements AutoCloseable {
         return lanes[Math.floorMod(event.pubkey().hex().hashCode(), lanes.length)];
     }
 
-    /** True if this event id was stored recently (so it need not be verified again). */
+    /**
+     * True if this event id was stored recently and is still had, so it need not be verified again. Only regular
+     * events are remembered: whether the store keeps a replaceable or addressable event changes when a newer
+     * version arrives, so their duplicates go to the store, which answers for them.
+     */
     public boolean recentlyStored(EventId id) {
         return recentIds.contains(id);
     }
@@ -162,18 +170,22 @@ public final class EventWriter implements AutoCloseable {
                     List<Event> stored = new ArrayList<>();
                     for (int i = 0; i < batch.size(); i++) {
                         SaveOutcome outcome = outcomes.get(i);
-                        if (outcome.accepted()) {
+                        Event event = events.get(i);
+                        if (outcome.accepted() && event.category() == KindCategory.REGULAR) {
                             recentIds.add(outcome.id());
                         }
                         if (outcome.status() == SaveOutcome.Status.STORED) {
-                            stored.add(events.get(i));
+                            stored.add(event);
+                            if (event.kind() == DELETION) {
+                                forgetDeleted(event);
+                            }
                         }
                     }
+                    if (!stored.isEmpty()) {
+                        notifyCommitted(stored); // first: a client that reads its OK and then subscribes must not
+                    }                            // see the event both in the stored part and again as a live one
                     for (int i = 0; i < batch.size(); i++) {
                         batch.get(i).outcome().complete(outcomes.get(i));
-                    }
-                    if (!stored.isEmpty()) {
-                        notifyCommitted(stored);
                     }
                     return;
                 } catch (StoreUnavailableException e) {
@@ -190,6 +202,19 @@ public final class EventWriter implements AutoCloseable {
                     // backpressure (its queue fills, and new events are refused with rate-limited:).
                     TimeUnit.MILLISECONDS.sleep(backoffMillis);
                     backoffMillis = Math.min(backoffMillis * 2, 2_000);
+                }
+            }
+        }
+
+        /**
+         * A deleted event is no longer had: republished, it must reach the store (which refuses it), not be
+         * answered as a duplicate. Every id the request names is forgotten, whether or not it was the author's
+         * (a miss only costs a verification).
+         */
+        private void forgetDeleted(Event deletion) {
+            for (String id : deletion.tagValues("e")) {
+                if (Hex.isLowercaseHex(id, 64)) {
+                    recentIds.remove(new EventId(id));
                 }
             }
         }

@@ -31,6 +31,10 @@ public final class RecentIds {
         ids.put(id, Boolean.TRUE);
     }
 
+    public synchronized void remove(EventId id) {
+        ids.remove(id);
+    }
+
     public synchronized int size() {
         return ids.size();
     }

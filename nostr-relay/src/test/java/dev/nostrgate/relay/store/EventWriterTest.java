@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;
@@ -161,6 +162,46 @@ class EventWriterTest {
             SaveOutcome outcome = writer.submit(notes(1).get(0)).join();
             assertThat(outcome.status()).isEqualTo(SaveOutcome.Status.FAILED);
             assertThat(outcome.message()).startsWith("error:");
+        }
+    }
+
+    @Test
+    void remembersOnlyRegularEventsThatAreStillStored() {
+        try (EventWriter writer = new EventWriter(store, WriterConfig.DEFAULTS, committed -> { })) {
+            long now = System.currentTimeMillis() / 1000;
+            Event note = new UnsignedEvent(KEY.pubKey(), now, 1, List.of(), "note").sign(KEY);
+            Event profile = new UnsignedEvent(KEY.pubKey(), now, 0, List.of(), "{}").sign(KEY);
+            assertThat(writer.submit(note).join().status()).isEqualTo(SaveOutcome.Status.STORED);
+            assertThat(writer.submit(profile).join().status()).isEqualTo(SaveOutcome.Status.STORED);
+            assertThat(writer.recentlyStored(note.id())).isTrue();
+            assertThat(writer.recentlyStored(profile.id())).as("a newer version may replace it").isFalse();
+
+            Event deletion = new UnsignedEvent(KEY.pubKey(), now, 5, List.of(Tag.of("e", note.id().hex())), "")
+                    .sign(KEY);
+            assertThat(writer.submit(deletion).join().status()).isEqualTo(SaveOutcome.Status.STORED);
+            assertThat(writer.recentlyStored(note.id())).as("deleted, so no longer had").isFalse();
+            assertThat(writer.submit(note).join().status()).isEqualTo(SaveOutcome.Status.REJECTED);
+        }
+    }
+
+    @Test
+    void tellsTheListenerBeforeAnsweringTheCaller() throws Exception {
+        List<Boolean> answeredWhenTold = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<SaveOutcome>> outcome =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch submitted = new CountDownLatch(1);
+        try (EventWriter writer = new EventWriter(store, WriterConfig.DEFAULTS, committed -> {
+            try {
+                submitted.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answeredWhenTold.add(outcome.get().isDone());
+        })) {
+            outcome.set(writer.submit(notes(1).get(0)));
+            submitted.countDown();
+            assertThat(outcome.get().join().status()).isEqualTo(SaveOutcome.Status.STORED);
+            assertThat(answeredWhenTold).containsExactly(false);
         }
     }
 
