@@ -7,7 +7,9 @@ import java.time.Duration;
  *
  * @param lanes independent writers, each owning the authors whose pubkey hashes to it (see {@link EventWriter})
  * @param maxBatch flush when this many events are queued
- * @param maxDelay flush when the oldest queued event has waited this long
+ * @param maxDelay flush when the oldest queued event has waited this long. The default is 0: a batch is whatever
+ *     queued up while the previous commit ran, which is group commit without a timer; measured with ./nostr load
+ *     ingest --connections 16 --in-flight 1, 0 gave 7.3k and 9.2k events/s against 4.8k and 5.7k for 2 ms
  * @param queueCapacity events waiting in one lane beyond this are refused at once ({@code rate-limited:}), so memory is bounded
  * @param retryFor how long a failing batch is retried (database outage) before its events get {@code error:}
  * @param recentIdsCapacity how many stored ids are remembered for the cheap duplicate check
@@ -15,7 +17,7 @@ import java.time.Duration;
 public record WriterConfig(int lanes, int maxBatch, Duration maxDelay, int queueCapacity, Duration retryFor,
                            int recentIdsCapacity) {
     public static final WriterConfig DEFAULTS =
-            new WriterConfig(2, 1_000, Duration.ofMillis(2), 50_000, Duration.ofSeconds(10), 100_000);
+            new WriterConfig(2, 1_000, Duration.ZERO, 50_000, Duration.ofSeconds(10), 100_000);
 
     public WriterConfig {
         if (lanes < 1 || lanes > 64) {
