@@ -161,7 +161,7 @@ public final class Relay implements AutoCloseable {
                     connections, server);
             log.info("relay ready: ws://{}:{} (NIP-11, /metrics, /health on the same port){}, data {}{}{}",
                     config.server().bind(), server.port(), config.server().readOnly() ? ", read-only" : "",
-                    database.location(), ownsDatabase ? "" : " (shared)",
+                    database.location(), ownsDatabase ? "" : ", shared with its owner",
                     config.rabbit().url().isPresent() ? ", replicas through RabbitMQ exchange "
                             + config.rabbit().exchange() : "");
             return relay;

@@ -42,6 +42,10 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
         return new RelayConfig(value, info, limits, auth, database, writer, query, rabbit);
     }
 
+    public RelayConfig withInfo(Info value) {
+        return new RelayConfig(server, value, limits, auth, database, writer, query, rabbit);
+    }
+
     public RelayConfig withLimits(Limits value) {
         return new RelayConfig(server, info, value, auth, database, writer, query, rabbit);
     }
