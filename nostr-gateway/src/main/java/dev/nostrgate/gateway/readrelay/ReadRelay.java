@@ -24,17 +24,15 @@ public class ReadRelay implements LiveFeed, AutoCloseable {
         this.relay = Relay.start(config(properties), Clock.systemUTC(), database);
     }
 
-    static final RelayConfig.Info INFO = new RelayConfig.Info("nostrgate gateway",
-            "Events aggregated from many relays by a nostrgate gateway. Read-only: REQ and COUNT; EVENT is refused.",
-            "", "", "");
-
     /** The relay's defaults, read-only, with its own NIP-11 text and the gateway's port, bind, limit and budget. */
     static RelayConfig config(GatewayProperties properties) {
-        RelayConfig d = RelayConfig.DEFAULTS;
+        RelayConfig d = RelayConfig.DEFAULTS; // first: RelayConfig.Info alone would initialize RelayConfig too late
         GatewayProperties.Database store = properties.database();
+        RelayConfig.Info info = new RelayConfig.Info("nostrgate gateway", "Events aggregated from many relays by a "
+                + "nostrgate gateway. Read-only: REQ and COUNT; EVENT is refused.", "", "", "");
         return d.withServer(d.server().withBind(properties.relayBind()).withPort(properties.relayPort())
                         .withReadOnly(true))
-                .withInfo(INFO)
+                .withInfo(info)
                 .withLimits(d.limits().toBuilder().maxLimit(store.maxLimit()).build())
                 .withQuery(new RelayConfig.Query(d.query().threads(), store.queryTimeout(),
                         d.query().expirationSweepEvery()));
