@@ -1,5 +1,6 @@
 package dev.nostrgate.relay;
 
+import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventVerifier;
 import dev.nostrgate.relay.config.RelayConfig;
 import dev.nostrgate.relay.ingest.IngestLanes;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -84,7 +86,8 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * Opens the database, starts every stage and binds the port; logs one line when ready.
+     * Opens the database, starts every stage and binds the port; logs one line when ready. Stopping the relay
+     * closes the database.
      *
      * @param clock the time created_at limits, NIP-40 expiration and NIP-42 are judged by
      * @throws RuntimeException if the database, RabbitMQ or the port cannot be used (the message says which and
@@ -92,6 +95,29 @@ public final class Relay implements AutoCloseable {
      */
     public static Relay start(RelayConfig config, Clock clock) {
         Deque<AutoCloseable> resources = new ArrayDeque<>(); // closed in reverse order on failure
+        try {
+            Database database = push(resources, Database.open(config.database(), config.query().timeout()));
+            return start(config, clock, database, resources, true);
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    /**
+     * Starts every stage on a database another program owns (and has migrated): {@code config.database()} is not
+     * read, and stopping the relay leaves the database open. No expiration sweeper runs (the owner decides what is
+     * deleted; queries hide expired events anyway). Events the owner commits reach live subscribers through
+     * {@link #committed(List)}.
+     *
+     * @throws RuntimeException if RabbitMQ or the port cannot be used; whatever was started is stopped again
+     */
+    public static Relay start(RelayConfig config, Clock clock, Database shared) {
+        return start(config, clock, shared, new ArrayDeque<>(), false);
+    }
+
+    private static Relay start(RelayConfig config, Clock clock, Database database, Deque<AutoCloseable> resources,
+                               boolean ownsDatabase) {
         try {
             PrometheusMeterRegistry registry = RelayMetrics.prometheus();
             RelayMetrics metrics = new RelayMetrics(registry);
@@ -101,7 +127,6 @@ public final class Relay implements AutoCloseable {
             push(resources, new JvmGcMetrics()).bindTo(registry);
             Readiness readiness = new Readiness();
 
-            Database database = push(resources, Database.open(config.database(), config.query().timeout()));
             SqlEventStore store = new SqlEventStore(database, config.store(), clock);
             QueryWorker queries = push(resources, new QueryWorker(store, config.query().threads(),
                     config.query().timeout(), config.limits().maxOutboundBytes() / 2, metrics));
@@ -116,7 +141,9 @@ public final class Relay implements AutoCloseable {
                 bus.publish(committed);
             }));
             metrics.gauge("nostr.relay.writer.queued", "events waiting for the writer", writer::queued);
-            push(resources, new ExpirationSweeper(store, clock, config.query().expirationSweepEvery()));
+            if (ownsDatabase) {
+                push(resources, new ExpirationSweeper(store, clock, config.query().expirationSweepEvery()));
+            }
             IngestLanes lanes = push(resources, new IngestLanes(config.server().ingestThreads()));
             metrics.gauge("nostr.relay.ingest.queued", "messages waiting on the ingest lanes", lanes::queued);
             Ingester ingester = new Ingester(config, writer, monitor, queries, new EventVerifier(), metrics, clock);
@@ -132,14 +159,25 @@ public final class Relay implements AutoCloseable {
             readiness.started();
             Relay relay = new Relay(config, registry, readiness, resources, writer, lanes, monitor, queries,
                     connections, server);
-            log.info("relay ready: ws://{}:{} (NIP-11, /metrics, /health on the same port), data {}{}",
-                    config.server().bind(), server.port(), database.location(),
+            log.info("relay ready: ws://{}:{} (NIP-11, /metrics, /health on the same port){}, data {}{}{}",
+                    config.server().bind(), server.port(), config.server().readOnly() ? ", read-only" : "",
+                    database.location(), ownsDatabase ? "" : ", shared with its owner",
                     config.rabbit().url().isPresent() ? ", replicas through RabbitMQ exchange "
                             + config.rabbit().exchange() : "");
             return relay;
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
+        }
+    }
+
+    /**
+     * Events committed to the relay's database by someone else (the program that owns a shared database), in
+     * commit order: they go to live subscribers as the relay's own commits do. Does not block.
+     */
+    public void committed(List<Event> events) {
+        if (!events.isEmpty() && !closed) {
+            monitor.committed(List.copyOf(events));
         }
     }
 

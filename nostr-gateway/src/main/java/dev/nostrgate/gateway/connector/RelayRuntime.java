@@ -7,6 +7,7 @@ import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.gateway.sink.CursorBook;
 import dev.nostrgate.gateway.sink.DeadLetters;
+import dev.nostrgate.gateway.sink.LiveFeed;
 import dev.nostrgate.gateway.sink.ProvenanceWriter;
 import dev.nostrgate.gateway.sink.RelaySink;
 import dev.nostrgate.gateway.stats.RelayCounters;
@@ -58,6 +59,7 @@ public class RelayRuntime implements RelayLifecycle {
     private final CursorBook cursors;
     private final ProvenanceWriter provenance;
     private final DeadLetters deadLetters;
+    private final LiveFeed live;
     private final GatewayProperties properties;
     private final GatewayState state;
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
@@ -71,7 +73,7 @@ public class RelayRuntime implements RelayLifecycle {
     public RelayRuntime(RelayRegistry registry, RelayTopology topology,
                         SimpleRabbitListenerContainerFactory containers, RabbitTemplate rabbit, EventStore store,
                         RelayCounters counters, CursorBook cursors, ProvenanceWriter provenance,
-                        DeadLetters deadLetters, GatewayProperties properties, GatewayState state) {
+                        DeadLetters deadLetters, LiveFeed live, GatewayProperties properties, GatewayState state) {
         this.registry = registry;
         this.topology = topology;
         this.containers = containers;
@@ -82,6 +84,7 @@ public class RelayRuntime implements RelayLifecycle {
         this.cursors = cursors;
         this.provenance = provenance;
         this.deadLetters = deadLetters;
+        this.live = live;
         this.properties = properties;
         this.state = state;
     }
@@ -151,7 +154,7 @@ public class RelayRuntime implements RelayLifecycle {
         container.setConcurrentConsumers(1);
         container.setMaxConcurrentConsumers(1);
         container.setMessageListener(new RelaySink(relayId, store, recentIds, verifier, counters, cursors,
-                provenance, deadLetters, () -> stopping));
+                provenance, deadLetters, live, () -> stopping));
         return container;
     }
 

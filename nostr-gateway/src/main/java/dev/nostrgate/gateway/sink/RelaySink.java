@@ -29,6 +29,8 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageList
  * the signature check), stores the batch in one transaction, records provenance, then acknowledges the batch.
  *
  * <ul>
+ *   <li>What the commit stored (new to the aggregate, not duplicates) goes to the {@link LiveFeed} at once, for
+ *       the read relay's live subscribers.</li>
  *   <li>Acknowledged only after the commit: a crash before it means redelivery, and the idempotent insert turns it
  *       into duplicates, not loss.</li>
  *   <li>A database outage is retried here with backoff, holding the batch (the queue keeps the rest, durably):
@@ -49,11 +51,12 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
     private final CursorBook cursors;
     private final ProvenanceWriter provenance;
     private final DeadLetters deadLetters;
+    private final LiveFeed live;
     private final BooleanSupplier stopping;
 
     public RelaySink(UUID relayId, EventStore store, RecentIds recentIds, EventVerifier verifier,
                      RelayCounters counters, CursorBook cursors, ProvenanceWriter provenance, DeadLetters deadLetters,
-                     BooleanSupplier stopping) {
+                     LiveFeed live, BooleanSupplier stopping) {
         this.relayId = relayId;
         this.store = store;
         this.recentIds = recentIds;
@@ -62,6 +65,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         this.cursors = cursors;
         this.provenance = provenance;
         this.deadLetters = deadLetters;
+        this.live = live;
         this.stopping = stopping;
     }
 
@@ -106,6 +110,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         long now = System.currentTimeMillis();
         long newest = -1;
         List<UUID> carried = new ArrayList<>(seenAgain);
+        List<Event> stored = new ArrayList<>();
         for (int i = 0; i < fresh.size(); i++) {
             Event event = fresh.get(i).event();
             SaveOutcome outcome = outcomes.get().get(i);
@@ -113,6 +118,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                 case STORED -> {
                     counters.stored(relayId, now - fresh.get(i).receivedAtMillis());
                     newest = Math.max(newest, event.createdAt());
+                    stored.add(event);
                 }
                 case DUPLICATE -> counters.duplicate(relayId);
                 case REJECTED -> {
@@ -129,6 +135,9 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                 recentIds.add(event.id());
                 carried.add(EventKeys.of(event.id()));
             }
+        }
+        if (!stored.isEmpty()) {
+            live.stored(stored); // committed: live subscribers of the read relay may see them now
         }
         if (!recordProvenance(carried, now)) {
             nackForRedelivery(channel, lastTag);

@@ -42,6 +42,10 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
         return new RelayConfig(value, info, limits, auth, database, writer, query, rabbit);
     }
 
+    public RelayConfig withInfo(Info value) {
+        return new RelayConfig(server, value, limits, auth, database, writer, query, rabbit);
+    }
+
     public RelayConfig withLimits(Limits value) {
         return new RelayConfig(server, info, value, auth, database, writer, query, rabbit);
     }
@@ -79,12 +83,14 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
      * @param compression offer permessage-deflate (RFC 7692) to clients that ask for it: less bandwidth, more CPU
      * @param idleTimeout a connection from which nothing has been read for this long is closed (a dead peer); the
      *     relay pings a connection after half of it without a read, so a live client always answers in time
+     * @param readOnly serve REQ and COUNT only: every EVENT is answered {@code OK false "restricted: ..."} (a relay
+     *     serving a store that another program fills, such as the gateway's aggregate)
      */
     public record Server(String bind, int port, Optional<String> publicUrl, int ioThreads, int ingestThreads,
-                         Duration shutdownTimeout, boolean compression, Duration idleTimeout) {
+                         Duration shutdownTimeout, boolean compression, Duration idleTimeout, boolean readOnly) {
         public static final Server DEFAULTS = new Server("0.0.0.0", 7447, Optional.empty(), 0,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(10), true,
-                Duration.ofMinutes(2));
+                Duration.ofMinutes(2), false);
 
         public Server {
             check(bind != null && !bind.isBlank(), "relay.bind must be an address such as 0.0.0.0 or 127.0.0.1");
@@ -108,25 +114,32 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
 
         public Server withPort(int value) {
             return new Server(bind, value, publicUrl, ioThreads, ingestThreads, shutdownTimeout, compression,
-                    idleTimeout);
+                    idleTimeout, readOnly);
         }
 
         public Server withBind(String value) {
             return new Server(value, port, publicUrl, ioThreads, ingestThreads, shutdownTimeout, compression,
-                    idleTimeout);
+                    idleTimeout, readOnly);
         }
 
         public Server withPublicUrl(String value) {
             return new Server(bind, port, Optional.of(value), ioThreads, ingestThreads, shutdownTimeout, compression,
-                    idleTimeout);
+                    idleTimeout, readOnly);
         }
 
         public Server withIdleTimeout(Duration value) {
-            return new Server(bind, port, publicUrl, ioThreads, ingestThreads, shutdownTimeout, compression, value);
+            return new Server(bind, port, publicUrl, ioThreads, ingestThreads, shutdownTimeout, compression, value,
+                    readOnly);
         }
 
         public Server withShutdownTimeout(Duration value) {
-            return new Server(bind, port, publicUrl, ioThreads, ingestThreads, value, compression, idleTimeout);
+            return new Server(bind, port, publicUrl, ioThreads, ingestThreads, value, compression, idleTimeout,
+                    readOnly);
+        }
+
+        public Server withReadOnly(boolean value) {
+            return new Server(bind, port, publicUrl, ioThreads, ingestThreads, shutdownTimeout, compression,
+                    idleTimeout, value);
         }
     }
 

@@ -86,7 +86,8 @@ public final class RelayConfigReader {
                 integer("relay.ingestThreads", "NOSTR_RELAY_INGEST_THREADS", serverDefaults.ingestThreads()),
                 duration("relay.shutdownTimeout", "NOSTR_RELAY_SHUTDOWN_TIMEOUT", serverDefaults.shutdownTimeout()),
                 bool("relay.compression", "NOSTR_RELAY_COMPRESSION", serverDefaults.compression()),
-                duration("relay.idleTimeout", "NOSTR_RELAY_IDLE_TIMEOUT", serverDefaults.idleTimeout()));
+                duration("relay.idleTimeout", "NOSTR_RELAY_IDLE_TIMEOUT", serverDefaults.idleTimeout()),
+                bool("relay.readOnly", "NOSTR_RELAY_READ_ONLY", serverDefaults.readOnly()));
 
         var infoDefaults = d.info();
         var info = new RelayConfig.Info(

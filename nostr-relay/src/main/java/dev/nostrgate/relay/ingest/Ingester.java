@@ -31,16 +31,19 @@ import org.slf4j.LoggerFactory;
  * event to the writer (or, if ephemeral, straight to the monitor), a subscription to the monitor, a count to the
  * query worker. Every refusal is answered on the wire with a NIP-01 prefix and logged at DEBUG only.
  *
- * <p>Verification order, cheapest first: rate limit, authentication, the writer's recent ids (a duplicate costs a
+ * <p>A read-only relay refuses every EVENT first ({@code restricted:}); AUTH, REQ and COUNT work as usual.
+ * Verification order, cheapest first: rate limit, authentication, the writer's recent ids (a duplicate costs a
  * hash lookup), the relay's limits, then the id and signature.
  */
 public final class Ingester {
     private static final Logger log = LoggerFactory.getLogger(Ingester.class);
     static final String NEGENTROPY_DISABLED = "blocked: NIP-77 (negentropy) is not enabled on this relay";
     static final String SEARCH_UNSUPPORTED = "blocked: NIP-50 search is not supported on this relay";
+    static final String READ_ONLY = "this relay is read-only";
 
     private final RelayConfig.Limits limits;
     private final RelayConfig.Auth auth;
+    private final boolean readOnly;
     private final EventWriter writer;
     private final LiveMonitor monitor;
     private final QueryWorker queries;
@@ -56,6 +59,7 @@ public final class Ingester {
                     EventVerifier verifier, RelayMetrics metrics, Clock clock) {
         this.limits = config.limits();
         this.auth = config.auth();
+        this.readOnly = config.server().readOnly();
         this.writer = writer;
         this.monitor = monitor;
         this.queries = queries;
@@ -118,6 +122,10 @@ public final class Ingester {
     private void publish(Connection connection, Event event) {
         metrics.eventReceived();
         EventId id = event.id();
+        if (readOnly) {
+            reject(connection, id, ReasonPrefix.RESTRICTED, READ_ONLY);
+            return;
+        }
         if (!connection.rateLimiter().tryAcquire()) {
             reject(connection, id, ReasonPrefix.RATE_LIMITED, "slow down: at most " + limits.eventsPerSecond()
                     + " events per second (bursts of " + limits.eventBurst() + ")");

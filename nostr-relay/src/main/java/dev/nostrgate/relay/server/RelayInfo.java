@@ -59,7 +59,8 @@ public final class RelayInfo {
             // NIP-11: auth_required means authentication before any other action, so both reads and writes.
             json.writeBooleanField("auth_required", auth.requiredForReads() && auth.requiredForWrites());
             json.writeBooleanField("payment_required", false);
-            json.writeBooleanField("restricted_writes", auth.requiredForWrites());
+            // a read-only relay takes no event at all; NIP-11 has no stronger word than restricted_writes
+            json.writeBooleanField("restricted_writes", auth.requiredForWrites() || config.server().readOnly());
             json.writeNumberField("created_at_lower_limit", limits.createdAtLowerLimit());
             json.writeNumberField("created_at_upper_limit", limits.createdAtUpperLimit());
             // Not in NIP-11, advertised all the same (clients ignore fields they do not know).
@@ -68,6 +69,7 @@ public final class RelayInfo {
             json.writeNumberField("event_burst", limits.eventBurst());
             json.writeBooleanField("auth_required_for_reads", auth.requiredForReads());
             json.writeBooleanField("auth_required_for_writes", auth.requiredForWrites());
+            json.writeBooleanField("read_only", config.server().readOnly());
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {

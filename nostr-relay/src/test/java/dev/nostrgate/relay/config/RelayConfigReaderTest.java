@@ -22,6 +22,7 @@ class RelayConfigReaderTest {
         assertThat(config.server().bind()).isEqualTo("0.0.0.0");
         assertThat(config.database().url()).isEmpty();
         assertThat(config.rabbit().url()).isEmpty();
+        assertThat(config.server().readOnly()).isFalse();
     }
 
     @Test
@@ -37,6 +38,7 @@ class RelayConfigReaderTest {
                 writer.maxDelay = PT0.01S
                 auth.requiredForWrites = yes
                 database.url = jdbc:postgresql://db:5432/nostr
+                relay.readOnly = true
                 """);
         RelayConfig config = RelayConfigReader.read(file, Map.of("NOSTR_RELAY_PORT", "9000",
                 "NOSTR_RELAY_RABBITMQ_URL", "amqp://guest:guest@rabbit:5672", "NOSTR_RELAY_MAX_LIMIT", "250"));
@@ -53,6 +55,9 @@ class RelayConfigReaderTest {
         assertThat(config.auth().requiredForWrites()).isTrue();
         assertThat(config.database().url()).hasValue("jdbc:postgresql://db:5432/nostr");
         assertThat(config.rabbit().url()).hasValue("amqp://guest:guest@rabbit:5672");
+        assertThat(config.server().readOnly()).isTrue();
+        assertThat(RelayConfigReader.fromEnvironment(Map.of("NOSTR_RELAY_READ_ONLY", "yes")).server().readOnly())
+                .isTrue();
     }
 
     @Test
