@@ -29,7 +29,7 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
             Auth.DEFAULTS, DatabaseConfig.DEFAULTS, WriterConfig.DEFAULTS, Query.DEFAULTS, Rabbit.DEFAULTS);
 
     public RelayConfig {
-        check(server != null && info != null && limits != null && auth != null && database != null && writer != null
+        ConfigCheck.check(server != null && info != null && limits != null && auth != null && database != null && writer != null
                 && query != null && rabbit != null, "every configuration section must be given");
     }
 
@@ -93,22 +93,22 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
                 Duration.ofMinutes(2), false);
 
         public Server {
-            check(bind != null && !bind.isBlank(), "relay.bind must be an address such as 0.0.0.0 or 127.0.0.1");
-            check(port >= 0 && port <= 65_535, "relay.port must be 0..65535 (0 = any free port), was " + port);
-            check(publicUrl != null, "relay.publicUrl must not be null (leave it unset for none)");
+            ConfigCheck.check(bind != null && !bind.isBlank(), "relay.bind must be an address such as 0.0.0.0 or 127.0.0.1");
+            ConfigCheck.check(port >= 0 && port <= 65_535, "relay.port must be 0..65535 (0 = any free port), was " + port);
+            ConfigCheck.check(publicUrl != null, "relay.publicUrl must not be null (leave it unset for none)");
             publicUrl.ifPresent(url -> {
                 URI uri = parseUri(url);
-                check(uri != null && ("ws".equals(uri.getScheme()) || "wss".equals(uri.getScheme()))
+                ConfigCheck.check(uri != null && ("ws".equals(uri.getScheme()) || "wss".equals(uri.getScheme()))
                                 && uri.getHost() != null,
                         "relay.publicUrl must be a ws:// or wss:// URL such as wss://relay.example.com, was " + url);
             });
-            check(ioThreads >= 0 && ioThreads <= 256, "relay.ioThreads must be 0..256 (0 = Netty's choice), was "
+            ConfigCheck.check(ioThreads >= 0 && ioThreads <= 256, "relay.ioThreads must be 0..256 (0 = Netty's choice), was "
                     + ioThreads);
-            check(ingestThreads >= 1 && ingestThreads <= 256, "relay.ingestThreads must be 1..256, was "
+            ConfigCheck.check(ingestThreads >= 1 && ingestThreads <= 256, "relay.ingestThreads must be 1..256, was "
                     + ingestThreads);
-            check(shutdownTimeout != null && !shutdownTimeout.isNegative(),
+            ConfigCheck.check(shutdownTimeout != null && !shutdownTimeout.isNegative(),
                     "relay.shutdownTimeout must be 0 or more, such as 10s");
-            check(idleTimeout != null && idleTimeout.toMillis() >= 1_000,
+            ConfigCheck.check(idleTimeout != null && idleTimeout.toMillis() >= 1_000,
                     "relay.idleTimeout must be at least 1s, such as 2m");
         }
 
@@ -153,9 +153,9 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
                 "");
 
         public Info {
-            check(name != null && description != null && pubkey != null && contact != null && icon != null,
+            ConfigCheck.check(name != null && description != null && pubkey != null && contact != null && icon != null,
                     "info fields must not be null (use an empty string)");
-            check(pubkey.isEmpty() || dev.nostrgate.core.Hex.isLowercaseHex(pubkey, 64),
+            ConfigCheck.check(pubkey.isEmpty() || dev.nostrgate.core.Hex.isLowercaseHex(pubkey, 64),
                     "info.pubkey must be 64 lowercase hex characters (a hex pubkey, not an npub), was " + pubkey);
         }
     }
@@ -190,26 +190,26 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
                 8L * 1024 * 1024);
 
         public Limits {
-            check(maxMessageBytes >= 1_024 && maxMessageBytes <= 16 * 1024 * 1024,
+            ConfigCheck.check(maxMessageBytes >= 1_024 && maxMessageBytes <= 16 * 1024 * 1024,
                     "limits.maxMessageBytes must be 1024..16777216, was " + maxMessageBytes);
-            check(maxSubscriptions >= 1 && maxSubscriptions <= 10_000,
+            ConfigCheck.check(maxSubscriptions >= 1 && maxSubscriptions <= 10_000,
                     "limits.maxSubscriptions must be 1..10000, was " + maxSubscriptions);
-            check(maxFilters >= 1 && maxFilters <= 1_000, "limits.maxFilters must be 1..1000, was " + maxFilters);
-            check(maxLimit >= 1 && maxLimit <= 100_000, "limits.maxLimit must be 1..100000, was " + maxLimit);
-            check(maxSubidLength >= 1 && maxSubidLength <= SubscriptionIds.MAX_LENGTH,
+            ConfigCheck.check(maxFilters >= 1 && maxFilters <= 1_000, "limits.maxFilters must be 1..1000, was " + maxFilters);
+            ConfigCheck.check(maxLimit >= 1 && maxLimit <= 100_000, "limits.maxLimit must be 1..100000, was " + maxLimit);
+            ConfigCheck.check(maxSubidLength >= 1 && maxSubidLength <= SubscriptionIds.MAX_LENGTH,
                     "limits.maxSubidLength must be 1.." + SubscriptionIds.MAX_LENGTH + " (NIP-01's bound), was "
                             + maxSubidLength);
-            check(maxEventTags >= 1, "limits.maxEventTags must be at least 1, was " + maxEventTags);
-            check(maxContentLength >= 1, "limits.maxContentLength must be at least 1, was " + maxContentLength);
-            check(createdAtLowerLimit >= 1, "limits.createdAtLowerLimit must be at least 1 second, was "
+            ConfigCheck.check(maxEventTags >= 1, "limits.maxEventTags must be at least 1, was " + maxEventTags);
+            ConfigCheck.check(maxContentLength >= 1, "limits.maxContentLength must be at least 1, was " + maxContentLength);
+            ConfigCheck.check(createdAtLowerLimit >= 1, "limits.createdAtLowerLimit must be at least 1 second, was "
                     + createdAtLowerLimit);
-            check(createdAtUpperLimit >= 1, "limits.createdAtUpperLimit must be at least 1 second, was "
+            ConfigCheck.check(createdAtUpperLimit >= 1, "limits.createdAtUpperLimit must be at least 1 second, was "
                     + createdAtUpperLimit);
-            check(maxConnectionsPerIp >= 1, "limits.maxConnectionsPerIp must be at least 1, was "
+            ConfigCheck.check(maxConnectionsPerIp >= 1, "limits.maxConnectionsPerIp must be at least 1, was "
                     + maxConnectionsPerIp);
-            check(eventsPerSecond >= 1, "limits.eventsPerSecond must be at least 1, was " + eventsPerSecond);
-            check(eventBurst >= 1, "limits.eventBurst must be at least 1, was " + eventBurst);
-            check(maxOutboundBytes >= 2L * maxMessageBytes, "limits.maxOutboundBytes must be at least twice "
+            ConfigCheck.check(eventsPerSecond >= 1, "limits.eventsPerSecond must be at least 1, was " + eventsPerSecond);
+            ConfigCheck.check(eventBurst >= 1, "limits.eventBurst must be at least 1, was " + eventBurst);
+            ConfigCheck.check(maxOutboundBytes >= 2L * maxMessageBytes, "limits.maxOutboundBytes must be at least twice "
                     + "limits.maxMessageBytes (" + 2L * maxMessageBytes + "), was " + maxOutboundBytes);
         }
 
@@ -344,9 +344,9 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
         public static final Query DEFAULTS = new Query(8, Duration.ofSeconds(3), Duration.ofMinutes(1));
 
         public Query {
-            check(threads >= 1 && threads <= 256, "query.threads must be 1..256, was " + threads);
-            check(timeout != null && timeout.toMillis() >= 1, "query.timeout must be at least 1ms, such as 3s");
-            check(expirationSweepEvery != null && expirationSweepEvery.toMillis() >= 1,
+            ConfigCheck.check(threads >= 1 && threads <= 256, "query.threads must be 1..256, was " + threads);
+            ConfigCheck.check(timeout != null && timeout.toMillis() >= 1, "query.timeout must be at least 1ms, such as 3s");
+            ConfigCheck.check(expirationSweepEvery != null && expirationSweepEvery.toMillis() >= 1,
                     "query.expirationSweepEvery must be at least 1ms, such as 1m");
         }
     }
@@ -362,11 +362,11 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
         public static final Rabbit DEFAULTS = new Rabbit(Optional.empty(), "nostr.relay.events");
 
         public Rabbit {
-            check(url != null, "rabbitmq.url must not be null (leave it unset for none)");
-            url.ifPresent(u -> check(u.startsWith("amqp://") || u.startsWith("amqps://"),
+            ConfigCheck.check(url != null, "rabbitmq.url must not be null (leave it unset for none)");
+            url.ifPresent(u -> ConfigCheck.check(u.startsWith("amqp://") || u.startsWith("amqps://"),
                     "rabbitmq.url must be an amqp:// or amqps:// URI such as amqp://guest:guest@127.0.0.1:5672, was "
                             + u.replaceAll("//[^@/]*@", "//***@")));
-            check(exchange != null && !exchange.isBlank(), "rabbitmq.exchange must be a name such as "
+            ConfigCheck.check(exchange != null && !exchange.isBlank(), "rabbitmq.exchange must be a name such as "
                     + "nostr.relay.events");
         }
     }
@@ -380,8 +380,6 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
     }
 
     static void check(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
-        }
+        ConfigCheck.check(condition, message);
     }
 }
