@@ -35,7 +35,7 @@ public final class SchnorrProviders {
                 try {
                     yield loadNative();
                 } catch (IllegalArgumentException unavailable) {
-                    log.warn("{}; using the pure-Java Schnorr provider (about ten times slower)",
+                    log.warn("{}; using the pure-Java Schnorr provider (about three times slower)",
                             unavailable.getMessage());
                     yield new BouncyCastleSchnorr();
                 }
