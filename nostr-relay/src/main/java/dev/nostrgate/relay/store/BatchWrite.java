@@ -249,23 +249,15 @@ final class BatchWrite {
         if (winners.isEmpty()) {
             return Set.of();
         }
-        int n = winners.size();
-        byte[][] pubkeys = new byte[n][];
-        Integer[] kinds = new Integer[n];
-        String[] dTags = new String[n];
-        Long[] createdAts = new Long[n];
-        byte[][] ids = new byte[n][];
-        UUID[] keys = new UUID[n];
-        int j = 0;
-        for (Map.Entry<Address, Integer> winner : winners.entrySet()) {
-            Event event = events.get(winner.getValue());
-            pubkeys[j] = event.pubkey().toBytes();
-            kinds[j] = event.kind();
-            dTags[j] = winner.getKey().identifier();
+        List<Address> addresses = new ArrayList<>(winners.keySet());
+        Long[] createdAts = new Long[addresses.size()];
+        byte[][] ids = new byte[addresses.size()][];
+        UUID[] keys = new UUID[addresses.size()];
+        for (int j = 0; j < addresses.size(); j++) {
+            Event event = events.get(winners.get(addresses.get(j)));
             createdAts[j] = event.createdAt();
             ids[j] = event.id().toBytes();
             keys[j] = EventKeys.of(ids[j]);
-            j++;
         }
         Set<Address> applied = new HashSet<>();
         try (PreparedStatement upsert = connection.prepareStatement(
@@ -276,9 +268,7 @@ final class BatchWrite {
                         + "WHERE excluded.created_at > replaceable_heads.created_at "
                         + "OR (excluded.created_at = replaceable_heads.created_at AND excluded.id < replaceable_heads.id) "
                         + "RETURNING pubkey, kind, d_tag")) {
-            upsert.setArray(1, connection.createArrayOf("bytea", pubkeys));
-            upsert.setArray(2, connection.createArrayOf("int4", kinds));
-            upsert.setArray(3, connection.createArrayOf("text", dTags));
+            bindAddresses(upsert, addresses);
             upsert.setArray(4, connection.createArrayOf("int8", createdAts));
             upsert.setArray(5, connection.createArrayOf("bytea", ids));
             upsert.setArray(6, connection.createArrayOf("uuid", keys));
@@ -298,20 +288,8 @@ final class BatchWrite {
         if (winners.isEmpty()) {
             return;
         }
-        int n = winners.size();
-        byte[][] pubkeys = new byte[n][];
-        Integer[] kinds = new Integer[n];
-        String[] dTags = new String[n];
-        UUID[] keep = new UUID[n];
-        int j = 0;
-        for (Map.Entry<Address, Integer> winner : winners.entrySet()) {
-            Event event = events.get(winner.getValue());
-            pubkeys[j] = event.pubkey().toBytes();
-            kinds[j] = event.kind();
-            dTags[j] = winner.getKey().identifier();
-            keep[j] = EventKeys.of(event.id().toBytes());
-            j++;
-        }
+        List<Address> addresses = new ArrayList<>(winners.keySet());
+        UUID[] keep = addresses.stream().map(a -> EventKeys.of(events.get(winners.get(a)).id())).toArray(UUID[]::new);
         List<TagRows.Removed> replaced = new ArrayList<>();
         try (PreparedStatement move = connection.prepareStatement(
                 "WITH replaced AS (DELETE FROM events e USING unnest(?::BYTEA[], ?::INT[], ?::TEXT[], ?::UUID[]) "
@@ -323,9 +301,7 @@ final class BatchWrite {
                         + "SELECT event_key, pubkey, kind, d_tag, created_at, ?, json FROM replaced "
                         + "ON CONFLICT (event_key) DO NOTHING) "
                         + "SELECT event_key, created_at, json FROM replaced")) {
-            move.setArray(1, connection.createArrayOf("bytea", pubkeys));
-            move.setArray(2, connection.createArrayOf("int4", kinds));
-            move.setArray(3, connection.createArrayOf("text", dTags));
+            bindAddresses(move, addresses);
             move.setArray(4, connection.createArrayOf("uuid", keep));
             move.setLong(5, now);
             try (ResultSet rows = move.executeQuery()) {
@@ -500,7 +476,9 @@ final class BatchWrite {
         }
     }
 
-    private void bindAddresses(PreparedStatement statement, Set<Address> addresses) throws SQLException {
+    /** Binds parameters 1 to 3 to the addresses' pubkeys, kinds and identifiers, in the collection's order. */
+    private void bindAddresses(PreparedStatement statement, java.util.Collection<Address> addresses)
+            throws SQLException {
         byte[][] pubkeys = new byte[addresses.size()][];
         Integer[] kinds = new Integer[addresses.size()];
         String[] dTags = new String[addresses.size()];
