@@ -15,9 +15,7 @@ abstract sealed class PendingRequest {
     ScheduledFuture<?> deadline;
     /** Written on the current connection (else queued: sent when the connection opens). */
     boolean written;
-    private boolean sentAuthenticated;
-    private boolean authRetried;
-    private String heldForAuth;
+    final AuthRetry auth = new AuthRetry();
 
     PendingRequest(long sequence, String json) {
         this.sequence = sequence;
@@ -34,38 +32,18 @@ abstract sealed class PendingRequest {
 
     void written(boolean authenticated) {
         written = true;
-        sentAuthenticated = authenticated;
+        auth.sent(authenticated);
     }
 
-    // NIP-42: a request refused with auth-required is sent again once, after authenticating
-
-    boolean mayRetryAfterAuth() {
-        return !authRetried && !sentAuthenticated;
-    }
-
+    /** Refused with auth-required: held (not written) until authentication settles it. */
     void holdForAuth(String refusal) {
-        heldForAuth = refusal;
+        auth.hold(refusal);
         written = false;
-    }
-
-    boolean isHeldForAuth() {
-        return heldForAuth != null;
-    }
-
-    String heldRefusal() {
-        return heldForAuth;
-    }
-
-    void releasedAfterAuth() {
-        heldForAuth = null;
-        authRetried = true;
     }
 
     void newConnection() {
         written = false;
-        heldForAuth = null;
-        authRetried = false;
-        sentAuthenticated = false;
+        auth.reset();
     }
 
     static final class Publish extends PendingRequest {

@@ -202,7 +202,7 @@ final class RelaySession {
     }
 
     void unsubscribe(Subscription subscription) {
-        if (subscriptions.remove(subscription.id()) != null && state == State.OPEN && !subscription.isHeldForAuth()) {
+        if (subscriptions.remove(subscription.id()) != null && state == State.OPEN && !subscription.auth.isHeld()) {
             send(new ClientMessage.Close(subscription.id()).toJson());
         }
     }
@@ -307,7 +307,7 @@ final class RelaySession {
         authEventId = null;
         authenticated = false;
         pendingInOrder().forEach(PendingRequest::newConnection);
-        subscriptions.values().forEach(Subscription::newConnection);
+        subscriptions.values().forEach(subscription -> subscription.auth.reset());
         ConnectionFailedException failure = new ConnectionFailedException(url + ": " + problem);
         connectWaiters.forEach(waiter -> waiter.completeExceptionally(failure));
         connectWaiters.clear();
@@ -430,12 +430,12 @@ final class RelaySession {
             log.debug("{}: CLOSED for {}, which is not open: {}", url, closed.subscriptionId(), closed.message());
             return;
         }
-        if (authRequired && settings.authKey().isPresent() && subscription.mayRetryAfterAuth()) {
+        if (authRequired && settings.authKey().isPresent() && subscription.auth.mayRetry()) {
             if (authenticated) { // it was sent before authentication finished
-                subscription.releasedAfterAuth();
+                subscription.auth.released();
                 sendReq(subscription);
             } else {
-                subscription.holdForAuth(closed.message());
+                subscription.auth.hold(closed.message());
                 authenticateIfChallenged();
             }
             return;
@@ -465,11 +465,11 @@ final class RelaySession {
      * stands.
      */
     private boolean retryAfterAuth(PendingRequest request, String refusal) {
-        if (settings.authKey().isEmpty() || !request.mayRetryAfterAuth()) {
+        if (settings.authKey().isEmpty() || !request.auth.mayRetry()) {
             return false;
         }
         if (authenticated) { // it was sent before authentication finished
-            request.releasedAfterAuth();
+            request.auth.released();
             write(request);
         } else {
             request.holdForAuth(refusal);
@@ -496,19 +496,19 @@ final class RelaySession {
 
     private void authAnswered(RelayMessage.Ok ok) {
         authEventId = null;
-        List<PendingRequest> heldRequests = pendingInOrder().stream().filter(PendingRequest::isHeldForAuth).toList();
+        List<PendingRequest> heldRequests = pendingInOrder().stream().filter(request -> request.auth.isHeld()).toList();
         List<Subscription> heldSubscriptions =
-                subscriptions.values().stream().filter(Subscription::isHeldForAuth).toList();
+                subscriptions.values().stream().filter(subscription -> subscription.auth.isHeld()).toList();
         if (ok.accepted()) {
             authenticated = true;
             log.debug("{}: authenticated; sending {} held requests and {} subscriptions again", url,
                     heldRequests.size(), heldSubscriptions.size());
             for (PendingRequest request : heldRequests) {
-                request.releasedAfterAuth();
+                request.auth.released();
                 write(request);
             }
             for (Subscription subscription : heldSubscriptions) {
-                subscription.releasedAfterAuth();
+                subscription.auth.released();
                 sendReq(subscription);
             }
             return;
@@ -516,10 +516,10 @@ final class RelaySession {
         log.info("{}: authentication refused: {}", url, ok.message());
         for (PendingRequest request : heldRequests) {
             remove(request);
-            request.refuse(request.heldRefusal(), url);
+            request.refuse(request.auth.heldRefusal(), url);
         }
         for (Subscription subscription : heldSubscriptions) {
-            end(subscription, subscription.heldRefusal());
+            end(subscription, subscription.auth.heldRefusal());
         }
     }
 
@@ -561,8 +561,8 @@ final class RelaySession {
             return;
         }
         String why;
-        if (request.isHeldForAuth()) {
-            why = "refused with \"" + request.heldRefusal() + "\" and still authenticating ("
+        if (request.auth.isHeld()) {
+            why = "refused with \"" + request.auth.heldRefusal() + "\" and still authenticating ("
                     + (challenge == null ? "no AUTH challenge from the relay yet" : "AUTH sent, no OK yet") + ")";
         } else if (request.written) {
             why = "sent, no answer";
@@ -596,7 +596,7 @@ final class RelaySession {
     private void sendReq(Subscription subscription) {
         List<Filter> filters = subscription.filtersToSend();
         if (send(new ClientMessage.Req(subscription.id(), filters).toJson())) {
-            subscription.sent(authenticated);
+            subscription.auth.sent(authenticated);
         }
     }
 

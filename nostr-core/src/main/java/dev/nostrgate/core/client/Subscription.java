@@ -26,9 +26,7 @@ public final class Subscription implements AutoCloseable {
     private long resumedSince = -1;
     private Set<EventId> deliveredAtResume = Set.of();
     private boolean eoseDelivered;
-    private boolean sentAuthenticated;
-    private boolean authRetried;
-    private String heldForAuth;
+    final AuthRetry auth = new AuthRetry();
 
     Subscription(RelayClient client, String id, List<Filter> filters, SubscriptionListener listener) {
         this.client = client;
@@ -118,38 +116,5 @@ public final class Subscription implements AutoCloseable {
                         ? f
                         : f.toBuilder().since(newestDelivered).noLimit().build())
                 .toList();
-    }
-
-    // NIP-42: a REQ refused with auth-required is sent again once, after authenticating
-
-    void sent(boolean authenticated) {
-        sentAuthenticated = authenticated;
-    }
-
-    boolean mayRetryAfterAuth() {
-        return !authRetried && !sentAuthenticated;
-    }
-
-    void holdForAuth(String refusal) {
-        heldForAuth = refusal;
-    }
-
-    boolean isHeldForAuth() {
-        return heldForAuth != null;
-    }
-
-    String heldRefusal() {
-        return heldForAuth;
-    }
-
-    void releasedAfterAuth() {
-        heldForAuth = null;
-        authRetried = true;
-    }
-
-    void newConnection() {
-        heldForAuth = null;
-        authRetried = false;
-        sentAuthenticated = false;
     }
 }
