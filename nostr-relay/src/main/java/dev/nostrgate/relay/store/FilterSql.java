@@ -49,7 +49,8 @@ final class FilterSql {
     static final Field<Long> E_CREATED = field(name("e", "created_at"), SQLDataType.BIGINT);
     static final Field<Integer> E_KIND = field(name("e", "kind"), SQLDataType.INTEGER);
     static final Field<Long> E_EXPIRES = field(name("e", "expires_at"), SQLDataType.BIGINT);
-    static final Field<String> E_JSON = field(name("e", "json"), SQLDataType.CLOB);
+    // read as bytes: pgjdbc hands over a text column's UTF-8 as it came, and the JSON goes to sockets as bytes
+    static final Field<byte[]> E_JSON = field(name("e", "json"), SQLDataType.BLOB);
     private static final Field<UUID> T_KEY = field(name("t", "event_key"), SQLDataType.UUID);
     private static final Field<String> T_NAME = field(name("t", "name"), SQLDataType.VARCHAR);
     private static final Field<String> T_VALUE = field(name("t", "value"), SQLDataType.VARCHAR);
@@ -71,7 +72,7 @@ final class FilterSql {
     }
 
     /** The newest {@code limit} matching events: (id, created_at, json, event_key), ordered. */
-    Select<Record4<byte[], Long, String, UUID>> newest(Filter filter, int limit, long now) {
+    Select<Record4<byte[], Long, byte[], UUID>> newest(Filter filter, int limit, long now) {
         Condition common = timeAndExpiry(filter, now);
         if (filter.ids().isPresent()) {
             List<byte[]> ids = filter.ids().get().stream().map(Hex::decode).toList();
@@ -122,56 +123,56 @@ final class FilterSql {
     }
 
     private interface Branch<T> {
-        Select<Record4<byte[], Long, String, UUID>> of(List<T> values);
+        Select<Record4<byte[], Long, byte[], UUID>> of(List<T> values);
     }
 
-    private <T> Select<Record4<byte[], Long, String, UUID>> mergeBranches(
+    private <T> Select<Record4<byte[], Long, byte[], UUID>> mergeBranches(
             List<T> values, Branch<T> branch, int limit, boolean mayRepeat) {
         if (values.size() == 1 || values.size() > MAX_BRANCHES) {
-            Select<Record4<byte[], Long, String, UUID>> single = branch.of(values);
+            Select<Record4<byte[], Long, byte[], UUID>> single = branch.of(values);
             return values.size() > 1 && mayRepeat ? distinct(single, limit) : single;
         }
-        List<Select<Record4<byte[], Long, String, UUID>>> branches = new ArrayList<>();
+        List<Select<Record4<byte[], Long, byte[], UUID>>> branches = new ArrayList<>();
         for (T value : values) {
             branches.add(branch.of(List.of(value)));
         }
-        Select<Record4<byte[], Long, String, UUID>> union = branches.get(0);
+        Select<Record4<byte[], Long, byte[], UUID>> union = branches.get(0);
         for (int i = 1; i < branches.size(); i++) {
             // an event with two of the asked tag values appears in two branches: UNION (not ALL) removes it
             union = mayRepeat ? union.union(branches.get(i)) : union.unionAll(branches.get(i));
         }
         Table<?> merged = union.asTable("m");
         return sql.select(field(name("m", "id"), SQLDataType.BLOB), field(name("m", "created_at"), SQLDataType.BIGINT),
-                        field(name("m", "json"), SQLDataType.CLOB), field(name("m", "event_key"), SQLDataType.UUID))
+                        field(name("m", "json"), SQLDataType.BLOB), field(name("m", "event_key"), SQLDataType.UUID))
                 .from(merged)
                 .orderBy(field(name("m", "created_at")).desc(), field(name("m", "event_key")).asc())
                 .limit(limit);
     }
 
-    private Select<Record4<byte[], Long, String, UUID>> distinct(Select<Record4<byte[], Long, String, UUID>> query,
+    private Select<Record4<byte[], Long, byte[], UUID>> distinct(Select<Record4<byte[], Long, byte[], UUID>> query,
                                                                  int limit) {
         Table<?> rows = query.asTable("d");
         return sql.selectDistinct(field(name("d", "id"), SQLDataType.BLOB),
-                        field(name("d", "created_at"), SQLDataType.BIGINT), field(name("d", "json"), SQLDataType.CLOB),
+                        field(name("d", "created_at"), SQLDataType.BIGINT), field(name("d", "json"), SQLDataType.BLOB),
                         field(name("d", "event_key"), SQLDataType.UUID))
                 .from(rows)
                 .orderBy(field(name("d", "created_at")).desc(), field(name("d", "event_key")).asc())
                 .limit(limit);
     }
 
-    private org.jooq.SelectJoinStep<Record4<byte[], Long, String, UUID>> fromEvents() {
+    private org.jooq.SelectJoinStep<Record4<byte[], Long, byte[], UUID>> fromEvents() {
         return sql.select(E_ID, E_CREATED, E_JSON, E_KEY).from(EVENTS);
     }
 
-    private org.jooq.SelectJoinStep<Record4<byte[], Long, String, UUID>> fromTag() {
+    private org.jooq.SelectJoinStep<Record4<byte[], Long, byte[], UUID>> fromTag() {
         // Ordered by the tag row's own created_at (a copy of the event's), so the scan follows event_tags_lookup.
         return sql.select(E_ID, field(name("t", "created_at"), SQLDataType.BIGINT).as("created_at"), E_JSON,
                         T_KEY.as("event_key"))
                 .from(TAGS.join(EVENTS).on(E_KEY.eq(T_KEY)));
     }
 
-    private static SelectLimitPercentStep<Record4<byte[], Long, String, UUID>> ordered(
-            SelectConditionStep<Record4<byte[], Long, String, UUID>> query, int limit) {
+    private static SelectLimitPercentStep<Record4<byte[], Long, byte[], UUID>> ordered(
+            SelectConditionStep<Record4<byte[], Long, byte[], UUID>> query, int limit) {
         return query.orderBy(field(name("created_at")).desc(), field(name("event_key")).asc()).limit(limit);
     }
 

@@ -96,8 +96,8 @@ public final class SqlEventStore implements EventStore {
                     continue;
                 }
                 int limit = Math.min(filter.limit().orElse(config.maxLimit()), config.maxLimit());
-                Select<Record4<byte[], Long, String, UUID>> select = filterSql.newest(filter, limit, now);
-                for (Record4<byte[], Long, String, UUID> row : reads.fetch(select)) {
+                Select<Record4<byte[], Long, byte[], UUID>> select = filterSql.newest(filter, limit, now);
+                for (Record4<byte[], Long, byte[], UUID> row : reads.fetch(select)) {
                     String id = Hex.encode(row.value1());
                     if (seen.add(id)) {
                         result.add(new StoredEvent(id, row.value2(), row.value3()));

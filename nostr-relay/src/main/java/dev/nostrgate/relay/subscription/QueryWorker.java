@@ -162,7 +162,7 @@ public final class QueryWorker implements AutoCloseable {
                     outbound.whenDrained(() -> execute(this, () -> { }));
                     return;
                 }
-                if (!subscription.sendStored(events.get(next++).json())) {
+                if (!subscription.sendStored(events.get(next++).jsonUtf8())) {
                     return;
                 }
             }

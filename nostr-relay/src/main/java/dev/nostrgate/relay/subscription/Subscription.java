@@ -3,7 +3,6 @@ package dev.nostrgate.relay.subscription;
 import dev.nostrgate.core.event.JsonText;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.message.RelayMessage;
-import dev.nostrgate.core.message.RelayMessages;
 import dev.nostrgate.relay.server.Connection;
 import dev.nostrgate.relay.store.StoredEvent;
 import java.nio.charset.StandardCharsets;
@@ -77,8 +76,8 @@ public final class Subscription {
     }
 
     /** Sends one event of the stored part; false if the subscription or connection has ended. */
-    synchronized boolean sendStored(String eventJson) {
-        return !cancelled && connection.send(RelayMessages.encodeEvent(id, eventJson));
+    synchronized boolean sendStored(byte[] eventUtf8) {
+        return !cancelled && connection.outbound().sendEvent(eventPrefix, eventUtf8);
     }
 
     /**

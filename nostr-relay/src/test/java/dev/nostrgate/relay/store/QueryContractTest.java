@@ -113,6 +113,17 @@ class QueryContractTest {
     }
 
     @Test
+    void servesTheJsonByteForByteAsItWasStoredInUtf8() {
+        // two- to four-byte UTF-8, escapes, and a lone surrogate escaped as \ud800
+        Event event = note(ALICE, 10, "caf\u00e9 \u4e2d\u6587 \ud83d\ude00 \"quoted\"\n\ud800 end", Tag.of("t", "\u00e9"));
+        store.saveAll(List.of(event));
+        List<StoredEvent> found = store.query(List.of(Filter.builder().tag('t', "\u00e9").build()));
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).jsonUtf8()).isEqualTo(event.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(found.get(0).json()).isEqualTo(event.toJson());
+    }
+
+    @Test
     void neverServesExpiredEventsAndRejectsThemOnArrival() {
         long now = System.currentTimeMillis() / 1000;
         Event soon = note(ALICE, now, "soon", Tag.of("expiration", String.valueOf(now + 2)));

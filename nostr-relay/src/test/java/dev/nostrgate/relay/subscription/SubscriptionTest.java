@@ -27,7 +27,7 @@ class SubscriptionTest {
     void holdsLiveEventsUntilEoseAndSkipsThoseTheStoredPartSent() {
         EmbeddedConnection embedded = new EmbeddedConnection(1 << 20);
         Subscription subscription = new Subscription(embedded.connection(), "s", List.of(Filter.ALL), 1 << 20);
-        assertThat(subscription.sendStored(json(A))).isTrue();
+        assertThat(subscription.sendStored(utf8(A))).isTrue();
         assertThat(subscription.deliver(A, utf8(A))).isTrue(); // committed while the query ran, and found by it
         assertThat(subscription.deliver(B, utf8(B))).isTrue(); // committed after the query read
         assertThat(embedded.sent()).containsExactly("[\"EVENT\",\"s\"," + json(A) + "]");
@@ -42,7 +42,7 @@ class SubscriptionTest {
     void dropsALiveEventThatTheStoredPartSentWhenItArrivesAfterEose() {
         EmbeddedConnection embedded = new EmbeddedConnection(1 << 20);
         Subscription subscription = new Subscription(embedded.connection(), "s", List.of(Filter.ALL), 1 << 20);
-        assertThat(subscription.sendStored(json(A))).isTrue();
+        assertThat(subscription.sendStored(utf8(A))).isTrue();
         subscription.finishStored(List.of(new StoredEvent(A, 1, json(A))));
         // A was committed just before the query read it, and its notice (another replica's, say) arrives late.
         assertThat(subscription.deliver(A, utf8(A))).isTrue();
@@ -56,7 +56,7 @@ class SubscriptionTest {
         EmbeddedConnection embedded = new EmbeddedConnection(1 << 20);
         Subscription subscription = new Subscription(embedded.connection(), "s", List.of(Filter.ALL), 1 << 20);
         subscription.cancel();
-        assertThat(subscription.sendStored(json(A))).isFalse();
+        assertThat(subscription.sendStored(utf8(A))).isFalse();
         assertThat(subscription.deliver(B, utf8(B))).isFalse();
         subscription.finishStored(List.of());
         assertThat(embedded.sent()).isEmpty();
