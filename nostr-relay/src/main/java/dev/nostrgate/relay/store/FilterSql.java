@@ -1,31 +1,13 @@
 package dev.nostrgate.relay.store;
 
-import static org.jooq.impl.DSL.exists;
-import static org.jooq.impl.DSL.field;
-import static org.jooq.impl.DSL.name;
-import static org.jooq.impl.DSL.noCondition;
-import static org.jooq.impl.DSL.selectOne;
-import static org.jooq.impl.DSL.table;
-
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.filter.Filter;
-import java.util.ArrayList;
+import dev.nostrgate.relay.store.SqlText.SqlArray;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.jooq.Condition;
-import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.QuantifiedSelect;
-import org.jooq.Record1;
-import org.jooq.Record4;
-import org.jooq.Select;
-import org.jooq.SelectConditionStep;
-import org.jooq.SelectLimitPercentStep;
-import org.jooq.Table;
-import org.jooq.impl.SQLDataType;
 
 /**
  * Turns a NIP-01 filter into SQL whose plan is an ordered index range scan that stops after {@code limit} rows.
@@ -37,28 +19,20 @@ import org.jooq.impl.SQLDataType;
  * index range per value: an {@code = ANY(...)} would make the database read every matching row and sort them. Past
  * {@value #MAX_BRANCHES} values the branches would cost more to plan than they save, and one {@code = ANY} query is
  * used instead. Every other field is a condition on the same rows.
+ *
+ * <p>The SQL is written here as text, not rendered by a query builder: this is the hottest path of a relay under
+ * query load, and building and rendering a jOOQ query for every filter took 45% of the relay's CPU there. Every
+ * statement stays within what PostgreSQL and CockroachDB both accept (DESIGN.md, Storage), and every value is a
+ * bound parameter.
  */
 final class FilterSql {
     static final int MAX_BRANCHES = 32;
 
-    static final Table<?> EVENTS = table(name("events")).as("e");
-    static final Table<?> TAGS = table(name("event_tags")).as("t");
-    static final Field<UUID> E_KEY = field(name("e", "event_key"), SQLDataType.UUID);
-    static final Field<byte[]> E_ID = field(name("e", "id"), SQLDataType.BLOB);
-    static final Field<byte[]> E_PUBKEY = field(name("e", "pubkey"), SQLDataType.BLOB);
-    static final Field<Long> E_CREATED = field(name("e", "created_at"), SQLDataType.BIGINT);
-    static final Field<Integer> E_KIND = field(name("e", "kind"), SQLDataType.INTEGER);
-    static final Field<Long> E_EXPIRES = field(name("e", "expires_at"), SQLDataType.BIGINT);
-    // read as bytes: pgjdbc hands over a text column's UTF-8 as it came, and the JSON goes to sockets as bytes
-    static final Field<byte[]> E_JSON = field(name("e", "json"), SQLDataType.BLOB);
-    private static final Field<UUID> T_KEY = field(name("t", "event_key"), SQLDataType.UUID);
-    private static final Field<String> T_NAME = field(name("t", "name"), SQLDataType.VARCHAR);
-    private static final Field<String> T_VALUE = field(name("t", "value"), SQLDataType.VARCHAR);
+    /** The columns every result row has, in this order: id, created_at, json, event_key. */
+    private static final String EVENT_COLUMNS = "e.id, e.created_at, e.json, e.event_key";
+    private static final String ORDER_BY = " ORDER BY created_at DESC, event_key ASC LIMIT ";
 
-    private final DSLContext sql;
-
-    FilterSql(DSLContext sql) {
-        this.sql = sql;
+    private FilterSql() {
     }
 
     /** True if no stored event can match: an empty list in a field, or since after until. */
@@ -71,175 +45,167 @@ final class FilterSql {
                         && filter.since().getAsLong() > filter.until().getAsLong());
     }
 
-    /** The newest {@code limit} matching events: (id, created_at, json, event_key), ordered. */
-    Select<Record4<byte[], Long, byte[], UUID>> newest(Filter filter, int limit, long now) {
-        Condition common = timeAndExpiry(filter, now);
+    /** The newest {@code limit} matching events: rows of (id, created_at, json, event_key), ordered. */
+    static SqlText newest(Filter filter, int limit, long now) {
         if (filter.ids().isPresent()) {
-            List<byte[]> ids = filter.ids().get().stream().map(Hex::decode).toList();
-            Condition condition = E_KEY.eq(anyUuid(ids.stream().map(EventKeys::of).toList()))
-                    .and(E_ID.eq(anyBytes(ids)))
-                    .and(authorsCondition(filter)).and(kindsCondition(filter)).and(tagConditions(filter, null))
-                    .and(common);
-            return ordered(fromEvents().where(condition), limit);
+            SqlText sql = new SqlText().append("SELECT " + EVENT_COLUMNS + " FROM events e WHERE ");
+            idsCondition(sql, filter);
+            authorsCondition(sql, filter);
+            kindsCondition(sql, filter);
+            tagConditions(sql, filter, null);
+            timeAndExpiry(sql, filter, now);
+            return sql.append(ORDER_BY).bind(limit);
         }
         if (!filter.tags().isEmpty()) {
             Map.Entry<Character, Set<String>> driving = filter.tags().entrySet().stream()
                     .min(Comparator.comparingInt(entry -> entry.getValue().size())).orElseThrow();
-            Condition rest = authorsCondition(filter).and(kindsCondition(filter))
-                    .and(tagConditions(filter, driving.getKey())).and(common);
-            String tagName = String.valueOf(driving.getKey());
+            String name = String.valueOf(driving.getKey());
             List<String> values = driving.getValue().stream().map(TagRows::indexForm).toList();
-            Condition tagTime = tagTime(filter);
-            return mergeBranches(values, value -> ordered(fromTag().where(T_NAME.eq(tagName))
-                    .and(value.size() == 1 ? T_VALUE.eq(value.get(0)) : T_VALUE.eq(anyText(value)))
-                    .and(tagTime).and(rest), limit), limit, true);
+            return merged(values, value -> {
+                // ordered by the tag row's own created_at (a copy of the event's), so the scan follows
+                // event_tags_lookup
+                SqlText sql = new SqlText().append("SELECT e.id, t.created_at AS created_at, e.json, "
+                        + "t.event_key AS event_key FROM event_tags t JOIN events e ON e.event_key = t.event_key "
+                        + "WHERE t.name = ").bind(name);
+                if (value.size() == 1) {
+                    sql.append(" AND t.value = ").bind(value.get(0));
+                } else {
+                    sql.append(" AND t.value = ANY(").bind(textArray(value)).append(")");
+                }
+                // the time bounds again, on the tag row, so they narrow the range scan itself
+                filter.since().ifPresent(since -> sql.append(" AND t.created_at >= ").bind(since));
+                filter.until().ifPresent(until -> sql.append(" AND t.created_at <= ").bind(until));
+                sql.append(" AND ");
+                authorsCondition(sql, filter);
+                kindsCondition(sql, filter);
+                tagConditions(sql, filter, driving.getKey());
+                timeAndExpiry(sql, filter, now);
+                return sql.append(ORDER_BY).bind(limit);
+            }, limit, true);
         }
         if (filter.authors().isPresent()) {
-            Condition rest = kindsCondition(filter).and(common);
             List<byte[]> authors = filter.authors().get().stream().map(Hex::decode).toList();
-            return mergeBranches(authors, author -> ordered(fromEvents()
-                    .where(author.size() == 1 ? E_PUBKEY.eq(author.get(0)) : E_PUBKEY.eq(anyBytes(author)))
-                    .and(rest), limit), limit, false);
+            return merged(authors, author -> {
+                SqlText sql = new SqlText().append("SELECT " + EVENT_COLUMNS + " FROM events e WHERE ");
+                if (author.size() == 1) {
+                    sql.append("e.pubkey = ").bind(author.get(0));
+                } else {
+                    sql.append("e.pubkey = ANY(").bind(bytesArray(author)).append(")");
+                }
+                sql.append(" AND ");
+                kindsCondition(sql, filter);
+                timeAndExpiry(sql, filter, now);
+                return sql.append(ORDER_BY).bind(limit);
+            }, limit, false);
         }
         if (filter.kinds().isPresent()) {
             List<Integer> kinds = List.copyOf(filter.kinds().get());
-            return mergeBranches(kinds, kind -> ordered(fromEvents()
-                    .where(kind.size() == 1 ? E_KIND.eq(kind.get(0)) : E_KIND.eq(anyInt(kind)))
-                    .and(common), limit), limit, false);
+            return merged(kinds, kind -> {
+                SqlText sql = new SqlText().append("SELECT " + EVENT_COLUMNS + " FROM events e WHERE ");
+                if (kind.size() == 1) {
+                    sql.append("e.kind = ").bind(kind.get(0));
+                } else {
+                    sql.append("e.kind = ANY(").bind(new SqlArray("int4", kind.toArray(Integer[]::new)))
+                            .append(")");
+                }
+                sql.append(" AND ");
+                timeAndExpiry(sql, filter, now);
+                return sql.append(ORDER_BY).bind(limit);
+            }, limit, false);
         }
-        return ordered(fromEvents().where(common), limit);
+        SqlText sql = new SqlText().append("SELECT " + EVENT_COLUMNS + " FROM events e WHERE ");
+        timeAndExpiry(sql, filter, now);
+        return sql.append(ORDER_BY).bind(limit);
     }
 
-    /** The keys of every matching event (for NIP-45 COUNT; limit is ignored). */
-    Select<Record1<UUID>> keys(Filter filter, long now) {
-        Condition condition = timeAndExpiry(filter, now)
-                .and(authorsCondition(filter)).and(kindsCondition(filter)).and(tagConditions(filter, null));
-        if (filter.ids().isPresent()) {
-            List<byte[]> ids = filter.ids().get().stream().map(Hex::decode).toList();
-            condition = condition.and(E_KEY.eq(anyUuid(ids.stream().map(EventKeys::of).toList())))
-                    .and(E_ID.eq(anyBytes(ids)));
+    /** How many events match any of the filters, each once (NIP-45 COUNT; limits are ignored). */
+    static SqlText count(List<Filter> filters, long now) {
+        SqlText sql = new SqlText().append("SELECT count(*) FROM (");
+        for (int i = 0; i < filters.size(); i++) {
+            if (i > 0) {
+                sql.append(" UNION ");
+            }
+            Filter filter = filters.get(i);
+            sql.append("SELECT e.event_key FROM events e WHERE ");
+            if (filter.ids().isPresent()) {
+                idsCondition(sql, filter);
+            }
+            authorsCondition(sql, filter);
+            kindsCondition(sql, filter);
+            tagConditions(sql, filter, null);
+            timeAndExpiry(sql, filter, now);
         }
-        return sql.select(E_KEY).from(EVENTS).where(condition);
+        return sql.append(") AS matched");
     }
 
     private interface Branch<T> {
-        Select<Record4<byte[], Long, byte[], UUID>> of(List<T> values);
+        SqlText of(List<T> values);
     }
 
-    private <T> Select<Record4<byte[], Long, byte[], UUID>> mergeBranches(
-            List<T> values, Branch<T> branch, int limit, boolean mayRepeat) {
+    /** One branch per value, merged in NIP-01 order; or one branch for all values past {@link #MAX_BRANCHES}. */
+    private static <T> SqlText merged(List<T> values, Branch<T> branch, int limit, boolean mayRepeat) {
         if (values.size() == 1 || values.size() > MAX_BRANCHES) {
-            Select<Record4<byte[], Long, byte[], UUID>> single = branch.of(values);
-            return values.size() > 1 && mayRepeat ? distinct(single, limit) : single;
+            SqlText single = branch.of(values);
+            if (values.size() == 1 || !mayRepeat) {
+                return single;
+            }
+            // an event with two of the asked tag values is found twice
+            return new SqlText().append("SELECT DISTINCT d.id, d.created_at, d.json, d.event_key FROM (")
+                    .append(single).append(") AS d ORDER BY d.created_at DESC, d.event_key ASC LIMIT ").bind(limit);
         }
-        List<Select<Record4<byte[], Long, byte[], UUID>>> branches = new ArrayList<>();
-        for (T value : values) {
-            branches.add(branch.of(List.of(value)));
+        SqlText sql = new SqlText().append("SELECT m.id, m.created_at, m.json, m.event_key FROM (");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                // an event with two of the asked tag values appears in two branches: UNION (not ALL) removes it
+                sql.append(mayRepeat ? " UNION " : " UNION ALL ");
+            }
+            sql.append("(").append(branch.of(List.of(values.get(i)))).append(")");
         }
-        Select<Record4<byte[], Long, byte[], UUID>> union = branches.get(0);
-        for (int i = 1; i < branches.size(); i++) {
-            // an event with two of the asked tag values appears in two branches: UNION (not ALL) removes it
-            union = mayRepeat ? union.union(branches.get(i)) : union.unionAll(branches.get(i));
-        }
-        Table<?> merged = union.asTable("m");
-        return sql.select(field(name("m", "id"), SQLDataType.BLOB), field(name("m", "created_at"), SQLDataType.BIGINT),
-                        field(name("m", "json"), SQLDataType.BLOB), field(name("m", "event_key"), SQLDataType.UUID))
-                .from(merged)
-                .orderBy(field(name("m", "created_at")).desc(), field(name("m", "event_key")).asc())
-                .limit(limit);
+        return sql.append(") AS m ORDER BY m.created_at DESC, m.event_key ASC LIMIT ").bind(limit);
     }
 
-    private Select<Record4<byte[], Long, byte[], UUID>> distinct(Select<Record4<byte[], Long, byte[], UUID>> query,
-                                                                 int limit) {
-        Table<?> rows = query.asTable("d");
-        return sql.selectDistinct(field(name("d", "id"), SQLDataType.BLOB),
-                        field(name("d", "created_at"), SQLDataType.BIGINT), field(name("d", "json"), SQLDataType.BLOB),
-                        field(name("d", "event_key"), SQLDataType.UUID))
-                .from(rows)
-                .orderBy(field(name("d", "created_at")).desc(), field(name("d", "event_key")).asc())
-                .limit(limit);
+    /** Each condition below ends with " AND ", so that {@link #timeAndExpiry}, always last, closes the WHERE. */
+    private static void idsCondition(SqlText sql, Filter filter) {
+        List<byte[]> ids = filter.ids().orElseThrow().stream().map(Hex::decode).toList();
+        sql.append("e.event_key = ANY(").bind(new SqlArray("uuid", ids.stream().map(EventKeys::of)
+                        .toArray(UUID[]::new)))
+                .append(") AND e.id = ANY(").bind(bytesArray(ids)).append(") AND ");
     }
 
-    private org.jooq.SelectJoinStep<Record4<byte[], Long, byte[], UUID>> fromEvents() {
-        return sql.select(E_ID, E_CREATED, E_JSON, E_KEY).from(EVENTS);
+    private static void authorsCondition(SqlText sql, Filter filter) {
+        filter.authors().ifPresent(authors -> sql.append("e.pubkey = ANY(")
+                .bind(bytesArray(authors.stream().map(Hex::decode).toList())).append(") AND "));
     }
 
-    private org.jooq.SelectJoinStep<Record4<byte[], Long, byte[], UUID>> fromTag() {
-        // Ordered by the tag row's own created_at (a copy of the event's), so the scan follows event_tags_lookup.
-        return sql.select(E_ID, field(name("t", "created_at"), SQLDataType.BIGINT).as("created_at"), E_JSON,
-                        T_KEY.as("event_key"))
-                .from(TAGS.join(EVENTS).on(E_KEY.eq(T_KEY)));
-    }
-
-    private static SelectLimitPercentStep<Record4<byte[], Long, byte[], UUID>> ordered(
-            SelectConditionStep<Record4<byte[], Long, byte[], UUID>> query, int limit) {
-        return query.orderBy(field(name("created_at")).desc(), field(name("event_key")).asc()).limit(limit);
-    }
-
-    private static Condition timeAndExpiry(Filter filter, long now) {
-        Condition condition = E_EXPIRES.isNull().or(E_EXPIRES.gt(now));
-        if (filter.since().isPresent()) {
-            condition = condition.and(E_CREATED.ge(filter.since().getAsLong()));
-        }
-        if (filter.until().isPresent()) {
-            condition = condition.and(E_CREATED.le(filter.until().getAsLong()));
-        }
-        return condition;
-    }
-
-    /** The time bounds again, on the tag row, so they narrow the event_tags_lookup range scan itself. */
-    private static Condition tagTime(Filter filter) {
-        Field<Long> created = field(name("t", "created_at"), SQLDataType.BIGINT);
-        Condition condition = noCondition();
-        if (filter.since().isPresent()) {
-            condition = condition.and(created.ge(filter.since().getAsLong()));
-        }
-        if (filter.until().isPresent()) {
-            condition = condition.and(created.le(filter.until().getAsLong()));
-        }
-        return condition;
-    }
-
-    private static Condition authorsCondition(Filter filter) {
-        return filter.authors().map(authors -> E_PUBKEY.eq(anyBytes(authors.stream().map(Hex::decode).toList())))
-                .orElse(noCondition());
-    }
-
-    private static Condition kindsCondition(Filter filter) {
-        return filter.kinds().map(kinds -> E_KIND.eq(anyInt(List.copyOf(kinds)))).orElse(noCondition());
+    private static void kindsCondition(SqlText sql, Filter filter) {
+        filter.kinds().ifPresent(kinds -> sql.append("e.kind = ANY(")
+                .bind(new SqlArray("int4", kinds.toArray(Integer[]::new))).append(") AND "));
     }
 
     /** Every tag condition except the driving one, as EXISTS probes of event_tags_lookup on its whole key. */
-    private static Condition tagConditions(Filter filter, Character except) {
-        Condition condition = noCondition();
+    private static void tagConditions(SqlText sql, Filter filter, Character except) {
         for (Map.Entry<Character, Set<String>> tag : filter.tags().entrySet()) {
             if (tag.getKey().equals(except)) {
                 continue;
             }
-            Table<?> other = table(name("event_tags")).as("x");
-            condition = condition.and(exists(selectOne().from(other)
-                    .where(field(name("x", "name"), SQLDataType.VARCHAR).eq(String.valueOf(tag.getKey())))
-                    .and(field(name("x", "value"), SQLDataType.VARCHAR)
-                            .eq(anyText(tag.getValue().stream().map(TagRows::indexForm).toList())))
-                    .and(field(name("x", "created_at"), SQLDataType.BIGINT).eq(E_CREATED))
-                    .and(field(name("x", "event_key"), SQLDataType.UUID).eq(E_KEY))));
+            sql.append("EXISTS (SELECT 1 FROM event_tags x WHERE x.name = ").bind(String.valueOf(tag.getKey()))
+                    .append(" AND x.value = ANY(")
+                    .bind(textArray(tag.getValue().stream().map(TagRows::indexForm).toList()))
+                    .append(") AND x.created_at = e.created_at AND x.event_key = e.event_key) AND ");
         }
-        return condition;
     }
 
-    private static QuantifiedSelect<Record1<byte[]>> anyBytes(List<byte[]> values) {
-        return org.jooq.impl.DSL.any(values.toArray(byte[][]::new));
+    private static void timeAndExpiry(SqlText sql, Filter filter, long now) {
+        sql.append("(e.expires_at IS NULL OR e.expires_at > ").bind(now).append(")");
+        filter.since().ifPresent(since -> sql.append(" AND e.created_at >= ").bind(since));
+        filter.until().ifPresent(until -> sql.append(" AND e.created_at <= ").bind(until));
     }
 
-    private static QuantifiedSelect<Record1<UUID>> anyUuid(List<UUID> values) {
-        return org.jooq.impl.DSL.any(values.toArray(UUID[]::new));
+    private static SqlArray bytesArray(List<byte[]> values) {
+        return new SqlArray("bytea", values.toArray(byte[][]::new));
     }
 
-    private static QuantifiedSelect<Record1<Integer>> anyInt(List<Integer> values) {
-        return org.jooq.impl.DSL.any(values.toArray(Integer[]::new));
-    }
-
-    private static QuantifiedSelect<Record1<String>> anyText(List<String> values) {
-        return org.jooq.impl.DSL.any(values.toArray(String[]::new));
+    private static SqlArray textArray(List<String> values) {
+        return new SqlArray("text", values.toArray(String[]::new));
     }
 }

@@ -6,35 +6,20 @@ import dev.nostrgate.core.filter.Filter;
 import java.sql.Connection;
 import java.time.Clock;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.jooq.DSLContext;
-import org.jooq.Record1;
-import org.jooq.Record4;
-import org.jooq.SQLDialect;
-import org.jooq.Select;
-import org.jooq.conf.Settings;
-import org.jooq.exception.DataAccessException;
-import org.jooq.impl.DSL;
 
 /** The {@link EventStore} on PostgreSQL or CockroachDB (schema: {@code db/migration}). Thread-safe. */
 public final class SqlEventStore implements EventStore {
-    static {
-        // jOOQ greets on first use; a server log is no place for it.
-        System.setProperty("org.jooq.no-logo", "true");
-        System.setProperty("org.jooq.no-tips", "true");
-    }
-
     private static final String QUERY_CANCELED = "57014";
 
     private final DataSource writes;
-    private final DSLContext reads;
-    private final FilterSql filterSql;
+    private final DataSource reads;
     private final StoreConfig config;
     private final Clock clock;
 
@@ -47,10 +32,7 @@ public final class SqlEventStore implements EventStore {
         this.writes = writes;
         this.config = config;
         this.clock = clock;
-        this.reads = DSL.using(reads, SQLDialect.POSTGRES, new Settings()
-                .withExecuteLogging(false)
-                .withRenderSchema(false));
-        this.filterSql = new FilterSql(this.reads);
+        this.reads = reads;
     }
 
     /** A store on a database opened with {@link Database}. */
@@ -89,22 +71,25 @@ public final class SqlEventStore implements EventStore {
         long now = nowSeconds();
         List<StoredEvent> result = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        try {
+        try (Connection connection = reads.getConnection()) {
             for (Filter filter : filters) {
                 if (FilterSql.matchesNothing(filter) || filter.search().isPresent()
                         || filter.limit().orElse(1) == 0) {
                     continue;
                 }
                 int limit = Math.min(filter.limit().orElse(config.maxLimit()), config.maxLimit());
-                Select<Record4<byte[], Long, byte[], UUID>> select = filterSql.newest(filter, limit, now);
-                for (Record4<byte[], Long, byte[], UUID> row : reads.fetch(select)) {
-                    String id = Hex.encode(row.value1());
-                    if (seen.add(id)) {
-                        result.add(new StoredEvent(id, row.value2(), row.value3()));
+                try (PreparedStatement select = FilterSql.newest(filter, limit, now).prepare(connection);
+                     ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        String id = Hex.encode(rows.getBytes(1));
+                        if (seen.add(id)) {
+                            // getBytes on a text column: the UTF-8 as the database sent it, not decoded
+                            result.add(new StoredEvent(id, rows.getLong(2), rows.getBytes(3)));
+                        }
                     }
                 }
             }
-        } catch (DataAccessException e) {
+        } catch (SQLException e) {
             throw unavailable("query", e);
         }
         result.sort(StoredEvent.NEWEST_FIRST);
@@ -113,23 +98,18 @@ public final class SqlEventStore implements EventStore {
 
     @Override
     public long count(List<Filter> filters) {
-        long now = nowSeconds();
-        List<Select<Record1<UUID>>> parts = new ArrayList<>();
-        for (Filter filter : filters) {
-            if (!FilterSql.matchesNothing(filter) && filter.search().isEmpty()) {
-                parts.add(filterSql.keys(filter, now));
-            }
-        }
-        if (parts.isEmpty()) {
+        List<Filter> possible = filters.stream()
+                .filter(filter -> !FilterSql.matchesNothing(filter) && filter.search().isEmpty())
+                .toList();
+        if (possible.isEmpty()) {
             return 0;
         }
-        Select<Record1<UUID>> union = parts.get(0);
-        for (int i = 1; i < parts.size(); i++) {
-            union = union.union(parts.get(i));
-        }
-        try {
-            return reads.fetchCount(union);
-        } catch (DataAccessException e) {
+        try (Connection connection = reads.getConnection();
+             PreparedStatement count = FilterSql.count(possible, nowSeconds()).prepare(connection);
+             ResultSet rows = count.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
             throw unavailable("count", e);
         }
     }
@@ -164,8 +144,8 @@ public final class SqlEventStore implements EventStore {
         }
     }
 
-    private static StoreUnavailableException unavailable(String what, DataAccessException e) {
-        boolean timedOut = QUERY_CANCELED.equals(e.sqlState());
+    private static StoreUnavailableException unavailable(String what, SQLException e) {
+        boolean timedOut = QUERY_CANCELED.equals(e.getSQLState());
         String message = timedOut ? what + " ran over its time budget and was cancelled"
                 : what + " failed: " + e.getMessage();
         return new StoreUnavailableException(message, e, timedOut);

@@ -80,6 +80,11 @@ class DifferentialQueryTest {
         }
     }
 
+    /** Now and then a field gets more values than {@link FilterSql#MAX_BRANCHES}, for the single-scan path. */
+    private static boolean manyValues() {
+        return random.nextInt(12) == 0;
+    }
+
     private static Filter withoutLimit(Filter filter) {
         return new Filter(filter.ids(), filter.authors(), filter.kinds(), filter.tags(), filter.since(),
                 filter.until(), java.util.OptionalInt.empty(), filter.search());
@@ -99,16 +104,29 @@ class DifferentialQueryTest {
             for (int n = random.nextInt(3); n >= 0; n--) {
                 authors.add(keys.get(random.nextInt(keys.size())).pubKey().hex());
             }
+            if (manyValues()) {
+                while (authors.size() <= FilterSql.MAX_BRANCHES) {
+                    authors.add(SecKey.generate().pubKey().hex()); // nobody's: past the branch limit, one scan
+                }
+            }
             builder.authors(authors);
         }
         if (random.nextInt(3) == 0) {
             builder.kinds(random.nextBoolean() ? new int[] {1} : new int[] {1, 7, 30_023});
+            if (manyValues()) {
+                builder.kinds(java.util.stream.IntStream.range(0, FilterSql.MAX_BRANCHES + 5).map(k -> k * 7).toArray());
+            }
         }
         for (char letter : new char[] {'e', 'p', 't', 'T'}) {
             if (random.nextInt(5) == 0) {
                 List<String> values = new ArrayList<>();
                 for (int n = random.nextInt(3); n >= 0; n--) {
                     values.add("v" + random.nextInt(8));
+                }
+                if (manyValues()) {
+                    for (int n = 0; values.size() <= FilterSql.MAX_BRANCHES; n++) {
+                        values.add(n % 4 == 0 ? "v" + random.nextInt(8) : "none-" + n); // repeats and misses
+                    }
                 }
                 builder.tag(letter, values);
             }
