@@ -12,6 +12,7 @@ import dev.nostrgate.gateway.connector.ConnectorState;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
+import dev.nostrgate.gateway.topology.EventBatchCodec;
 import dev.nostrgate.gateway.topology.RelayTopology;
 import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.store.StoredEvent;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AmqpAdmin;
@@ -168,6 +170,38 @@ class DataPathIT {
                     .getMessageCount() == 0);
             assertThat(rabbit.receive(RelayTopology.DEAD_LETTERS, 500)).isNull();
             assertThat(storedIds()).doesNotContain(genuine.id().hex());
+
+            lifecycle.remove(relay.id());
+            registry.remove(relay.id());
+        }
+    }
+
+    @Test
+    void sendsTheBadEventOfABatchAloneToTheDeadLettersAndStoresTheRest() throws Exception {
+        try (FakeRelay upstream = FakeRelay.start()) {
+            RegisteredRelay relay = register(upstream, "batch with poison");
+            while (rabbit.receive(RelayTopology.DEAD_LETTERS) != null) {
+                // empty what earlier runs left
+            }
+            List<Event> good = notes(BOB, 2, "good in a batch");
+            String forged = notes(BOB, 1, "genuine").get(0).toJson().replace("genuine", "forged");
+            Message batch = EventBatchCodec.encode(Stream.of(good.get(0).toJson(), forged, good.get(1).toJson())
+                    .map(json -> json.getBytes(StandardCharsets.UTF_8)).toList(), System.currentTimeMillis(), "b1");
+            rabbit.send(RelayTopology.exchange(relay.id()), RelayTopology.ROUTING_KEY, batch);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> storedIds().containsAll(
+                    good.stream().map(e -> e.id().hex()).toList()));
+            Message dead = rabbit.receive(RelayTopology.DEAD_LETTERS, 10_000);
+            assertThat(dead).isNotNull();
+            assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo(forged);
+            assertThat(dead.getMessageProperties().getContentType()).isEqualTo(EventBatchCodec.SINGLE_CONTENT_TYPE);
+            assertThat((String) dead.getMessageProperties().getHeader(RelayTopology.REASON_HEADER))
+                    .startsWith("invalid: ").contains("does not match");
+            assertThat((String) dead.getMessageProperties().getHeader(RelayTopology.RELAY_HEADER))
+                    .isEqualTo(relay.id().toString());
+            await().atMost(Duration.ofSeconds(5)).until(() -> admin.getQueueInfo(RelayTopology.queue(relay.id()))
+                    .getMessageCount() == 0);
+            assertThat(rabbit.receive(RelayTopology.DEAD_LETTERS, 500)).isNull();
 
             lifecycle.remove(relay.id());
             registry.remove(relay.id());

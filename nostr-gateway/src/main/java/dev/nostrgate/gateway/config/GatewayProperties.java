@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -18,9 +19,15 @@ import org.springframework.validation.annotation.Validated;
  * @param relayPort the aggregated NIP-01 read relay's port (0 = any free port)
  * @param catchUpOverlap on (re)connect a connector asks for {@code since = cursor - overlap}, so events that a relay
  *     received late are not missed; duplicates are absorbed by the idempotent insert
- * @param sinkBatchSize how many messages a relay's consumer takes per database transaction at most
+ * @param sinkBatchSize how many messages a relay's consumer takes per database transaction at most; a message
+ *     holds up to {@code batchMaxEvents} events, and the consumer prefetches twice this many messages
  * @param sinkMaxDelay how long a consumer waits to fill a batch
- * @param inFlight unconfirmed publishes per connector before it stops reading from the upstream relay
+ * @param inFlight unconfirmed messages (batches of events) per connector before it stops reading from the upstream
+ *     relay
+ * @param batchMaxEvents how many events a connector packs into one message at most (1 = one event per message)
+ * @param batchMaxBytes how large a message's body may grow; a single event bigger than this travels alone
+ * @param batchLinger how long a connector waits for more events after the first of a batch (a live event's lag
+ *     grows by up to this; 0 = no waiting, each event goes alone)
  * @param cursorFlushInterval how often cursors are persisted
  * @param statsFlushInterval how often in-memory counters are written to the rollup table
  * @param minuteStatsRetention minute rows older than this are compacted into hour rows
@@ -32,9 +39,12 @@ public record GatewayProperties(
         @DefaultValue("0.0.0.0") @NotNull String relayBind,
         @DefaultValue @Valid Database database,
         @DefaultValue("10m") @NotNull Duration catchUpOverlap,
-        @DefaultValue("500") @Positive @Max(10_000) int sinkBatchSize,
+        @DefaultValue("20") @Positive @Max(1_000) int sinkBatchSize,
         @DefaultValue("50ms") @NotNull Duration sinkMaxDelay,
-        @DefaultValue("1000") @Positive int inFlight,
+        @DefaultValue("64") @Positive int inFlight,
+        @DefaultValue("100") @Positive @Max(10_000) int batchMaxEvents,
+        @DefaultValue("256KB") @NotNull DataSize batchMaxBytes,
+        @DefaultValue("5ms") @NotNull Duration batchLinger,
         @DefaultValue("5s") @NotNull Duration cursorFlushInterval,
         @DefaultValue("10s") @NotNull Duration statsFlushInterval,
         @DefaultValue("48h") @NotNull Duration minuteStatsRetention) {

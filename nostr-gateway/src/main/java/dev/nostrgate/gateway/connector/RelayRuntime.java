@@ -61,10 +61,11 @@ public class RelayRuntime implements RelayLifecycle {
     private final DeadLetters deadLetters;
     private final LiveFeed live;
     private final GatewayProperties properties;
+    private final BatchLimits batching;
     private final GatewayState state;
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, runnable -> {
-        Thread thread = new Thread(runnable, "connector-retries");
+        Thread thread = new Thread(runnable, "connector-timers"); // publish retries and batch lingers
         thread.setDaemon(true);
         return thread;
     });
@@ -86,6 +87,7 @@ public class RelayRuntime implements RelayLifecycle {
         this.deadLetters = deadLetters;
         this.live = live;
         this.properties = properties;
+        this.batching = BatchLimits.of(properties); // checked here, so that a bad value stops the start
         this.state = state;
     }
 
@@ -145,6 +147,8 @@ public class RelayRuntime implements RelayLifecycle {
         container.setQueueNames(RelayTopology.queue(relayId));
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         container.setConsumerBatchEnabled(true);
+        // counted in messages, each a batch of up to batchMaxEvents events: the prefetch bounds what a consumer holds
+        // to 2 x sinkBatchSize x batchMaxBytes
         container.setBatchSize(properties.sinkBatchSize());
         container.setPrefetchCount(properties.sinkBatchSize() * 2);
         // a batch closes when full or when sinkMaxDelay has passed since its first message (receiveTimeout alone
@@ -159,7 +163,7 @@ public class RelayRuntime implements RelayLifecycle {
     }
 
     private UpstreamConnector connect(RegisteredRelay relay) {
-        UpstreamConnector connector = new UpstreamConnector(relay, rabbit, scheduler, properties.inFlight(),
+        UpstreamConnector connector = new UpstreamConnector(relay, rabbit, scheduler, properties.inFlight(), batching,
                 properties.catchUpOverlap());
         connector.start();
         return connector;

@@ -6,6 +6,7 @@ import dev.nostrgate.core.client.SubscriptionListener;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
+import dev.nostrgate.gateway.topology.EventBatchCodec;
 import dev.nostrgate.gateway.topology.RelayTopology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,29 +19,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * One registered relay's upstream: a WebSocket subscription with the relay's filters (since the cursor minus the
- * overlap), each event published to the relay's exchange with publisher confirms.
+ * overlap), its events packed into batches ({@link EventBatchCodec}) and published to the relay's exchange with
+ * publisher confirms.
  *
- * <p>No loss, bounded memory: at most {@code inFlight} publishes wait for their confirm. A nack, a return (no
- * queue) or a broker outage keeps the permit and publishes again after a backoff; when every permit is taken, the
- * subscription listener waits, the client's listener queue fills and the client stops reading the socket. What
- * the gateway never confirmed is asked for again on reconnect, because the cursor only moves with what the
- * database committed.
+ * <p>Batching: the broker's cost is per message, so events are appended to a pending batch, which is published
+ * when it holds {@code maxEvents} events, when the next event would take it past {@code maxBytes}, or once the
+ * linger has passed since its first event (see {@link BatchLimits}). Its {@code x-nostr-received-at} header is
+ * when its first event came, so the lag statistic includes the time spent waiting in the batch.
+ *
+ * <p>No loss, bounded memory: at most {@code inFlight} messages wait for their confirm. A nack, a return (no
+ * queue) or a broker outage keeps the permit and publishes the same message again after a backoff; when every
+ * permit is taken, the subscription listener waits, the client's listener queue fills and the client stops reading
+ * the socket. What the gateway never confirmed (a pending batch included) is asked for again on reconnect, because
+ * the cursor only moves with what the database committed.
+ *
+ * <p>Threads: the client's listener thread appends events and publishes full batches, waiting for a permit; the
+ * shared scheduler publishes a batch whose linger has passed, but only if a permit is free at once (it must not
+ * wait: every connector shares it), else the next confirm hands the batch back to it; confirms arrive on the
+ * broker connection's thread. The pending batch and the linger timer are guarded by {@code lock}, never held
+ * while waiting or publishing. Messages are published in the order they were closed, except that one closed by
+ * the scheduler may overtake or be overtaken by one closed by the listener at the same moment, and a retried one
+ * comes after later ones: the sink does not depend on the order (a relay's cursor is the newest event committed).
  */
 final class UpstreamConnector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
-    /** The header carrying when the gateway received the event (epoch milliseconds), for the lag statistic. */
-    static final String RECEIVED_AT_HEADER = "x-nostr-received-at";
     private static final Duration RETRY_FIRST = Duration.ofMillis(200);
     private static final Duration RETRY_MAX = Duration.ofSeconds(30);
     /** How long to wait before subscribing again after the relay refused (CLOSED) the subscription. */
     private static final Duration RESUBSCRIBE_AFTER = Duration.ofSeconds(30);
+    /** How long {@link #close()} waits for the pending batch and the unconfirmed messages to be confirmed. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final RegisteredRelay relay;
     private final RabbitTemplate rabbit;
@@ -49,22 +62,34 @@ final class UpstreamConnector implements AutoCloseable {
     private final int inFlightLimit;
     private final RelayClient client;
     private final List<Filter> filters;
+    private final BatchLimits batching;
+    private final Object lock = new Object();
+    // guarded by lock
+    private final PendingBatch pending;
+    private boolean lingerTimerSet;
+    private boolean lingerWaitsForPermit;
     private volatile Subscription subscription;
     private volatile boolean eose;
     private volatile boolean closed;
     private volatile boolean everConnected;
     private volatile String lastError;
 
+    /**
+     * @param inFlight unconfirmed messages (batches) before the connector stops reading from the relay
+     */
     UpstreamConnector(RegisteredRelay relay, RabbitTemplate rabbit, ScheduledExecutorService scheduler,
-                      int inFlight, Duration catchUpOverlap) {
+                      int inFlight, BatchLimits batching, Duration catchUpOverlap) {
         this.relay = relay;
         this.rabbit = rabbit;
         this.scheduler = scheduler;
         this.inFlight = new Semaphore(inFlight);
         this.inFlightLimit = inFlight;
+        this.batching = batching;
+        this.pending = new PendingBatch(batching);
         this.client = RelayClient.builder()
                 .url(relay.url())
-                .maxUndelivered(Math.max(1, inFlight))
+                // while the listener waits for a permit, the client reads ahead about one more batch, then stops
+                .maxUndelivered(batching.maxEvents())
                 // the consumer verifies every event before storing it (anything may be put on a queue): checking
                 // here too would only double the cost of the most expensive step
                 .verifyEvents(false)
@@ -106,7 +131,7 @@ final class UpstreamConnector implements AutoCloseable {
         subscription = client.subscribe(filters, new SubscriptionListener() {
             @Override
             public void onEvent(Event event) {
-                publish(event);
+                received(event);
             }
 
             @Override
@@ -127,8 +152,82 @@ final class UpstreamConnector implements AutoCloseable {
         });
     }
 
-    /** Publishes with a confirm; blocks (the subscription listener thread) while every permit is taken. */
-    private void publish(Event event) {
+    /**
+     * Appends the event to the pending batch; publishes the batch if that closes it. On the subscription listener
+     * thread, which waits here while every permit is taken (the backpressure).
+     */
+    private void received(Event event) {
+        if (closed) {
+            return; // not confirmed: the next run asks the relay again from the cursor
+        }
+        byte[] json = event.toJson().getBytes(StandardCharsets.UTF_8);
+        long receivedAtMillis = System.currentTimeMillis();
+        long receivedNanos = System.nanoTime();
+        while (true) {
+            Message closedBatch;
+            boolean added;
+            synchronized (lock) {
+                added = pending.accepts(json.length);
+                if (added) {
+                    pending.add(json, event.id().hex(), receivedAtMillis, receivedNanos);
+                    if (!pending.isFull() && pending.nanosUntilDue(receivedNanos) > 0) {
+                        setLingerTimer();
+                        return;
+                    }
+                }
+                // full, due (the scheduler found no permit for it), or the event does not fit: the batch goes
+                // now; an event that did not fit starts the next one once this one has its permit, so that the
+                // two keep their order
+                closedBatch = pending.take();
+            }
+            publishWhenPermitted(closedBatch);
+            if (added) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Holds the lock. One linger timer per connector at most ({@code lingerTimerSet} says whether it is out); a
+     * timer that finds a younger batch than the one it was set for sets itself again.
+     */
+    private void setLingerTimer() {
+        if (!lingerTimerSet) {
+            lingerTimerSet = true;
+            scheduler.schedule(this::lingerPassed, batching.linger().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * On the shared scheduler: publishes the pending batch if its linger has passed and a permit is free now.
+     * Without a permit it leaves the batch pending and asks the next confirm to call again ({@link #confirmed}),
+     * since waiting here would stall every connector; meanwhile the listener thread may close the batch itself.
+     */
+    private void lingerPassed() {
+        Message due;
+        synchronized (lock) {
+            lingerTimerSet = false;
+            lingerWaitsForPermit = false;
+            if (pending.isEmpty() || closed) {
+                return;
+            }
+            long wait = pending.nanosUntilDue(System.nanoTime());
+            if (wait > 0) {
+                lingerTimerSet = true; // the batch that was due went out full; this one is younger
+                scheduler.schedule(this::lingerPassed, wait, TimeUnit.NANOSECONDS);
+                return;
+            }
+            if (!inFlight.tryAcquire()) {
+                lingerWaitsForPermit = true;
+                return;
+            }
+            due = pending.take();
+        }
+        send(due, RETRY_FIRST);
+    }
+
+    /** Waits for a permit (on the listener thread: the backpressure), then publishes. */
+    private void publishWhenPermitted(Message batch) {
         try {
             while (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                 if (closed) {
@@ -139,14 +238,24 @@ final class UpstreamConnector implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        Message message = MessageBuilder.withBody(event.toJson().getBytes(StandardCharsets.UTF_8))
-                .setContentType("application/json")
-                .setContentEncoding("utf-8")
-                .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
-                .setMessageId(event.id().hex())
-                .setHeader(RECEIVED_AT_HEADER, System.currentTimeMillis())
-                .build();
-        send(message, RETRY_FIRST);
+        send(batch, RETRY_FIRST);
+    }
+
+    /** A message was confirmed: its permit is free, for the listener or for a batch whose linger has passed. */
+    private void confirmed() {
+        inFlight.release();
+        boolean publishDue = false;
+        synchronized (lock) {
+            if (lingerWaitsForPermit && !lingerTimerSet && !closed) {
+                lingerWaitsForPermit = false;
+                lingerTimerSet = true;
+                publishDue = true;
+            }
+        }
+        if (publishDue) {
+            // not on this thread: it is the broker connection's, and publishing could wait on the broker
+            scheduler.execute(this::lingerPassed);
+        }
     }
 
     private void send(Message message, Duration nextDelay) {
@@ -154,7 +263,8 @@ final class UpstreamConnector implements AutoCloseable {
             inFlight.release();
             return;
         }
-        CorrelationData correlation = new CorrelationData(message.getMessageProperties().getMessageId());
+        // a fresh id per attempt: a return is matched to its publish by it (an event id could repeat)
+        CorrelationData correlation = new CorrelationData();
         try {
             rabbit.send(RelayTopology.exchange(relay.id()), RelayTopology.ROUTING_KEY, message, correlation);
         } catch (AmqpException e) {
@@ -163,7 +273,7 @@ final class UpstreamConnector implements AutoCloseable {
         }
         correlation.getFuture().whenComplete((confirm, failure) -> {
             if (failure == null && confirm.isAck() && correlation.getReturned() == null) {
-                inFlight.release();
+                confirmed();
             } else {
                 String why = failure != null ? failure.getMessage()
                         : correlation.getReturned() != null ? "returned: " + correlation.getReturned().getReplyText()
@@ -191,12 +301,16 @@ final class UpstreamConnector implements AutoCloseable {
         return Optional.ofNullable(lastError);
     }
 
-    /** Publishes not yet confirmed by the broker. */
+    /** Messages (batches) published and not yet confirmed by the broker. */
     int unconfirmed() {
         return inFlightLimit - inFlight.availablePermits();
     }
 
-    /** Stops reading; waits a little for publishes in flight to be confirmed. */
+    /**
+     * Stops reading; publishes the pending batch and waits a little for it and the messages in flight to be
+     * confirmed. What is still unconfirmed then is given up: the next run asks the relay for it again, from the
+     * cursor.
+     */
     @Override
     public void close() {
         Subscription current = subscription;
@@ -204,9 +318,18 @@ final class UpstreamConnector implements AutoCloseable {
             current.close();
         }
         client.close();
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         try {
-            // every permit back = every publish confirmed (or given up by the retries once closed)
-            if (inFlight.tryAcquire(inFlightLimit, 5, TimeUnit.SECONDS)) {
+            Message last;
+            synchronized (lock) {
+                last = pending.isEmpty() ? null : pending.take();
+            }
+            if (last != null && inFlight.tryAcquire(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+                send(last, RETRY_FIRST);
+            }
+            // every permit back = every message confirmed (or given up by the retries once closed)
+            if (inFlight.tryAcquire(inFlightLimit, Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS)) {
                 inFlight.release(inFlightLimit);
             }
         } catch (InterruptedException e) {

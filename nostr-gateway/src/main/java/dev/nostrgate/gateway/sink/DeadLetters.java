@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Moves a poison message to {@code nostr.dead} with the reason in a header, confirmed by the broker before the
- * consumer acknowledges the original: a poison message is kept once, never redelivered in a loop.
+ * consumer acknowledges the original: a poison message is kept once, never redelivered in a loop. The sink hands
+ * over either a whole message or one bad event cut out of a batch (see {@code EventBatchCodec.alone}).
  */
 @Component
 public class DeadLetters {

@@ -11,6 +11,8 @@ import dev.nostrgate.relay.store.RecentIds;
 import dev.nostrgate.relay.store.SaveOutcome;
 import dev.nostrgate.relay.store.StoreUnavailableException;
 import dev.nostrgate.gateway.stats.RelayCounters;
+import dev.nostrgate.gateway.topology.EventBatchCodec;
+import dev.nostrgate.gateway.topology.UnreadableBatchException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -25,8 +27,9 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
 
 /**
- * One relay's consumer: takes a batch from its queue, parses and verifies each event (a recently stored id skips
- * the signature check), stores the batch in one transaction, records provenance, then acknowledges the batch.
+ * One relay's consumer: takes a batch of messages from its queue, each holding one or more events (see
+ * {@link EventBatchCodec}), parses and verifies each event (a recently stored id skips the signature check),
+ * stores the events of all of them in one transaction, records provenance, then acknowledges the messages.
  *
  * <ul>
  *   <li>What the commit stored (new to the aggregate, not duplicates) goes to the {@link LiveFeed} at once, for
@@ -36,12 +39,13 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageList
  *   <li>A database outage is retried here with backoff, holding the batch (the queue keeps the rest, durably):
  *       never an ack before commit, never a redelivery loop.</li>
  *   <li>An event that does not parse or verify goes to {@code nostr.dead} with the reason (see
- *       {@link DeadLetters}).</li>
+ *       {@link DeadLetters}) alone, as a single-event message, while the other events of its message are stored;
+ *       a message that says it is a batch but is not a whole one goes there whole. Dead letters are confirmed
+ *       before the messages they came from are acknowledged.</li>
  * </ul>
  */
 public final class RelaySink implements ChannelAwareBatchMessageListener {
     private static final Logger log = LoggerFactory.getLogger(RelaySink.class);
-    private static final String RECEIVED_AT_HEADER = "x-nostr-received-at";
 
     private final UUID relayId;
     private final EventStore store;
@@ -81,26 +85,36 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         List<Received> fresh = new ArrayList<>();
         List<UUID> seenAgain = new ArrayList<>();
         for (Message message : messages) {
-            byte[] body = message.getBody();
-            counters.received(relayId, body.length);
-            Event event;
+            List<byte[]> events;
             try {
-                event = EventJson.parse(body);
-            } catch (InvalidEventException e) {
+                events = EventBatchCodec.decode(message);
+            } catch (UnreadableBatchException e) {
+                counters.received(relayId, message.getBody().length);
                 poison(message, "invalid: " + e.getMessage());
                 continue;
             }
-            if (recentIds.contains(event.id())) {
-                counters.duplicate(relayId); // a duplicate costs a lookup, not a signature check
-                seenAgain.add(EventKeys.of(event.id()));
-                continue;
+            long receivedAt = EventBatchCodec.receivedAt(message).orElseGet(System::currentTimeMillis);
+            for (byte[] json : events) {
+                counters.received(relayId, json.length);
+                Event event;
+                try {
+                    event = EventJson.parse(json);
+                } catch (InvalidEventException e) {
+                    poison(EventBatchCodec.alone(message, json), "invalid: " + e.getMessage());
+                    continue;
+                }
+                if (recentIds.contains(event.id())) {
+                    counters.duplicate(relayId); // a duplicate costs a lookup, not a signature check
+                    seenAgain.add(EventKeys.of(event.id()));
+                    continue;
+                }
+                Optional<String> problem = verifier.problem(event);
+                if (problem.isPresent()) {
+                    poison(EventBatchCodec.alone(message, json), "invalid: " + problem.get());
+                    continue;
+                }
+                fresh.add(new Received(event, receivedAt));
             }
-            Optional<String> problem = verifier.problem(event);
-            if (problem.isPresent()) {
-                poison(message, "invalid: " + problem.get());
-                continue;
-            }
-            fresh.add(new Received(event, receivedAt(message)));
         }
         Optional<List<SaveOutcome>> outcomes = storeWithRetry(fresh.stream().map(Received::event).toList());
         if (outcomes.isEmpty()) {
@@ -200,16 +214,12 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         }
     }
 
+    /** Dead-letters a message (a whole one, or one event cut out of a batch) and waits for the confirm. */
     private void poison(Message message, String reason) {
         counters.invalid(relayId);
         log.debug("relay {}: dead-lettering message {}: {}", relayId, message.getMessageProperties().getMessageId(),
                 reason);
         deadLetters.send(relayId, message, reason);
-    }
-
-    private static long receivedAt(Message message) {
-        Object header = message.getMessageProperties().getHeaders().get(RECEIVED_AT_HEADER);
-        return header instanceof Number number ? number.longValue() : System.currentTimeMillis();
     }
 
     private void ack(Channel channel, long lastTag) {

@@ -1,8 +1,16 @@
 package dev.nostrgate.gateway.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.contains;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.same;
+import static org.mockito.ArgumentMatchers.startsWith;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -12,6 +20,7 @@ import dev.nostrgate.core.event.EventVerifier;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.key.SecKey;
 import dev.nostrgate.gateway.stats.RelayCounters;
+import dev.nostrgate.gateway.topology.EventBatchCodec;
 import dev.nostrgate.relay.store.EventStore;
 import dev.nostrgate.relay.store.RecentIds;
 import dev.nostrgate.relay.store.SaveOutcome;
@@ -20,7 +29,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 
@@ -35,6 +47,21 @@ class RelaySinkTest {
         Message message = MessageBuilder.withBody(event.toJson().getBytes(StandardCharsets.UTF_8)).build();
         message.getMessageProperties().setDeliveryTag(tag);
         return message;
+    }
+
+    private static Message batch(long tag, String... eventsJson) {
+        Message message = EventBatchCodec.encode(
+                Stream.of(eventsJson).map(json -> json.getBytes(StandardCharsets.UTF_8)).toList(), 1_000L, "batch");
+        message.getMessageProperties().setDeliveryTag(tag);
+        return message;
+    }
+
+    /** A store that stores whatever it is given. */
+    private static EventStore storingEverything() {
+        EventStore store = mock(EventStore.class);
+        when(store.saveAll(anyList())).thenAnswer(call -> call.<List<Event>>getArgument(0).stream()
+                .map(event -> SaveOutcome.stored(event.id())).toList());
+        return store;
     }
 
     @Test
@@ -69,5 +96,88 @@ class RelaySinkTest {
         sink.onMessageBatch(List.of(message(known, 1)), mock(Channel.class));
 
         assertThat(fed).isEmpty();
+    }
+
+    @Test
+    void storesTheGoodEventsOfABatchAndDeadLettersOnlyTheBadOneWithItsReason() throws Exception {
+        Event first = note("first");
+        Event second = note("second");
+        String forged = note("genuine").toJson().replace("genuine", "forged");
+        EventStore store = storingEverything();
+        DeadLetters deadLetters = mock(DeadLetters.class);
+        RelayCounters counters = new RelayCounters(new SimpleMeterRegistry());
+        UUID relayId = UUID.randomUUID();
+        Channel channel = mock(Channel.class);
+        RelaySink sink = new RelaySink(relayId, store, new RecentIds(100), new EventVerifier(), counters,
+                mock(CursorBook.class), mock(ProvenanceWriter.class), deadLetters, LiveFeed.NONE, () -> false);
+
+        sink.onMessageBatch(List.of(batch(7, first.toJson(), forged, second.toJson())), channel);
+
+        verify(store).saveAll(List.of(first, second));
+        ArgumentCaptor<Message> dead = ArgumentCaptor.forClass(Message.class);
+        ArgumentCaptor<String> reason = ArgumentCaptor.forClass(String.class);
+        verify(deadLetters).send(eq(relayId), dead.capture(), reason.capture());
+        assertThat(new String(dead.getValue().getBody(), StandardCharsets.UTF_8)).isEqualTo(forged);
+        assertThat(dead.getValue().getMessageProperties().getContentType())
+                .isEqualTo(EventBatchCodec.SINGLE_CONTENT_TYPE);
+        assertThat(reason.getValue()).startsWith("invalid: ").contains("does not match");
+        InOrder order = inOrder(deadLetters, store, channel);
+        order.verify(deadLetters).send(any(), any(), any());
+        order.verify(store).saveAll(anyList());
+        order.verify(channel).basicAck(7, true);
+        assertThat(counters.totals(relayId)).isEqualTo(new RelayCounters.Totals(3, 2, 0, 1,
+                first.toJson().length() + forged.length() + second.toJson().length()));
+    }
+
+    @Test
+    void deadLettersAMalformedLineOfABatchAloneToo() {
+        Event good = note("good");
+        DeadLetters deadLetters = mock(DeadLetters.class);
+        EventStore store = storingEverything();
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(),
+                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
+                deadLetters, LiveFeed.NONE, () -> false);
+
+        sink.onMessageBatch(List.of(batch(1, "{\"id\":", good.toJson())), mock(Channel.class));
+
+        verify(store).saveAll(List.of(good));
+        ArgumentCaptor<Message> dead = ArgumentCaptor.forClass(Message.class);
+        verify(deadLetters).send(any(), dead.capture(), startsWith("invalid: malformed JSON"));
+        assertThat(new String(dead.getValue().getBody(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":");
+    }
+
+    @Test
+    void deadLettersABatchThatIsNotWholeAsItCameAndStillAcknowledgesIt() throws Exception {
+        Message damaged = batch(3, note("one").toJson(), note("two").toJson());
+        damaged.getMessageProperties().setHeader(EventBatchCodec.COUNT_HEADER, 5);
+        EventStore store = storingEverything();
+        DeadLetters deadLetters = mock(DeadLetters.class);
+        Channel channel = mock(Channel.class);
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(),
+                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
+                deadLetters, LiveFeed.NONE, () -> false);
+
+        sink.onMessageBatch(List.of(damaged), channel);
+
+        verify(deadLetters).send(any(), same(damaged), contains("whose " + EventBatchCodec.COUNT_HEADER));
+        verify(store, never()).saveAll(argThat(events -> !events.isEmpty()));
+        verify(channel).basicAck(3, true);
+    }
+
+    @Test
+    void storesBatchesAndSingleEventMessagesOfBeforeBatchingTogether() throws Exception {
+        Event single = note("published alone by an older gateway");
+        Event inBatchA = note("batched a");
+        Event inBatchB = note("batched b");
+        EventStore store = storingEverything();
+        Channel channel = mock(Channel.class);
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(),
+                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
+                mock(DeadLetters.class), LiveFeed.NONE, () -> false);
+
+        sink.onMessageBatch(List.of(message(single, 1), batch(2, inBatchA.toJson(), inBatchB.toJson())), channel);
+
+        verify(store).saveAll(List.of(single, inBatchA, inBatchB));
+        verify(channel).basicAck(2, true);
     }
 }
