@@ -9,12 +9,10 @@ import dev.nostrgate.relay.store.EventKeys;
 import dev.nostrgate.relay.store.EventStore;
 import dev.nostrgate.relay.store.RecentIds;
 import dev.nostrgate.relay.store.SaveOutcome;
-import dev.nostrgate.relay.store.StoreUnavailableException;
 import dev.nostrgate.gateway.stats.RelayCounters;
 import dev.nostrgate.gateway.topology.EventBatchCodec;
 import dev.nostrgate.gateway.topology.UnreadableBatchException;
 import java.io.IOException;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,8 +34,10 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageList
  *       the read relay's live subscribers.</li>
  *   <li>Acknowledged only after the commit: a crash before it means redelivery, and the idempotent insert turns it
  *       into duplicates, not loss.</li>
- *   <li>A database outage is retried here with backoff, holding the batch (the queue keeps the rest, durably):
- *       never an ack before commit, never a redelivery loop.</li>
+ *   <li>An outage of the database or the broker (storing, provenance, dead letters) is retried here with backoff,
+ *       holding the batch (the queue keeps the rest, durably): never an ack before commit, never a redelivery
+ *       loop. Any other failure gives the batch back to the broker at once: with manual acknowledgement, a batch
+ *       left unacked would be acknowledged by the next batch's multiple ack without having been stored.</li>
  *   <li>An event that does not parse or verify goes to {@code nostr.dead} with the reason (see
  *       {@link DeadLetters}) alone, as a single-event message, while the other events of its message are stored;
  *       a message that says it is a batch but is not a whole one goes there whole. Dead letters are confirmed
@@ -76,21 +76,48 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
     private record Received(Event event, long receivedAtMillis) {
     }
 
+    /** An event (or a message that holds none) bound for {@code nostr.dead}, with the reason. */
+    private record Poison(Message message, String reason) {
+    }
+
     @Override
     public void onMessageBatch(List<Message> messages, Channel channel) {
         if (messages.isEmpty()) {
             return;
         }
         long lastTag = messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag();
+        try {
+            if (!sink(messages)) {
+                nackForRedelivery(channel, lastTag); // stopping during an outage: the broker keeps them
+                return;
+            }
+        } catch (RuntimeException e) {
+            // Manual acknowledgement: a batch left unacked here would be acked by the next batch's multiple ack,
+            // unstored. Give it back instead, and slow down in case the failure repeats.
+            log.error("relay {}: a batch of {} messages failed; giving it back to the broker", relayId,
+                    messages.size(), e);
+            nackForRedelivery(channel, lastTag);
+            pause(1_000);
+            return;
+        }
+        ack(channel, lastTag);
+    }
+
+    /**
+     * Dead-letters the invalid, stores the rest, records provenance, moves the cursor; true when all of it is
+     * done and the batch may be acknowledged, false if the gateway stopped during an outage meanwhile.
+     */
+    private boolean sink(List<Message> messages) {
         List<Received> fresh = new ArrayList<>();
         List<UUID> seenAgain = new ArrayList<>();
+        List<Poison> poison = new ArrayList<>();
         for (Message message : messages) {
             List<byte[]> events;
             try {
                 events = EventBatchCodec.decode(message);
             } catch (UnreadableBatchException e) {
                 counters.received(relayId, message.getBody().length);
-                poison(message, "invalid: " + e.getMessage());
+                poison.add(new Poison(message, "invalid: " + e.getMessage()));
                 continue;
             }
             long receivedAt = EventBatchCodec.receivedAt(message).orElseGet(System::currentTimeMillis);
@@ -100,7 +127,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                 try {
                     event = EventJson.parse(json);
                 } catch (InvalidEventException e) {
-                    poison(EventBatchCodec.alone(message, json), "invalid: " + e.getMessage());
+                    poison.add(new Poison(EventBatchCodec.alone(message, json), "invalid: " + e.getMessage()));
                     continue;
                 }
                 if (recentIds.contains(event.id())) {
@@ -110,16 +137,28 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                 }
                 Optional<String> problem = verifier.problem(event);
                 if (problem.isPresent()) {
-                    poison(EventBatchCodec.alone(message, json), "invalid: " + problem.get());
+                    poison.add(new Poison(EventBatchCodec.alone(message, json), "invalid: " + problem.get()));
                     continue;
                 }
                 fresh.add(new Received(event, receivedAt));
             }
         }
-        Optional<List<SaveOutcome>> outcomes = storeWithRetry(fresh.stream().map(Received::event).toList());
+        for (Poison dead : poison) {
+            counters.invalid(relayId);
+            log.debug("relay {}: dead-lettering message {}: {}", relayId,
+                    dead.message().getMessageProperties().getMessageId(), dead.reason());
+            if (retrying("dead-lettering an invalid event", () -> {
+                deadLetters.send(relayId, dead.message(), dead.reason());
+                return true;
+            }).isEmpty()) {
+                return false;
+            }
+        }
+        List<Event> events = fresh.stream().map(Received::event).toList();
+        Optional<List<SaveOutcome>> outcomes = events.isEmpty() ? Optional.of(List.of())
+                : retrying("storing " + events.size() + " events", () -> store.saveAll(events));
         if (outcomes.isEmpty()) {
-            nackForRedelivery(channel, lastTag); // shutting down during an outage: the broker keeps them
-            return;
+            return false;
         }
         long now = System.currentTimeMillis();
         long newest = -1;
@@ -153,50 +192,43 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         if (!stored.isEmpty()) {
             live.stored(stored); // committed: live subscribers of the read relay may see them now
         }
-        if (!recordProvenance(carried, now)) {
-            nackForRedelivery(channel, lastTag);
-            return;
+        if (retrying("recording provenance", () -> {
+            provenance.seen(relayId, carried, now / 1000);
+            return true;
+        }).isEmpty()) {
+            return false;
         }
         if (newest >= 0) {
             cursors.committed(relayId, newest);
         }
-        ack(channel, lastTag);
+        return true;
     }
 
-    /** Stores the batch, retrying through a database outage; empty only if the gateway stops meanwhile. */
-    private Optional<List<SaveOutcome>> storeWithRetry(List<Event> events) {
+    /** A step that an outage of the database or the broker can make fail. */
+    private interface Step<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs the step until it succeeds, with backoff, holding the batch meanwhile (the queue keeps the rest,
+     * durably); empty only if the gateway stops first.
+     */
+    private <T> Optional<T> retrying(String what, Step<T> step) {
         long backoff = 100;
         while (true) {
             try {
-                return Optional.of(store.saveAll(events));
-            } catch (StoreUnavailableException e) {
+                return Optional.of(step.run());
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                }
                 if (stopping.getAsBoolean()) {
                     return Optional.empty();
                 }
-                log.warn("relay {}: storing {} events failed ({}); retrying in {} ms", relayId, events.size(),
-                        e.getMessage(), backoff);
+                log.warn("relay {}: {} failed ({}); retrying in {} ms", relayId, what, e.getMessage(), backoff);
                 if (!pause(backoff)) {
                     return Optional.empty();
-                }
-                backoff = Math.min(backoff * 2, 5_000);
-            }
-        }
-    }
-
-    private boolean recordProvenance(List<UUID> keys, long now) {
-        long backoff = 100;
-        while (true) {
-            try {
-                provenance.seen(relayId, keys, now / 1000);
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                if (stopping.getAsBoolean()) {
-                    return false;
-                }
-                log.warn("relay {}: recording provenance failed ({}); retrying in {} ms", relayId, e.getMessage(),
-                        backoff);
-                if (!pause(backoff)) {
-                    return false;
                 }
                 backoff = Math.min(backoff * 2, 5_000);
             }
@@ -212,14 +244,6 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** Dead-letters a message (a whole one, or one event cut out of a batch) and waits for the confirm. */
-    private void poison(Message message, String reason) {
-        counters.invalid(relayId);
-        log.debug("relay {}: dead-lettering message {}: {}", relayId, message.getMessageProperties().getMessageId(),
-                reason);
-        deadLetters.send(relayId, message, reason);
     }
 
     private void ack(Channel channel, long lastTag) {

@@ -3,6 +3,7 @@ package dev.nostrgate.gateway.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.contains;
 import static org.mockito.ArgumentMatchers.eq;
@@ -179,5 +180,42 @@ class RelaySinkTest {
 
         verify(store).saveAll(List.of(single, inBatchA, inBatchB));
         verify(channel).basicAck(2, true);
+    }
+
+    @Test
+    void holdsTheBatchWhileTheBrokerCannotTakeADeadLetterThenAcknowledgesIt() throws Exception {
+        Event good = note("good");
+        String forged = note("genuine").toJson().replace("genuine", "forged");
+        EventStore store = storingEverything();
+        DeadLetters deadLetters = mock(DeadLetters.class);
+        org.mockito.Mockito.doThrow(new org.springframework.amqp.AmqpException("no confirm from the broker"))
+                .doNothing().when(deadLetters).send(any(), any(), any());
+        Channel channel = mock(Channel.class);
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(),
+                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
+                deadLetters, LiveFeed.NONE, () -> false);
+
+        sink.onMessageBatch(List.of(batch(4, forged, good.toJson())), channel);
+
+        verify(deadLetters, org.mockito.Mockito.times(2)).send(any(), any(), any());
+        verify(store).saveAll(List.of(good));
+        verify(channel).basicAck(4, true);
+    }
+
+    @Test
+    void givesTheBatchBackWhenSomethingUnexpectedFailsInsteadOfLeavingItForTheNextAck() throws Exception {
+        Event event = note("stored, but the cursor book fails");
+        CursorBook cursors = mock(CursorBook.class);
+        org.mockito.Mockito.doThrow(new IllegalStateException("a bug")).when(cursors).committed(any(), anyLong());
+        Channel channel = mock(Channel.class);
+        RelaySink sink = new RelaySink(UUID.randomUUID(), storingEverything(), new RecentIds(100),
+                new EventVerifier(), new RelayCounters(new SimpleMeterRegistry()), cursors,
+                mock(ProvenanceWriter.class), mock(DeadLetters.class), LiveFeed.NONE, () -> false);
+
+        sink.onMessageBatch(List.of(message(event, 9)), channel);
+
+        verify(channel).basicNack(9, true, true);
+        verify(channel, never()).basicAck(anyLong(),
+                org.mockito.ArgumentMatchers.anyBoolean());
     }
 }
