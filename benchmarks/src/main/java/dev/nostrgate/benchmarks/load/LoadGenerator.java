@@ -19,8 +19,9 @@ public final class LoadGenerator {
                        [--connections 16] [--in-flight 1] [--events 20000]
               query    REQ -> EOSE -> CLOSE -> next, on each of --connections, over a mix of filters
                        (kinds 1, one author, #t, 5 ids; limit 50); REQ/s, REQ -> EOSE latency, events received.
-                       --seed-events first publishes that many notes and draws the filters' values from them
-                       [--connections 16] [--queries 20000] [--seed-events 2000] [--in-flight 1]
+                       --seed-events first publishes that many notes and draws the filters' values from them;
+                       the first --warmup queries are run but not counted
+                       [--connections 16] [--queries 20000] [--warmup 20000] [--seed-events 2000] [--in-flight 1]
               fanout   --subscribers each hold one subscription; after every EOSE one publisher sends --events
                        at --rate; publisher send -> subscriber receive latency, missing and duplicate deliveries
                        [--subscribers 200] [--events 2000] [--rate 200/s]

@@ -27,6 +27,7 @@ record LoadOptions(
         int inFlight,
         int events,
         int queries,
+        int warmup,
         int seedEvents,
         int subscribers,
         double rate,
@@ -45,7 +46,7 @@ record LoadOptions(
     /** The scenarios, each with the options it reads besides the common ones. */
     enum Scenario {
         INGEST("connections", "in-flight", "events"),
-        QUERY("connections", "queries", "seed-events", "in-flight"),
+        QUERY("connections", "queries", "warmup", "seed-events", "in-flight"),
         FANOUT("subscribers", "events", "rate"),
         IDLE("connections", "hold", "ping-interval", "pid");
 
@@ -81,6 +82,8 @@ record LoadOptions(
     static final int INGEST_EVENTS = 20_000;
     static final int FANOUT_EVENTS = 2_000;
     static final int QUERIES = 20_000;
+    /** Queries run before the measured ones: the relay's and the generator's JIT take about this many to settle. */
+    static final int WARMUP = 20_000;
     static final int SEED_EVENTS = 2_000;
     static final int SUBSCRIBERS = 200;
     static final double RATE = 200;
@@ -103,6 +106,7 @@ record LoadOptions(
         check(inFlight >= 1, "--in-flight must be at least 1, was " + inFlight);
         check(events >= 1, "--events must be at least 1, was " + events);
         check(queries >= 1, "--queries must be at least 1, was " + queries);
+        check(warmup >= 0, "--warmup must not be negative, was " + warmup);
         check(seedEvents >= 0, "--seed-events must not be negative, was " + seedEvents);
         check(subscribers >= 1, "--subscribers must be at least 1, was " + subscribers);
         check(rate > 0, "--rate must be positive (events per second, as 200 or 200/s), was " + rate);
@@ -147,6 +151,7 @@ record LoadOptions(
                 values.integer("in-flight", IN_FLIGHT),
                 values.integer("events", scenario == Scenario.FANOUT ? FANOUT_EVENTS : INGEST_EVENTS),
                 values.integer("queries", QUERIES),
+                values.integer("warmup", WARMUP),
                 values.integer("seed-events", SEED_EVENTS),
                 values.integer("subscribers", SUBSCRIBERS),
                 values.rate("rate", RATE),
@@ -176,6 +181,7 @@ record LoadOptions(
             case QUERY -> {
                 out.put("connections", connections);
                 out.put("queries", queries);
+                out.put("warmup", warmup);
                 out.put("seed-events", seedEvents);
             }
             case FANOUT -> {

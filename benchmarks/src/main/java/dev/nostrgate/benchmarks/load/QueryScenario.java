@@ -58,14 +58,14 @@ final class QueryScenario {
                     seeding.accepted(), seeding.rejectedTotal(), seeding.unanswered(), seeding.acceptedPerSecond()));
         }
         List<QueryType> types = mix(seeded, notes);
-        Run run = new Run(types, options.queries());
+        Run run = new Run(types, options.warmup(), options.queries());
         RelayClient.Opened opened = client.openAll("query", options.connections(), options.connectRate(),
                 i -> run.new Lane(i), Optional.empty(), deadline, progress);
         if (opened.connections().isEmpty()) {
             throw new IllegalStateException("no connection to " + client.url() + " opened: " + opened.failures());
         }
-        progress.say(String.format("query: %,d connections open, %,d queries, %d types in turn",
-                opened.connections().size(), options.queries(), types.size()));
+        progress.say(String.format("query: %,d connections open, %,d queries after %,d to warm up, %d types in turn",
+                opened.connections().size(), options.queries(), options.warmup(), types.size()));
         run.start = System.nanoTime();
         run.open = opened.connections().size();
         for (RelayConnection connection : opened.connections()) {
@@ -76,8 +76,9 @@ final class QueryScenario {
         boolean finished = progress.awaitUntil(run::finished, deadline, () -> {
             long now = System.nanoTime();
             long done = run.finished.get();
-            String line = String.format("query: %,d / %,d done (%,.0f REQ/s now), %,d events received", done,
-                    options.queries(), (done - last[1]) / ((now - last[0]) / 1e9), run.events.sum());
+            String line = String.format("query: %,d / %,d done%s (%,.0f REQ/s now), %,d events received", done,
+                    run.total, done < options.warmup() ? " (warming up)" : "",
+                    (done - last[1]) / ((now - last[0]) / 1e9), run.events.sum());
             last[0] = now;
             last[1] = done;
             return line;
@@ -90,7 +91,8 @@ final class QueryScenario {
         }
         run.stopping = true;
         run.closing = true;
-        long elapsed = (run.finished.get() > 0 ? run.lastAnswer.get() : System.nanoTime()) - run.start;
+        long measuredFrom = run.measuredFrom.get() == Long.MIN_VALUE ? run.start : run.measuredFrom.get();
+        long elapsed = (run.eoses.sum() > 0 ? run.lastAnswer.get() : System.nanoTime()) - measuredFrom;
         RelayClient.closeAll(opened.connections(), options.grace());
 
         Report report = new Report("query", options.describe());
@@ -100,7 +102,8 @@ final class QueryScenario {
         report.count("connections_open", opened.connections().size()).count("connections_failed", opened.failed());
         opened.failures().forEach((reason, n) -> report.count("connections_failed: " + reason, n));
         long eoses = run.eoses.sum();
-        report.count("reqs_sent", run.issued.get())
+        report.count("warmup_queries", run.warmedUp.get())
+                .count("reqs_sent", run.issued.get())
                 .count("eose", eoses)
                 .count("closed_by_relay", run.closed.sum());
         run.closedBy.forEach((prefix, n) -> report.count("closed: " + prefix, n.sum()));
@@ -170,12 +173,16 @@ final class QueryScenario {
     /** The state of one query run, shared by its lanes. */
     private static final class Run {
         final List<QueryType> types;
+        final int warmup;
         final int total;
         final Map<Integer, Lane> lanes = new ConcurrentHashMap<>();
         final AtomicLong issued = new AtomicLong();
         final AtomicLong finished = new AtomicLong();
         final AtomicLong abandoned = new AtomicLong();
         final AtomicLong lost = new AtomicLong();
+        final AtomicLong warmedUp = new AtomicLong();
+        /** When the first measured query was sent; before it, queries warm up both sides and are not counted. */
+        final AtomicLong measuredFrom = new AtomicLong(Long.MIN_VALUE);
         final LongAdder eoses = new LongAdder();
         final LongAdder closed = new LongAdder();
         final LongAdder events = new LongAdder();
@@ -191,9 +198,10 @@ final class QueryScenario {
         volatile long start;
         volatile int open;
 
-        Run(List<QueryType> types, int total) {
+        Run(List<QueryType> types, int warmup, int queries) {
             this.types = types;
-            this.total = total;
+            this.warmup = warmup;
+            this.total = warmup + queries;
             for (int i = 0; i < types.size(); i++) {
                 latencies.add(new Latency());
                 eventsByType.add(new LongAdder());
@@ -217,6 +225,7 @@ final class QueryScenario {
             private int type;
             private long sentAt;
             private long received;
+            private boolean measured;
 
             Lane(int index) {
                 this.random = new SplittableRandom(index * 7919L + 17);
@@ -234,12 +243,16 @@ final class QueryScenario {
                     return;
                 }
                 type = (int) (n % types.size());
+                measured = n >= warmup;
                 subscriptionId = "q" + connection.index() + "-" + number++;
                 eventPrefix = "[\"EVENT\",\"" + subscriptionId + "\",";
                 received = 0;
                 String req = ClientMessages.encode(
                         new ClientMessage.Req(subscriptionId, types.get(type).filter().apply(random)));
                 sentAt = System.nanoTime();
+                if (n == warmup) {
+                    measuredFrom.set(sentAt);
+                }
                 connection.send(req);
             }
 
@@ -268,11 +281,15 @@ final class QueryScenario {
                 }
                 switch (message) {
                     case RelayMessage.Eose eose when eose.subscriptionId().equals(subscriptionId) -> {
-                        latencies.get(type).recordNanos(now - sentAt);
-                        all.recordNanos(now - sentAt);
-                        eventsByType.get(type).add(received);
-                        events.add(received);
-                        eoses.increment();
+                        if (measured) {
+                            latencies.get(type).recordNanos(now - sentAt);
+                            all.recordNanos(now - sentAt);
+                            eventsByType.get(type).add(received);
+                            events.add(received);
+                            eoses.increment();
+                        } else {
+                            warmedUp.incrementAndGet();
+                        }
                         connection.send(ClientMessages.encode(new ClientMessage.Close(subscriptionId)));
                         done(connection, now);
                     }

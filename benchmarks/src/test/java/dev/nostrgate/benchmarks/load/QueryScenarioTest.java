@@ -7,14 +7,15 @@ import org.junit.jupiter.api.Test;
 
 class QueryScenarioTest {
     @Test
-    void seedsThenAnswersEveryQueryWithEose() throws Exception {
+    void seedsWarmsUpThenAnswersEveryMeasuredQueryWithEose() throws Exception {
         try (FakeRelay relay = FakeRelay.start()) {
             Report report = run("query", "--url", relay.url(), "--seed-events", "100", "--queries", "40",
-                    "--connections", "3", "--authors", "10");
+                    "--warmup", "12", "--connections", "3", "--authors", "10");
 
             assertThat(report.count("seed_accepted")).isEqualTo(100);
             assertThat(relay.storedEvents()).isEqualTo(100);
-            assertThat(report.count("reqs_sent")).isEqualTo(40);
+            assertThat(report.count("reqs_sent")).isEqualTo(52);
+            assertThat(report.count("warmup_queries")).isEqualTo(12);
             assertThat(report.count("eose")).isEqualTo(40);
             assertThat(report.count("unfinished")).isZero();
             assertThat(report.latency("eose (all)").count()).isEqualTo(40);
@@ -31,7 +32,7 @@ class QueryScenarioTest {
     void runsWithoutSeedingAgainstAnEmptyRelay() throws Exception {
         try (FakeRelay relay = FakeRelay.start()) {
             Report report = run("query", "--url", relay.url(), "--seed-events", "0", "--queries", "8",
-                    "--connections", "2", "--authors", "5");
+                    "--warmup", "0", "--connections", "2", "--authors", "5");
 
             assertThat(report.count("eose")).isEqualTo(8);
             assertThat(report.count("events_received")).isZero();
