@@ -341,7 +341,9 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
      * @param expirationSweepEvery how often expired events (NIP-40) are deleted
      */
     public record Query(int threads, Duration timeout, Duration expirationSweepEvery) {
-        public static final Query DEFAULTS = new Query(8, Duration.ofSeconds(3), Duration.ofMinutes(1));
+        /** As many query threads as read connections (a thread holds one while its statement runs). */
+        public static final Query DEFAULTS = new Query(DatabaseConfig.DEFAULT_READ_POOL_SIZE, Duration.ofSeconds(3),
+                Duration.ofMinutes(1));
 
         public Query {
             ConfigCheck.check(threads >= 1 && threads <= 256, "query.threads must be 1..256, was " + threads);
