@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +23,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A subscription is filed and only then its stored query is started (from this thread), so every event is
  * either committed before the query reads or seen here after the filing: none falls between.
+ *
+ * <p>The inbox holds at most {@code maxQueuedEvents} events: past that, whoever hands events in (the writer, an
+ * ingest lane, the replica consumer) waits, so ingest slows to the pace of fan-out instead of the inbox growing
+ * without bound. Subscribes and unsubscribes are not counted: connections and their subscriptions are limited.
  */
 public final class LiveMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveMonitor.class);
+    /** About 50 MB of typical events; a fan-out that falls this far behind is better slowing the writer down. */
+    static final int MAX_QUEUED_EVENTS = 100_000;
 
     private sealed interface Job {
         record Subscribe(Subscription subscription) implements Job {
@@ -44,17 +52,29 @@ public final class LiveMonitor implements AutoCloseable {
     private final RelayMetrics metrics;
     private final SubscriptionIndex<Subscription> index = new SubscriptionIndex<>();
     private final BlockingQueue<Job> inbox = new LinkedBlockingQueue<>();
+    private final int maxQueuedEvents;
+    /** Room for events in the inbox; taken when events are handed in, given back once they are matched. */
+    private final Semaphore eventRoom;
     private final Thread thread;
     private volatile int filed;
+    private volatile boolean closed;
 
     public LiveMonitor(QueryWorker queries, RelayMetrics metrics) {
+        this(queries, metrics, MAX_QUEUED_EVENTS);
+    }
+
+    LiveMonitor(QueryWorker queries, RelayMetrics metrics, int maxQueuedEvents) {
         this.queries = queries;
         this.metrics = metrics;
+        this.maxQueuedEvents = maxQueuedEvents;
+        this.eventRoom = new Semaphore(maxQueuedEvents);
         this.thread = new FastThreadLocalThread(this::run, "monitor");
         this.thread.setDaemon(true);
         this.thread.start();
         metrics.gauge("nostr.relay.subscriptions", "open subscriptions (filed for live events)", () -> filed);
         metrics.gauge("nostr.relay.monitor.queued", "messages waiting for the monitor thread", inbox::size);
+        metrics.gauge("nostr.relay.monitor.queued.events", "events waiting for the monitor thread (at most "
+                + maxQueuedEvents + ": then the writer waits)", this::queuedEvents);
     }
 
     /** Files the subscription, then starts its stored part. */
@@ -67,19 +87,44 @@ public final class LiveMonitor implements AutoCloseable {
         inbox.add(new Job.Unsubscribe(subscription));
     }
 
-    /** Events this replica committed (the writer's listener), in commit order. */
+    /** Events this replica committed (the writer's listener), in commit order; waits while the inbox is full. */
     public void committed(List<Event> events) {
-        inbox.add(new Job.Events(events, null));
+        enqueue(new Job.Events(events, null));
     }
 
-    /** An ephemeral event that passed validation: delivered, never stored. */
+    /** An ephemeral event that passed validation: delivered, never stored; waits while the inbox is full. */
     public void ephemeral(Event event) {
-        inbox.add(new Job.Events(List.of(event), null));
+        enqueue(new Job.Events(List.of(event), null));
     }
 
-    /** An event another replica committed, with its JSON as that replica wrote it. */
+    /** An event another replica committed, with its JSON as that replica wrote it; waits while the inbox is full. */
     public void remote(Event event, String json) {
-        inbox.add(new Job.Events(List.of(event), List.of(json)));
+        enqueue(new Job.Events(List.of(event), List.of(json)));
+    }
+
+    /** Events waiting for the monitor thread. */
+    public int queuedEvents() {
+        return maxQueuedEvents - eventRoom.availablePermits();
+    }
+
+    private void enqueue(Job.Events job) {
+        int room = roomFor(job);
+        try {
+            while (!eventRoom.tryAcquire(room, 100, TimeUnit.MILLISECONDS)) {
+                if (closed) {
+                    return; // the monitor is gone: there is nobody left to deliver to
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        inbox.add(job);
+    }
+
+    /** A batch larger than the whole inbox takes all of it, and waits for it to be empty. */
+    private int roomFor(Job.Events job) {
+        return Math.min(job.events().size(), maxQueuedEvents);
     }
 
     private void run() {
@@ -102,7 +147,11 @@ public final class LiveMonitor implements AutoCloseable {
                     }
                     case Job.Unsubscribe unsubscribe -> index.remove(unsubscribe.subscription());
                     case Job.Events batch -> {
-                        match(batch, ended);
+                        try {
+                            match(batch, ended);
+                        } finally {
+                            eventRoom.release(roomFor(batch));
+                        }
                         for (Subscription subscription : ended) {
                             index.remove(subscription);
                         }
@@ -141,6 +190,7 @@ public final class LiveMonitor implements AutoCloseable {
     /** Stops after the messages already in the inbox. */
     @Override
     public void close() {
+        closed = true;
         inbox.add(new Job.Stop());
         try {
             thread.join(5_000);

@@ -31,7 +31,7 @@ class QueryWorkerTest {
         EmbeddedConnection embedded = new EmbeddedConnection(1 << 20);
         Subscription subscription = new Subscription(embedded.connection(), "s", filters, 1 << 20);
         embedded.connection().subscriptions().put("s", subscription);
-        QueryWorker worker = new QueryWorker(new Answering(answers), 2, Duration.ofSeconds(3), 1 << 19,
+        QueryWorker worker = new QueryWorker(new AnsweringStore(answers), 2, Duration.ofSeconds(3), 1 << 19,
                 embedded.metrics());
         worker.stored(subscription, ended::add);
         worker.close();
@@ -76,27 +76,5 @@ class QueryWorkerTest {
             throw new StoreUnavailableException("connection refused", null, false);
         }, List.of(Filter.ALL), new ArrayList<>());
         assertThat(sent).containsExactly("[\"CLOSED\",\"s\",\"error: the database is unavailable; try again shortly\"]");
-    }
-
-    private record Answering(Function<List<Filter>, List<StoredEvent>> answers) implements EventStore {
-        @Override
-        public List<SaveOutcome> saveAll(List<Event> events) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<StoredEvent> query(List<Filter> filters) {
-            return answers.apply(filters);
-        }
-
-        @Override
-        public long count(List<Filter> filters) {
-            return 0;
-        }
-
-        @Override
-        public int deleteExpired(long nowSeconds, int max) {
-            return 0;
-        }
     }
 }
