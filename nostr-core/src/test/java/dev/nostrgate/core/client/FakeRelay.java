@@ -53,6 +53,7 @@ public final class FakeRelay implements AutoCloseable {
     private boolean refusingConnections;
     private String countRefusal;
     private int closeAfterStoredEvents = -1;
+    private boolean refuseAfterClosing;
 
     private FakeRelay() {
         server = new Server();
@@ -120,6 +121,17 @@ public final class FakeRelay implements AutoCloseable {
      */
     public synchronized FakeRelay closeAfterStoredEvents(int n) {
         closeAfterStoredEvents = n;
+        refuseAfterClosing = false;
+        return this;
+    }
+
+    /**
+     * {@link #closeAfterStoredEvents}, and from then on refuses new connections until {@link #acceptConnections()}:
+     * a relay that goes away in the middle of an answer.
+     */
+    public synchronized FakeRelay goAwayAfterStoredEvents(int n) {
+        closeAfterStoredEvents = n;
+        refuseAfterClosing = true;
         return this;
     }
 
@@ -233,6 +245,7 @@ public final class FakeRelay implements AutoCloseable {
                 matching.stream().limit(cut < 0 ? matching.size() : cut).forEach(event -> connection.send(
                         new RelayMessage.EventMessage(req.subscriptionId(), event).toJson()));
                 if (cut >= 0) {
+                    refusingConnections |= refuseAfterClosing;
                     connection.close(CloseFrame.GOING_AWAY, "restarting (the test cut the stored events short)");
                     return;
                 }
