@@ -17,7 +17,8 @@ import java.util.Set;
  * part is over: before that, the older stored events have not come yet. The resume point moves to the newest
  * delivered only after the {@code EOSE} of the {@code REQ} last sent; a connection lost before it is followed by
  * the same {@code REQ} again (the filters as given, if no stored part was ever complete), and the stored events
- * already delivered from it come again, except those of the newest second.
+ * already delivered from it come again, except those created in the newest second delivered or in the second of
+ * its {@code since}, which are recognised by id.
  *
  * <p>The fields below the handle's own are the client's bookkeeping and are touched only on the client's thread.
  */
