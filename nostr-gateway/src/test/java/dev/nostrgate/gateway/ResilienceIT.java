@@ -85,8 +85,12 @@ class ResilienceIT {
     }
 
     private Set<String> publishedIds() {
+        return ids(published);
+    }
+
+    private static Set<String> ids(List<Event> events) {
         Set<String> ids = new HashSet<>();
-        published.forEach(e -> ids.add(e.id().hex()));
+        events.forEach(e -> ids.add(e.id().hex()));
         return ids;
     }
 
@@ -136,6 +140,39 @@ class ResilienceIT {
             publish(10);
             awaitEverything(second);
             second.getBean(RelayLifecycle.class).remove(relayId);
+        }
+    }
+
+    @Test
+    void losesNothingWhenStoppedInTheMiddleOfACatchUp() throws Exception {
+        publish(30);
+        UUID relayId;
+        try (ConfigurableApplicationContext first = gateway()) {
+            RelayRegistry registry = first.getBean(RelayRegistry.class);
+            RegisteredRelay relay = registry.add(upstream.url(), "upstream", List.of(Filter.ALL));
+            relayId = relay.id();
+            first.getBean(RelayLifecycle.class).start(relay);
+            awaitEverything(first);
+            long newest = published.get(published.size() - 1).createdAt();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> registry.find(relayId).orElseThrow().cursor().orElse(0) == newest);
+        }
+        // the relay goes on without the gateway, over a span longer than the catch-up overlap (10m)
+        publish(100);
+        clock += 3_600;
+        publish(100);
+        // the next run's catch-up comes newest first: it gets the 50 newest, stores them, and the relay goes away
+        List<Event> newestFifty = List.copyOf(published.subList(published.size() - 50, published.size()));
+        upstream.goAwayAfterStoredEvents(50);
+        try (ConfigurableApplicationContext second = gateway()) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> stored(second).containsAll(ids(newestFifty)));
+        }
+        // had those 50 moved the cursor, this run would ask only from an hour after the 150 older ones
+        upstream.acceptConnections();
+        try (ConfigurableApplicationContext third = gateway()) {
+            awaitEverything(third);
+            third.getBean(RelayLifecycle.class).remove(relayId);
         }
     }
 

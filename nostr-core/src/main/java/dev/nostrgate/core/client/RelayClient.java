@@ -35,9 +35,13 @@ import java.util.function.Consumer;
  * <p><b>Connection.</b> Building connects nothing: the first {@link #send}, {@link #subscribe}, {@link #count} or
  * {@link #connect()} opens the connection, and from then on the client keeps it open until {@link #close()}. When
  * it drops, the client reconnects after a {@link Backoff} (250 ms doubling to 30 s, with jitter; see
- * {@link Builder#reconnect}), sends every open subscription again with {@code since} set to the newest
- * {@code created_at} it delivered (events at that second already delivered are not delivered twice), and sends
- * what was waiting.
+ * {@link Builder#reconnect}), sends every open subscription again, and sends what was waiting. A subscription
+ * whose stored events had all come ({@code EOSE}) resumes with {@code since} set to the newest {@code created_at}
+ * it delivered (events at that second already delivered are not delivered twice); one cut off before its
+ * {@code EOSE} sends the same {@code REQ} again, since stored events come newest first and the older ones had not
+ * come yet (see {@link Subscription}). A subscription may deliver an event again, never skips one; its listener
+ * hears {@link SubscriptionListener#onResubscribed} and, at the next {@code EOSE}, {@code onEose} or
+ * {@code onEoseAgain}.
  *
  * <p><b>Requests.</b> {@link #send} and {@link #count} return futures that complete with the relay's answer, or
  * exceptionally with a {@link RelayClientException}: {@link RequestTimeoutException} when no answer came within
@@ -345,8 +349,8 @@ public final class RelayClient implements AutoCloseable {
         /**
          * Backpressure: how many received messages may wait for the listeners (a subscriber that is slower than
          * the relay) before the client stops reading from the socket. The relay then sees a full TCP window and
-         * slows down (or drops the connection, after which the subscription resumes from the newest event
-         * delivered). Memory stays bounded either way. Default {@link RelayClient#DEFAULT_MAX_UNDELIVERED}.
+         * slows down (or drops the connection, after which the subscription resumes as after any reconnect).
+         * Memory stays bounded either way. Default {@link RelayClient#DEFAULT_MAX_UNDELIVERED}.
          */
         public Builder maxUndelivered(int maxUndelivered) {
             this.maxUndelivered = maxUndelivered;

@@ -383,8 +383,9 @@ final class RelaySession {
 
     private void onEose(RelayMessage.Eose eose) {
         Subscription subscription = subscriptions.get(eose.subscriptionId());
-        if (subscription != null && subscription.firstEose()) {
-            deliver(subscription, SubscriptionListener::onEose);
+        if (subscription != null && subscription.storedPartComplete()) {
+            deliver(subscription, subscription.firstEose() ? SubscriptionListener::onEose
+                    : SubscriptionListener::onEoseAgain);
         }
     }
 
@@ -597,6 +598,9 @@ final class RelaySession {
         List<Filter> filters = subscription.filtersToSend();
         if (send(new ClientMessage.Req(subscription.id(), filters).toJson())) {
             subscription.auth.sent(authenticated);
+            if (subscription.reqSent()) { // before any event the relay answers it with
+                deliver(subscription, SubscriptionListener::onResubscribed);
+            }
         }
     }
 

@@ -10,6 +10,15 @@ import java.util.Set;
 /**
  * An open {@code REQ} on a {@link RelayClient}: made by {@link RelayClient#subscribe}, ended by {@link #close()}.
  * It outlives connections: after a reconnect the client asks again for what this subscription has not seen yet.
+ * It may deliver an event again, never skips one.
+ *
+ * <p>Where it resumes: relays send a {@code REQ}'s stored events newest first, then {@code EOSE}, then live events
+ * (roughly oldest to newest). So the newest {@code created_at} delivered says what was seen only once the stored
+ * part is over: before that, the older stored events have not come yet. The resume point moves to the newest
+ * delivered only after the {@code EOSE} of the {@code REQ} last sent; a connection lost before it is followed by
+ * the same {@code REQ} again (the filters as given, if no stored part was ever complete), and the stored events
+ * already delivered from it come again, except those created in the newest second delivered or in the second of
+ * its {@code since}, which are recognised by id.
  *
  * <p>The fields below the handle's own are the client's bookkeeping and are touched only on the client's thread.
  */
@@ -23,8 +32,12 @@ public final class Subscription implements AutoCloseable {
     // client thread only
     private long newestDelivered = -1;
     private final Set<EventId> deliveredAtNewest = new HashSet<>();
+    /** The since of the REQ last sent, -1 for the filters as given. */
     private long resumedSince = -1;
-    private Set<EventId> deliveredAtResume = Set.of();
+    private final Set<EventId> deliveredAtResume = new HashSet<>();
+    private boolean reqSent;
+    /** A REQ was sent and its EOSE has not come: its stored part is not complete. */
+    private boolean awaitingEose;
     private boolean eoseDelivered;
     final AuthRetry auth = new AuthRetry();
 
@@ -40,7 +53,7 @@ public final class Subscription implements AutoCloseable {
         return id;
     }
 
-    /** The filters as given (after a reconnect they are sent with a later {@code since}). */
+    /** The filters as given (after a reconnect they may be sent with a later {@code since}). */
     public List<Filter> filters() {
         return filters;
     }
@@ -80,7 +93,7 @@ public final class Subscription implements AutoCloseable {
      */
     boolean firstDelivery(Event event) {
         long createdAt = event.createdAt();
-        if (createdAt == resumedSince && deliveredAtResume.contains(event.id())) {
+        if (createdAt == resumedSince && !deliveredAtResume.add(event.id())) {
             return false;
         }
         if (createdAt > newestDelivered) {
@@ -92,7 +105,17 @@ public final class Subscription implements AutoCloseable {
         return deliveredAtNewest.add(event.id());
     }
 
-    /** True the first time the relay says {@code EOSE}. */
+    /**
+     * The relay said {@code EOSE}: the stored part of the {@code REQ} last sent is complete, and the resume point
+     * may move on. False for an {@code EOSE} heard already, or before any {@code REQ} was sent.
+     */
+    boolean storedPartComplete() {
+        boolean awaited = awaitingEose;
+        awaitingEose = false;
+        return awaited;
+    }
+
+    /** True the first time a stored part is complete: {@link SubscriptionListener#onEose}, not onEoseAgain. */
     boolean firstEose() {
         boolean first = !eoseDelivered;
         eoseDelivered = true;
@@ -100,21 +123,43 @@ public final class Subscription implements AutoCloseable {
     }
 
     /**
-     * The filters for the next {@code REQ}: as given until an event was delivered; then each with {@code since}
-     * raised to the newest {@code created_at} delivered (inclusive: that second's events already delivered are
-     * recognised by id and skipped) and no {@code limit}, since the gap must be filled whole, not cut to the newest
-     * few.
+     * The filters for the next {@code REQ}. While the stored part of the {@code REQ} last sent is not complete,
+     * the same filters again: its older stored events may not have come. Else as given until an event was
+     * delivered; then each with {@code since} raised to the newest {@code created_at} delivered (inclusive: that
+     * second's events already delivered are recognised by id and skipped) and no {@code limit}, since the gap must
+     * be filled whole, not cut to the newest few.
      */
     List<Filter> filtersToSend() {
-        if (newestDelivered < 0) {
+        long since = nextSince();
+        if (since < 0) {
             return filters;
         }
-        resumedSince = newestDelivered;
-        deliveredAtResume = Set.copyOf(deliveredAtNewest);
         return filters.stream()
-                .map(f -> f.since().isPresent() && f.since().getAsLong() >= newestDelivered
+                .map(f -> f.since().isPresent() && f.since().getAsLong() >= since
                         ? f
-                        : f.toBuilder().since(newestDelivered).noLimit().build())
+                        : f.toBuilder().since(since).noLimit().build())
                 .toList();
+    }
+
+    /**
+     * Records that a {@code REQ} with {@link #filtersToSend()} went out; true if one went out before, so that
+     * stored events come again ({@link SubscriptionListener#onResubscribed}).
+     */
+    boolean reqSent() {
+        long since = nextSince();
+        if (since != resumedSince) { // the resume point moves on
+            resumedSince = since;
+            deliveredAtResume.clear();
+            deliveredAtResume.addAll(deliveredAtNewest);
+        }
+        boolean again = reqSent;
+        reqSent = true;
+        awaitingEose = true;
+        return again;
+    }
+
+    /** The since of the next REQ: the last one's while its stored part is incomplete, else the newest delivered. */
+    private long nextSince() {
+        return awaitingEose ? resumedSince : newestDelivered;
     }
 }

@@ -14,10 +14,26 @@ public interface SubscriptionListener {
     void onEvent(Event event);
 
     /**
-     * The relay has sent every stored event: what follows is live. Called once per subscription, even though the
-     * relay says it again after each reconnect.
+     * The relay has sent every stored event: what follows is live. Called once per subscription, the first time
+     * the relay says {@code EOSE}; when it says it again after a {@code REQ} sent again, {@link #onEoseAgain()}.
      */
     default void onEose() {
+    }
+
+    /**
+     * The client sent the {@code REQ} again (after a reconnect, or once authenticated, NIP-42): until the relay's
+     * next {@code EOSE} ({@link #onEose()} if it never said it before, else {@link #onEoseAgain()}) come stored
+     * events again, newest first, some of them possibly delivered before. A listener that tracks progress by
+     * {@code created_at} must not take the newest of them as "everything before it was seen" until then.
+     */
+    default void onResubscribed() {
+    }
+
+    /**
+     * The relay has sent the stored events of a {@code REQ} sent again ({@link #onResubscribed()}) after the first
+     * {@link #onEose()}: what follows is live again.
+     */
+    default void onEoseAgain() {
     }
 
     /**

@@ -52,6 +52,8 @@ public final class FakeRelay implements AutoCloseable {
     private boolean authRequired;
     private boolean refusingConnections;
     private String countRefusal;
+    private int closeAfterStoredEvents = -1;
+    private boolean refuseAfterClosing;
 
     private FakeRelay() {
         server = new Server();
@@ -110,6 +112,26 @@ public final class FakeRelay implements AutoCloseable {
 
     public synchronized FakeRelay acceptConnections() {
         refusingConnections = false;
+        return this;
+    }
+
+    /**
+     * Answers the next {@code REQ} with only its newest {@code n} stored events (newest first, as always), then
+     * closes that connection (1001, as a relay that restarts) before the rest and {@code EOSE}. Once.
+     */
+    public synchronized FakeRelay closeAfterStoredEvents(int n) {
+        closeAfterStoredEvents = n;
+        refuseAfterClosing = false;
+        return this;
+    }
+
+    /**
+     * {@link #closeAfterStoredEvents}, and from then on refuses new connections until {@link #acceptConnections()}:
+     * a relay that goes away in the middle of an answer.
+     */
+    public synchronized FakeRelay goAwayAfterStoredEvents(int n) {
+        closeAfterStoredEvents = n;
+        refuseAfterClosing = true;
         return this;
     }
 
@@ -214,11 +236,19 @@ public final class FakeRelay implements AutoCloseable {
                     return;
                 }
                 peer.subscriptions.put(req.subscriptionId(), req.filters());
-                stored.stream()
+                List<Event> matching = stored.stream()
                         .filter(event -> req.filters().stream().anyMatch(filter -> filter.matches(event)))
                         .sorted(Comparator.comparingLong(Event::createdAt).reversed())
-                        .forEach(event -> connection.send(
-                                new RelayMessage.EventMessage(req.subscriptionId(), event).toJson()));
+                        .toList();
+                int cut = closeAfterStoredEvents;
+                closeAfterStoredEvents = -1;
+                matching.stream().limit(cut < 0 ? matching.size() : cut).forEach(event -> connection.send(
+                        new RelayMessage.EventMessage(req.subscriptionId(), event).toJson()));
+                if (cut >= 0) {
+                    refusingConnections |= refuseAfterClosing;
+                    connection.close(CloseFrame.GOING_AWAY, "restarting (the test cut the stored events short)");
+                    return;
+                }
                 connection.send(new RelayMessage.Eose(req.subscriptionId()).toJson());
             }
             case ClientMessage.Close close -> peer.subscriptions.remove(close.subscriptionId());

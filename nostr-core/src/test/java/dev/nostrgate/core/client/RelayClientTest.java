@@ -246,14 +246,8 @@ class RelayClientTest {
     void reconnectsResubscribesSinceTheNewestEventAndSendsWhatWaited() {
         Event seen = note(ALICE, 1_000, "seen before the drop");
         relay.store(seen);
-        RelayClient client = client(builder -> builder.reconnect(Duration.ofMillis(10), Duration.ofMillis(100)));
         Recorder recorder = new Recorder();
-        client.subscribe(NOTES, recorder);
-        await().atMost(WAIT).until(() -> recorder.eoses() == 1);
-
-        relay.refuseConnections();
-        relay.dropConnections();
-        await().atMost(WAIT).until(() -> !client.isConnected());
+        RelayClient client = subscribedThenCutOff(recorder);
         Event queued = note(ALICE, 3_000, "sent while disconnected");
         CompletableFuture<OkResult> sent = client.send(queued);
         Event sameSecond = note(BOB, 1_000, "same second as the last one seen");
@@ -270,6 +264,51 @@ class RelayClientTest {
         assertThat(reqs.get(1).subscriptionId()).isEqualTo(reqs.get(0).subscriptionId());
         assertThat(reqs.get(1).filters()).singleElement()
                 .satisfies(filter -> assertThat(filter.since()).isEqualTo(OptionalLong.of(1_000)));
+    }
+
+    @Test
+    void aConnectionLostBeforeEoseAsksForTheStoredEventsAgainWithTheSameFilters() {
+        Filter notesSince = Filter.builder().kinds(1).since(900).build();
+        List<Event> stored = List.of(note(ALICE, 1_000, "oldest"), note(ALICE, 1_001, "older"),
+                note(ALICE, 1_002, "middle"), note(ALICE, 1_003, "newer"), note(ALICE, 1_004, "newest"));
+        relay.store(stored.toArray(Event[]::new));
+        relay.closeAfterStoredEvents(2); // newest, newer: then the connection goes
+        Recorder recorder = new Recorder();
+
+        reconnectingClient().subscribe(notesSince, recorder);
+
+        await().atMost(WAIT).until(() -> recorder.eoses() == 1);
+        // "newer" comes twice (only the newest second is deduplicated): again, never skipped
+        assertThat(recorder.events).containsOnlyElementsOf(stored).containsAll(stored);
+        assertThat(recorder.timeline).containsExactly("event newest", "event newer", "resubscribed",
+                "event newer", "event middle", "event older", "event oldest", "EOSE");
+        List<ClientMessage.Req> reqs = relay.received(ClientMessage.Req.class);
+        assertThat(reqs).hasSize(2);
+        assertThat(reqs.get(1).filters()).containsExactly(notesSince); // not since 1004: older ones were missing
+    }
+
+    @Test
+    void aResubscriptionCutOffBeforeItsEoseIsSentAgainFromTheSameSince() {
+        Event seen = note(ALICE, 1_000, "seen");
+        relay.store(seen);
+        Recorder recorder = new Recorder();
+        subscribedThenCutOff(recorder);
+        Event sameSecond = note(BOB, 1_000, "missed, same second");
+        Event missedOld = note(BOB, 2_000, "missed old");
+        Event missedNew = note(BOB, 3_000, "missed new");
+        relay.store(sameSecond, missedOld, missedNew);
+        relay.closeAfterStoredEvents(1); // the resubscription gets "missed new", then the connection goes again
+        relay.acceptConnections();
+
+        await().atMost(WAIT).until(() -> recorder.timeline.contains("EOSE again"));
+        // each once: the boundaries (since 1000, newest 3000) are recognised by id
+        assertThat(recorder.events).containsExactlyInAnyOrder(seen, sameSecond, missedOld, missedNew);
+        assertThat(recorder.timeline).containsExactly("event seen", "EOSE", "resubscribed", "event missed new",
+                "resubscribed", "event missed old", "event missed, same second", "EOSE again");
+        List<ClientMessage.Req> reqs = relay.received(ClientMessage.Req.class);
+        assertThat(reqs).hasSize(3);
+        assertThat(reqs.subList(1, 3)).allSatisfy(req -> assertThat(req.filters()).singleElement()
+                .satisfies(filter -> assertThat(filter.since()).isEqualTo(OptionalLong.of(1_000))));
     }
 
     @Test
@@ -398,6 +437,25 @@ class RelayClientTest {
         return client;
     }
 
+    /** A client that reconnects quickly. */
+    private RelayClient reconnectingClient() {
+        return client(builder -> builder.reconnect(Duration.ofMillis(10), Duration.ofMillis(100)));
+    }
+
+    /**
+     * A {@link #reconnectingClient()} subscribed to notes until its first EOSE, then cut off: the relay refuses
+     * new connections until {@code acceptConnections()}.
+     */
+    private RelayClient subscribedThenCutOff(Recorder recorder) {
+        RelayClient client = reconnectingClient();
+        client.subscribe(NOTES, recorder);
+        await().atMost(WAIT).until(() -> recorder.eoses() == 1);
+        relay.refuseConnections();
+        relay.dropConnections();
+        await().atMost(WAIT).until(() -> !client.isConnected());
+        return client;
+    }
+
     /** The exception a future completes with (unwrapped), waiting for it. */
     private static Throwable failure(CompletableFuture<?> future) {
         await().atMost(WAIT).until(future::isDone);
@@ -428,6 +486,16 @@ class RelayClientTest {
         @Override
         public void onEose() {
             timeline.add("EOSE");
+        }
+
+        @Override
+        public void onResubscribed() {
+            timeline.add("resubscribed");
+        }
+
+        @Override
+        public void onEoseAgain() {
+            timeline.add("EOSE again");
         }
 
         @Override

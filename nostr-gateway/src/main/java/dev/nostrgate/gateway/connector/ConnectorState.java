@@ -4,7 +4,10 @@ package dev.nostrgate.gateway.connector;
 public enum ConnectorState {
     /** Opening the WebSocket. */
     CONNECTING,
-    /** Subscribed; receiving stored events (since the cursor) before the relay's EOSE. */
+    /**
+     * Subscribed; receiving stored events (since the cursor, or since the newest received after a reconnect) before
+     * the relay's EOSE, until they are all confirmed by the broker.
+     */
     CATCHING_UP,
     /** After EOSE: receiving events as they are published. */
     LIVE,

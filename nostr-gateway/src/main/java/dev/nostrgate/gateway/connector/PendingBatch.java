@@ -7,7 +7,8 @@ import org.springframework.amqp.core.Message;
 
 /**
  * The events a connector has received and not yet published, on their way to becoming one message (see
- * {@link EventBatchCodec}). Not thread-safe: the connector guards it with its lock.
+ * {@link EventBatchCodec}): all catch-up events or all live ones, never both. Not thread-safe: the connector
+ * guards it with its lock.
  */
 final class PendingBatch {
     private final BatchLimits limits;
@@ -16,6 +17,7 @@ final class PendingBatch {
     private long firstReceivedAtMillis;
     private long firstReceivedNanos;
     private String firstId;
+    private boolean catchUp;
 
     PendingBatch(BatchLimits limits) {
         this.limits = limits;
@@ -25,16 +27,24 @@ final class PendingBatch {
         return events.isEmpty();
     }
 
-    /** Whether an event of this size still fits; an empty batch takes any event, so a big one travels alone. */
-    boolean accepts(int eventBytes) {
-        return events.isEmpty() || bodyBytes + 1 + eventBytes <= limits.maxBytes();
+    int size() {
+        return events.size();
     }
 
-    void add(byte[] eventJson, String eventId, long receivedAtMillis, long receivedNanos) {
+    /**
+     * Whether an event of this size and kind (catch-up or live) still fits; an empty batch takes any event, so a
+     * big one travels alone.
+     */
+    boolean accepts(int eventBytes, boolean catchUpEvent) {
+        return events.isEmpty() || catchUpEvent == catchUp && bodyBytes + 1 + eventBytes <= limits.maxBytes();
+    }
+
+    void add(byte[] eventJson, String eventId, long receivedAtMillis, long receivedNanos, boolean catchUpEvent) {
         if (events.isEmpty()) {
             firstReceivedAtMillis = receivedAtMillis;
             firstReceivedNanos = receivedNanos;
             firstId = eventId;
+            catchUp = catchUpEvent;
             bodyBytes = eventJson.length;
         } else {
             bodyBytes += 1 + eventJson.length;
@@ -54,7 +64,7 @@ final class PendingBatch {
 
     /** The message of the pending events, which are then no longer pending. */
     Message take() {
-        Message message = EventBatchCodec.encode(events, firstReceivedAtMillis, firstId);
+        Message message = EventBatchCodec.encode(events, firstReceivedAtMillis, firstId, catchUp);
         events.clear();
         bodyBytes = 0;
         return message;

@@ -35,8 +35,18 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * <p>No loss, bounded memory: at most {@code inFlight} messages wait for their confirm. A nack, a return (no
  * queue) or a broker outage keeps the permit and publishes the same message again after a backoff; when every
  * permit is taken, the subscription listener waits, the client's listener queue fills and the client stops reading
- * the socket. What the gateway never confirmed (a pending batch included) is asked for again on reconnect, because
- * the cursor only moves with what the database committed.
+ * the socket. What the gateway never confirmed when it stops (a pending batch included) is asked for again by its
+ * next run, because the cursor only moves with what the database committed.
+ *
+ * <p>Catch-up: the relay sends a {@code REQ}'s stored events newest first, then {@code EOSE}, so the newest of them
+ * says nothing of the older ones still to come, and must not move the cursor before they are all stored. Events
+ * received before the {@code EOSE} (of the first {@code REQ}, and of each the client sends again after a
+ * reconnect: {@link SubscriptionListener#onResubscribed}) go in batches marked catch-up
+ * ({@value EventBatchCodec#CATCH_UP_HEADER}), never mixed with live events. At the {@code EOSE} the listener
+ * thread publishes the pending batch, waits until every message is confirmed, then publishes a caught-up marker
+ * carrying the newest {@code created_at} of the catch-up, and waits for its confirm too; only then do live events
+ * follow. So the queue holds the whole catch-up before the marker and every later batch after it, and the sink
+ * moves the cursor to the marker's {@code created_at} when it reaches it (see {@code RelaySink}).
  *
  * <p>Threads: the client's listener thread appends events and publishes full batches, waiting for a permit; the
  * shared scheduler publishes a batch whose linger has passed, but only if a permit is free at once (it must not
@@ -44,7 +54,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * broker connection's thread. The pending batch and the linger timer are guarded by {@code lock}, never held
  * while waiting or publishing. Messages are published in the order they were closed, except that one closed by
  * the scheduler may overtake or be overtaken by one closed by the listener at the same moment, and a retried one
- * comes after later ones: the sink does not depend on the order (a relay's cursor is the newest event committed).
+ * comes after later ones: the sink does not depend on that order, but for the caught-up marker, which therefore
+ * waits for every confirm before it and is confirmed before anything follows.
  */
 final class UpstreamConnector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
@@ -68,8 +79,12 @@ final class UpstreamConnector implements AutoCloseable {
     private final PendingBatch pending;
     private boolean lingerTimerSet;
     private boolean lingerWaitsForPermit;
+    /** Events received now are catch-up: the relay has not said EOSE since the REQ was (re)sent. */
+    private boolean catchingUp = true;
+    /** The newest created_at of the catch-up events received since the last caught-up marker, or -1. */
+    private long newestCatchUp = -1;
     private volatile Subscription subscription;
-    private volatile boolean eose;
+    private volatile boolean live;
     private volatile boolean closed;
     private volatile boolean everConnected;
     private volatile String lastError;
@@ -127,7 +142,7 @@ final class UpstreamConnector implements AutoCloseable {
         if (closed) {
             return;
         }
-        eose = false;
+        catchUpBegins();
         subscription = client.subscribe(filters, new SubscriptionListener() {
             @Override
             public void onEvent(Event event) {
@@ -136,9 +151,17 @@ final class UpstreamConnector implements AutoCloseable {
 
             @Override
             public void onEose() {
-                eose = true;
-                everConnected = true;
-                lastError = null;
+                caughtUp();
+            }
+
+            @Override
+            public void onResubscribed() {
+                catchUpBegins();
+            }
+
+            @Override
+            public void onEoseAgain() {
+                caughtUp();
             }
 
             @Override
@@ -150,6 +173,40 @@ final class UpstreamConnector implements AutoCloseable {
                         TimeUnit.MILLISECONDS);
             }
         });
+    }
+
+    /** The relay sends stored events (again): until its EOSE, what comes is catch-up. */
+    private void catchUpBegins() {
+        live = false;
+        synchronized (lock) {
+            catchingUp = true; // a pending live batch is closed by the first catch-up event, or by its linger
+        }
+    }
+
+    /**
+     * The relay's EOSE: publishes the pending catch-up, waits until every message is confirmed, then publishes the
+     * caught-up marker and waits for its confirm too, so that the queue holds it behind the whole catch-up and
+     * ahead of every live batch. On the listener thread: live events wait meanwhile (the backpressure).
+     */
+    private void caughtUp() {
+        Message last;
+        long newest;
+        synchronized (lock) {
+            catchingUp = false;
+            newest = newestCatchUp;
+            newestCatchUp = -1;
+            last = pending.isEmpty() ? null : pending.take();
+        }
+        if (last != null) {
+            publishWhenPermitted(last);
+        }
+        if (newest >= 0 && allConfirmed()) {
+            publishWhenPermitted(EventBatchCodec.caughtUp(newest));
+            allConfirmed();
+        }
+        live = true;
+        everConnected = true;
+        lastError = null;
     }
 
     /**
@@ -167,17 +224,20 @@ final class UpstreamConnector implements AutoCloseable {
             Message closedBatch;
             boolean added;
             synchronized (lock) {
-                added = pending.accepts(json.length);
+                added = pending.accepts(json.length, catchingUp);
                 if (added) {
-                    pending.add(json, event.id().hex(), receivedAtMillis, receivedNanos);
+                    pending.add(json, event.id().hex(), receivedAtMillis, receivedNanos, catchingUp);
+                    if (catchingUp) {
+                        newestCatchUp = Math.max(newestCatchUp, event.createdAt());
+                    }
                     if (!pending.isFull() && pending.nanosUntilDue(receivedNanos) > 0) {
                         setLingerTimer();
                         return;
                     }
                 }
-                // full, due (the scheduler found no permit for it), or the event does not fit: the batch goes
-                // now; an event that did not fit starts the next one once this one has its permit, so that the
-                // two keep their order
+                // full, due (the scheduler found no permit for it), or the event does not fit (too big, or live
+                // after catch-up and the other way round): the batch goes now; an event that did not fit starts
+                // the next one once this one has its permit, so that the two keep their order
                 closedBatch = pending.take();
             }
             publishWhenPermitted(closedBatch);
@@ -228,17 +288,33 @@ final class UpstreamConnector implements AutoCloseable {
 
     /** Waits for a permit (on the listener thread: the backpressure), then publishes. */
     private void publishWhenPermitted(Message batch) {
+        if (acquire(1)) {
+            send(batch, RETRY_FIRST);
+        } // else closed: not confirmed, and the next run asks the relay again from the cursor
+    }
+
+    /** Waits until every permit is back: every message published so far is confirmed. False if closed first. */
+    private boolean allConfirmed() {
+        if (!acquire(inFlightLimit)) {
+            return false;
+        }
+        inFlight.release(inFlightLimit);
+        return true;
+    }
+
+    /** Waits for permits, on the listener thread; false if the connector is closed (or interrupted) first. */
+    private boolean acquire(int permits) {
         try {
-            while (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            while (!inFlight.tryAcquire(permits, 100, TimeUnit.MILLISECONDS)) {
                 if (closed) {
-                    return; // not confirmed: the next run asks the relay again from the cursor
+                    return false;
                 }
             }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return false;
         }
-        send(batch, RETRY_FIRST);
     }
 
     /** A message was confirmed: its permit is free, for the listener or for a batch whose linger has passed. */
@@ -294,11 +370,18 @@ final class UpstreamConnector implements AutoCloseable {
         if (!client.isConnected()) {
             return everConnected ? ConnectorState.BACKOFF : ConnectorState.CONNECTING;
         }
-        return eose ? ConnectorState.LIVE : ConnectorState.CATCHING_UP;
+        return live ? ConnectorState.LIVE : ConnectorState.CATCHING_UP;
     }
 
     Optional<String> lastError() {
         return Optional.ofNullable(lastError);
+    }
+
+    /** Events received and not yet published (the pending batch). */
+    int pendingEvents() {
+        synchronized (lock) {
+            return pending.size();
+        }
     }
 
     /** Messages (batches) published and not yet confirmed by the broker. */

@@ -12,8 +12,12 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Each relay's cursor (the newest created_at stored from it), moved in memory by the consumers after each commit
- * and persisted periodically. A cursor persisted a little behind only means a little more overlap on restart.
+ * Each relay's cursor: a {@code created_at} up to which everything the relay sent is stored, so that a restart
+ * may ask it only for events since then (minus {@code gateway.catch-up-overlap}). It is the newest {@code created_at}
+ * stored from a live batch, or the newest of a catch-up once that catch-up is stored whole (its caught-up marker
+ * reached the sink): catch-up events come newest first and never move it themselves (see {@link RelaySink}).
+ * Moved in memory by the consumers after each commit, only forward, and persisted periodically. A cursor persisted
+ * a little behind only means a little more overlap on restart.
  */
 @Component
 public class CursorBook {
@@ -26,7 +30,7 @@ public class CursorBook {
         this.registry = registry;
     }
 
-    /** A batch from this relay was committed; its newest event was created at this time. */
+    /** A batch from this relay was committed: everything from it created up to this time is stored. */
     public void committed(UUID relayId, long newestCreatedAt) {
         pending.merge(relayId, newestCreatedAt, Math::max);
     }

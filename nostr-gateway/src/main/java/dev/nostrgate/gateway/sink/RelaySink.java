@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -38,6 +39,13 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageList
  *       holding the batch (the queue keeps the rest, durably): never an ack before commit, never a redelivery
  *       loop. Any other failure gives the batch back to the broker at once: with manual acknowledgement, a batch
  *       left unacked would be acknowledged by the next batch's multiple ack without having been stored.</li>
+ *   <li>The relay's cursor ({@link CursorBook}) moves only after the commit, and only as far as everything before
+ *       it is stored: to the newest event stored from a live batch, or, for a catch-up, to the {@code created_at}
+ *       its caught-up marker carries. Catch-up batches ({@link EventBatchCodec#isCatchUp}) do not move it: their
+ *       stored events come newest first, so the newest stored says nothing of the older ones still queued. The
+ *       connector publishes the marker only once every catch-up message is confirmed, so it is queued behind
+ *       them, and this queue's one consumer reaches it when they are stored (or, after a failure gave a batch
+ *       back, when they are back in the queue, durably, to be stored next).</li>
  *   <li>An event that does not parse or verify goes to {@code nostr.dead} with the reason (see
  *       {@link DeadLetters}) alone, as a single-event message, while the other events of its message are stored;
  *       a message that says it is a batch but is not a whole one goes there whole. Dead letters are confirmed
@@ -73,7 +81,8 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         this.stopping = stopping;
     }
 
-    private record Received(Event event, long receivedAtMillis) {
+    /** An event to store; one of a catch-up batch does not move the cursor. */
+    private record Received(Event event, long receivedAtMillis, boolean catchUp) {
     }
 
     /** An event (or a message that holds none) bound for {@code nostr.dead}, with the reason. */
@@ -104,22 +113,31 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
     }
 
     /**
-     * Dead-letters the invalid, stores the rest, records provenance, moves the cursor; true when all of it is
-     * done and the batch may be acknowledged, false if the gateway stopped during an outage meanwhile.
+     * Dead-letters the invalid, stores the rest, records provenance, moves the cursor (to the newest live event
+     * stored, or to a caught-up marker's {@code created_at}); true when all of it is done and the batch may be
+     * acknowledged, false if the gateway stopped during an outage meanwhile.
      */
     private boolean sink(List<Message> messages) {
         List<Received> fresh = new ArrayList<>();
         List<UUID> seenAgain = new ArrayList<>();
         List<Poison> poison = new ArrayList<>();
+        long caughtUpTo = -1;
         for (Message message : messages) {
             List<byte[]> events;
+            OptionalLong marker;
             try {
+                marker = EventBatchCodec.caughtUpTo(message);
                 events = EventBatchCodec.decode(message);
             } catch (UnreadableBatchException e) {
                 counters.received(relayId, message.getBody().length);
                 poison.add(new Poison(message, "invalid: " + e.getMessage()));
                 continue;
             }
+            if (marker.isPresent()) { // the catch-up before it is stored: in earlier batches, or in this one
+                caughtUpTo = Math.max(caughtUpTo, marker.getAsLong());
+                continue;
+            }
+            boolean catchUp = EventBatchCodec.isCatchUp(message);
             long receivedAt = EventBatchCodec.receivedAt(message).orElseGet(System::currentTimeMillis);
             for (byte[] json : events) {
                 counters.received(relayId, json.length);
@@ -140,7 +158,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                     poison.add(new Poison(EventBatchCodec.alone(message, json), "invalid: " + problem.get()));
                     continue;
                 }
-                fresh.add(new Received(event, receivedAt));
+                fresh.add(new Received(event, receivedAt, catchUp));
             }
         }
         for (Poison dead : poison) {
@@ -161,7 +179,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
             return false;
         }
         long now = System.currentTimeMillis();
-        long newest = -1;
+        long newestLive = -1;
         List<UUID> carried = new ArrayList<>(seenAgain);
         List<Event> stored = new ArrayList<>();
         for (int i = 0; i < fresh.size(); i++) {
@@ -170,7 +188,9 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
             switch (outcome.status()) {
                 case STORED -> {
                     counters.stored(relayId, now - fresh.get(i).receivedAtMillis());
-                    newest = Math.max(newest, event.createdAt());
+                    if (!fresh.get(i).catchUp()) {
+                        newestLive = Math.max(newestLive, event.createdAt());
+                    }
                     stored.add(event);
                 }
                 case DUPLICATE -> counters.duplicate(relayId);
@@ -198,8 +218,9 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         }).isEmpty()) {
             return false;
         }
-        if (newest >= 0) {
-            cursors.committed(relayId, newest);
+        long cursor = Math.max(newestLive, caughtUpTo);
+        if (cursor >= 0) {
+            cursors.committed(relayId, cursor); // after the commit, and after provenance
         }
         return true;
     }

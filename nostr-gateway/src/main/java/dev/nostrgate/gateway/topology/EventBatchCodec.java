@@ -19,6 +19,13 @@ import org.springframework.amqp.core.MessageDeliveryMode;
  * byte only ever separates events, and UTF-8 never uses the byte {@code 0x0A} inside a multi-byte character:
  * splitting is a scan for one byte, no decoding.
  *
+ * <p>A batch of catch-up events, received before the relay's {@code EOSE} (stored events, which come newest first),
+ * has the header {@value #CATCH_UP_HEADER} {@code = true}; a batch never mixes catch-up and live events. The sink
+ * moves the relay's cursor for live batches only. After a catch-up the connector publishes a caught-up marker:
+ * content type {@value #CAUGHT_UP_CONTENT_TYPE}, an empty body, and the newest {@code created_at} of the catch-up
+ * in the header {@value #CAUGHT_UP_TO_HEADER}; every catch-up message is in the queue before it (see
+ * {@code UpstreamConnector}), so when the sink reaches it, the catch-up is stored and the cursor may move there.
+ *
  * <p>Any other message is one event, its whole body: the single-event messages ({@value #SINGLE_CONTENT_TYPE})
  * published before batching, which a queue may still hold after an upgrade, and whatever else was put on a queue.
  */
@@ -35,9 +42,21 @@ public final class EventBatchCodec {
      */
     public static final String RECEIVED_AT_HEADER = "x-nostr-received-at";
 
+    /** The header that marks a batch of catch-up events (received before the relay's EOSE): {@code true}. */
+    public static final String CATCH_UP_HEADER = "x-nostr-catch-up";
+    /** The content type of the caught-up marker, which holds no event. */
+    public static final String CAUGHT_UP_CONTENT_TYPE = "application/x-nostr-caught-up";
+    /** The header of the caught-up marker: the newest {@code created_at} of the catch-up (unix seconds). */
+    public static final String CAUGHT_UP_TO_HEADER = "x-nostr-caught-up-to";
+
     private static final byte SEPARATOR = '\n';
 
     private EventBatchCodec() {
+    }
+
+    /** A batch of live events: {@link #encode(List, long, String, boolean)} with {@code catchUp} false. */
+    public static Message encode(List<byte[]> events, long receivedAtMillis, String messageId) {
+        return encode(events, receivedAtMillis, messageId, false);
     }
 
     /**
@@ -46,8 +65,9 @@ public final class EventBatchCodec {
      * @param events each event's compact JSON in UTF-8, as {@code Event.toJson()} writes it; at least one
      * @param receivedAtMillis when the first of them was received
      * @param messageId the message's id (the connector uses the first event's id, which helps reading logs)
+     * @param catchUp whether they were received before the relay's EOSE ({@value #CATCH_UP_HEADER})
      */
-    public static Message encode(List<byte[]> events, long receivedAtMillis, String messageId) {
+    public static Message encode(List<byte[]> events, long receivedAtMillis, String messageId, boolean catchUp) {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("a batch holds at least one event");
         }
@@ -62,7 +82,7 @@ public final class EventBatchCodec {
             }
             body.writeBytes(event);
         }
-        return MessageBuilder.withBody(body.toByteArray())
+        Message message = MessageBuilder.withBody(body.toByteArray())
                 .setContentType(CONTENT_TYPE)
                 .setContentEncoding("utf-8")
                 .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
@@ -70,17 +90,59 @@ public final class EventBatchCodec {
                 .setHeader(COUNT_HEADER, events.size())
                 .setHeader(RECEIVED_AT_HEADER, receivedAtMillis)
                 .build();
+        if (catchUp) {
+            message.getMessageProperties().setHeader(CATCH_UP_HEADER, true);
+        }
+        return message;
+    }
+
+    /**
+     * The persistent caught-up marker: every catch-up message before it is in the queue, and the newest of their
+     * events was created at {@code newestCreatedAt}.
+     */
+    public static Message caughtUp(long newestCreatedAt) {
+        return MessageBuilder.withBody(new byte[0])
+                .setContentType(CAUGHT_UP_CONTENT_TYPE)
+                .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+                .setMessageId("caught-up-" + newestCreatedAt)
+                .setHeader(CAUGHT_UP_TO_HEADER, newestCreatedAt)
+                .build();
+    }
+
+    /** Whether the message is a batch of catch-up events, which must not move the cursor. */
+    public static boolean isCatchUp(Message message) {
+        return Boolean.TRUE.equals(message.getMessageProperties().getHeaders().get(CATCH_UP_HEADER));
+    }
+
+    /**
+     * The newest {@code created_at} of a catch-up, if the message is a caught-up marker.
+     *
+     * @throws UnreadableBatchException if it is a marker without a {@value #CAUGHT_UP_TO_HEADER} number
+     */
+    public static OptionalLong caughtUpTo(Message message) throws UnreadableBatchException {
+        if (!isCaughtUpMarker(message)) {
+            return OptionalLong.empty();
+        }
+        Object header = message.getMessageProperties().getHeaders().get(CAUGHT_UP_TO_HEADER);
+        if (!(header instanceof Number newest) || newest.longValue() < 0) {
+            throw new UnreadableBatchException("a caught-up marker without a " + CAUGHT_UP_TO_HEADER
+                    + " header (was " + header + ")");
+        }
+        return OptionalLong.of(newest.longValue());
     }
 
     /**
      * The events a message holds, each as the bytes of its JSON (not checked here: the sink parses and verifies
-     * each one, so that one bad event does not condemn the others).
+     * each one, so that one bad event does not condemn the others); none for a caught-up marker.
      *
      * @throws UnreadableBatchException if the message says it is a batch but is not a whole one: empty, an empty
      *     line, or a number of lines other than its {@value #COUNT_HEADER} header says
      */
     public static List<byte[]> decode(Message message) throws UnreadableBatchException {
         byte[] body = message.getBody();
+        if (isCaughtUpMarker(message)) {
+            return List.of();
+        }
         if (!isBatch(message)) {
             return List.of(body);
         }
@@ -135,5 +197,9 @@ public final class EventBatchCodec {
 
     private static boolean isBatch(Message message) {
         return CONTENT_TYPE.equals(message.getMessageProperties().getContentType());
+    }
+
+    private static boolean isCaughtUpMarker(Message message) {
+        return CAUGHT_UP_CONTENT_TYPE.equals(message.getMessageProperties().getContentType());
     }
 }

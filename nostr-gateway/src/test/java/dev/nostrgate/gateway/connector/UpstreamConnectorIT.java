@@ -20,6 +20,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,26 @@ class UpstreamConnectorIT {
         return connector;
     }
 
+    /** Declares the relay's queue and connects to an upstream with nothing stored: live at once. */
+    private UpstreamConnector connectLive(BatchLimits batching) {
+        topology.declare(relayId);
+        UpstreamConnector connector = connect(batching);
+        await().atMost(Duration.ofSeconds(10)).until(() -> connector.state() == ConnectorState.LIVE);
+        return connector;
+    }
+
+    /**
+     * Stores the backlog upstream and connects while the relay's exchange exists but no queue is bound: the broker
+     * confirms and returns every message, so the connector publishes them again until the test declares the queue.
+     */
+    private UpstreamConnector connectWithNoQueueYet(List<Event> backlog) {
+        admin.declareExchange(ExchangeBuilder.directExchange(RelayTopology.exchange(relayId)).durable(true).build());
+        upstream.store(backlog.toArray(Event[]::new));
+        UpstreamConnector connector = connect(new BatchLimits(100, 256 * 1024, Duration.ofMillis(20)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> connector.unconfirmed() > 0);
+        return connector;
+    }
+
     /** Events of the same size. */
     private List<Event> notes(int n) {
         List<Event> events = new ArrayList<>();
@@ -108,6 +129,10 @@ class UpstreamConnectorIT {
 
     private static List<String> json(List<Event> events) {
         return events.stream().map(Event::toJson).toList();
+    }
+
+    private static boolean isCaughtUpMarker(Message message) {
+        return EventBatchCodec.CAUGHT_UP_CONTENT_TYPE.equals(message.getMessageProperties().getContentType());
     }
 
     private static int count(Message message) {
@@ -153,9 +178,7 @@ class UpstreamConnectorIT {
 
     @Test
     void publishesALoneLiveEventOnceTheLingerHasPassed() throws Exception {
-        topology.declare(relayId);
-        UpstreamConnector connector = connect(new BatchLimits(100, 256 * 1024, Duration.ofMillis(20)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> connector.state() == ConnectorState.LIVE);
+        UpstreamConnector connector = connectLive(new BatchLimits(100, 256 * 1024, Duration.ofMillis(20)));
 
         Event live = notes(1).get(0);
         long sent = System.currentTimeMillis();
@@ -168,34 +191,86 @@ class UpstreamConnectorIT {
 
     @Test
     void publishesThePendingBatchWhenClosed() throws Exception {
-        topology.declare(relayId);
-        List<Event> backlog = notes(3);
-        upstream.store(backlog.toArray(Event[]::new));
-        UpstreamConnector connector = connect(new BatchLimits(100, 256 * 1024, LONG_LINGER));
-        // EOSE comes after the stored events: they are all pending now, waiting for the linger
-        await().atMost(Duration.ofSeconds(10)).until(() -> connector.state() == ConnectorState.LIVE);
+        UpstreamConnector connector = connectLive(new BatchLimits(100, 256 * 1024, LONG_LINGER));
+        List<Event> live = notes(3);
+        live.forEach(event -> upstream.sendToSubscribers(event.toJson()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> connector.pendingEvents() == 3); // waiting for the linger
         assertThat(topology.depth(relayId)).isZero();
 
         connector.close();
 
         List<Message> messages = receiveMessagesHolding(3);
         assertThat(messages).hasSize(1);
-        assertThat(eventsIn(messages)).containsExactlyInAnyOrderElementsOf(json(backlog));
+        assertThat(eventsIn(messages)).containsExactlyInAnyOrderElementsOf(json(live));
+    }
+
+    @Test
+    void sendsTheCaughtUpMarkerAfterTheWholeCatchUpAndBeforeLiveEvents() throws Exception {
+        // the catch-up waits for its confirms while live events already wait at the connector
+        List<Event> stored = notes(250);
+        UpstreamConnector connector = connectWithNoQueueYet(stored);
+        List<Event> live = notes(2);
+        live.forEach(event -> upstream.sendToSubscribers(event.toJson()));
+        assertThat(connector.state()).isEqualTo(ConnectorState.CATCHING_UP);
+
+        topology.declare(relayId);
+
+        List<Message> messages = receiveMessagesHolding(252);
+        int marker = IntStream.range(0, messages.size()).filter(i -> isCaughtUpMarker(messages.get(i)))
+                .findFirst().orElseThrow();
+        List<Message> catchUp = messages.subList(0, marker);
+        List<Message> after = messages.subList(marker + 1, messages.size());
+        assertThat(catchUp).allSatisfy(message -> assertThat(EventBatchCodec.isCatchUp(message)).isTrue());
+        assertThat(eventsIn(catchUp)).containsExactlyInAnyOrderElementsOf(json(stored));
+        assertThat(EventBatchCodec.caughtUpTo(messages.get(marker))).hasValue(stored.get(249).createdAt());
+        assertThat(after).allSatisfy(message -> assertThat(EventBatchCodec.isCatchUp(message)).isFalse());
+        assertThat(eventsIn(after)).containsExactlyElementsOf(json(live));
+        await().atMost(Duration.ofSeconds(10)).until(() -> connector.state() == ConnectorState.LIVE);
+    }
+
+    @Test
+    void treatsTheStoredEventsOfAResubscriptionAsCatchUpToo() throws Exception {
+        UpstreamConnector connector = connectLive(new BatchLimits(100, 256 * 1024, Duration.ofMillis(20)));
+        Event before = notes(1).get(0);
+        upstream.store(before);
+        assertThat(receiveMessagesHolding(1)).singleElement()
+                .satisfies(message -> assertThat(EventBatchCodec.isCatchUp(message)).isFalse());
+
+        upstream.refuseConnections();
+        upstream.dropConnections();
+        await().atMost(Duration.ofSeconds(10)).until(() -> connector.state() == ConnectorState.BACKOFF);
+        List<Event> missed = notes(150);
+        upstream.store(missed.toArray(Event[]::new));
+        upstream.acceptConnections();
+
+        // the client resubscribes since the newest event it delivered; the relay sends what it missed, newest first
+        List<Message> catchUp = receiveMessagesHolding(150);
+        assertThat(catchUp).allSatisfy(message -> assertThat(EventBatchCodec.isCatchUp(message)).isTrue());
+        assertThat(eventsIn(catchUp)).containsExactlyInAnyOrderElementsOf(json(missed));
+        Message marker = rabbit.receive(RelayTopology.queue(relayId), 10_000);
+        assertThat(marker).isNotNull();
+        assertThat(EventBatchCodec.caughtUpTo(marker)).hasValue(missed.get(149).createdAt());
+        await().atMost(Duration.ofSeconds(10)).until(() -> connector.state() == ConnectorState.LIVE);
+        Event after = notes(1).get(0);
+        upstream.store(after);
+        List<Message> live = receiveMessagesHolding(1);
+        assertThat(live).singleElement()
+                .satisfies(message -> assertThat(EventBatchCodec.isCatchUp(message)).isFalse());
+        assertThat(eventsIn(live)).containsExactly(after.toJson());
     }
 
     @Test
     void publishesAReturnedBatchAgainWholeUntilAQueueTakesIt() throws Exception {
-        // the exchange exists but no queue is bound yet: the broker confirms and returns every message
-        admin.declareExchange(ExchangeBuilder.directExchange(RelayTopology.exchange(relayId)).durable(true).build());
         List<Event> backlog = notes(5);
-        upstream.store(backlog.toArray(Event[]::new));
-        UpstreamConnector connector = connect(new BatchLimits(100, 256 * 1024, Duration.ofMillis(20)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> connector.unconfirmed() > 0);
+        UpstreamConnector connector = connectWithNoQueueYet(backlog);
 
         topology.declare(relayId);
 
         List<Message> messages = receiveMessagesHolding(5);
         assertThat(eventsIn(messages)).containsExactlyInAnyOrderElementsOf(json(backlog));
+        Message marker = rabbit.receive(RelayTopology.queue(relayId), 10_000); // published once the catch-up is taken
+        assertThat(marker).isNotNull();
+        assertThat(EventBatchCodec.caughtUpTo(marker)).hasValue(backlog.get(4).createdAt());
         await().atMost(Duration.ofSeconds(10)).until(() -> connector.unconfirmed() == 0);
         assertThat(rabbit.receive(RelayTopology.queue(relayId), 500)).as("published once, once taken").isNull();
     }

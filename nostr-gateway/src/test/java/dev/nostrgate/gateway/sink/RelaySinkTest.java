@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -41,7 +42,11 @@ class RelaySinkTest {
     private static final SecKey KEY = SecKey.generate();
 
     private static Event note(String text) {
-        return new UnsignedEvent(KEY.pubKey(), System.currentTimeMillis() / 1000, 1, List.of(), text).sign(KEY);
+        return note(text, System.currentTimeMillis() / 1000);
+    }
+
+    private static Event note(String text, long createdAt) {
+        return new UnsignedEvent(KEY.pubKey(), createdAt, 1, List.of(), text).sign(KEY);
     }
 
     private static Message message(Event event, long tag) {
@@ -51,10 +56,32 @@ class RelaySinkTest {
     }
 
     private static Message batch(long tag, String... eventsJson) {
+        return batch(tag, false, eventsJson);
+    }
+
+    private static Message catchUpBatch(long tag, Event... events) {
+        return batch(tag, true, Stream.of(events).map(Event::toJson).toArray(String[]::new));
+    }
+
+    private static Message batch(long tag, boolean catchUp, String... eventsJson) {
         Message message = EventBatchCodec.encode(
-                Stream.of(eventsJson).map(json -> json.getBytes(StandardCharsets.UTF_8)).toList(), 1_000L, "batch");
+                Stream.of(eventsJson).map(json -> json.getBytes(StandardCharsets.UTF_8)).toList(), 1_000L, "batch",
+                catchUp);
         message.getMessageProperties().setDeliveryTag(tag);
         return message;
+    }
+
+    private static Message caughtUp(long tag, long newestCreatedAt) {
+        Message message = EventBatchCodec.caughtUp(newestCreatedAt);
+        message.getMessageProperties().setDeliveryTag(tag);
+        return message;
+    }
+
+    /** A sink whose collaborators other than these are mocks (or do nothing). */
+    private static RelaySink sink(UUID relayId, EventStore store, CursorBook cursors, BooleanSupplier stopping) {
+        return new RelaySink(relayId, store, new RecentIds(100), new EventVerifier(),
+                new RelayCounters(new SimpleMeterRegistry()), cursors, mock(ProvenanceWriter.class),
+                mock(DeadLetters.class), LiveFeed.NONE, stopping);
     }
 
     /** A store that stores whatever it is given. */
@@ -200,6 +227,72 @@ class RelaySinkTest {
         verify(deadLetters, org.mockito.Mockito.times(2)).send(any(), any(), any());
         verify(store).saveAll(List.of(good));
         verify(channel).basicAck(4, true);
+    }
+
+    @Test
+    void aLiveBatchMovesTheCursorToItsNewestEventAfterTheCommit() throws Exception {
+        UUID relayId = UUID.randomUUID();
+        EventStore store = storingEverything();
+        CursorBook cursors = mock(CursorBook.class);
+        Channel channel = mock(Channel.class);
+
+        sink(relayId, store, cursors, () -> false).onMessageBatch(List.of(
+                batch(1, note("newer", 3_000).toJson(), note("older", 1_000).toJson())), channel);
+
+        InOrder order = inOrder(store, cursors, channel);
+        order.verify(store).saveAll(anyList());
+        order.verify(cursors).committed(relayId, 3_000);
+        order.verify(channel).basicAck(1, true);
+    }
+
+    @Test
+    void catchUpBatchesAreStoredButDoNotMoveTheCursor() throws Exception {
+        // stored events come newest first: the older ones of this catch-up may still be on the queue
+        EventStore store = storingEverything();
+        CursorBook cursors = mock(CursorBook.class);
+        Channel channel = mock(Channel.class);
+        Event newest = note("newest stored", 3_000);
+        Event newer = note("newer stored", 2_000);
+
+        sink(UUID.randomUUID(), store, cursors, () -> false)
+                .onMessageBatch(List.of(catchUpBatch(1, newest), catchUpBatch(2, newer)), channel);
+
+        verify(store).saveAll(List.of(newest, newer));
+        verify(cursors, never()).committed(any(), anyLong());
+        verify(channel).basicAck(2, true);
+    }
+
+    @Test
+    void theCaughtUpMarkerMovesTheCursorToItsCreatedAtAfterTheCommit() throws Exception {
+        UUID relayId = UUID.randomUUID();
+        EventStore store = storingEverything();
+        CursorBook cursors = mock(CursorBook.class);
+        Channel channel = mock(Channel.class);
+        Event older = note("oldest stored", 1_000);
+
+        sink(relayId, store, cursors, () -> false)
+                .onMessageBatch(List.of(catchUpBatch(5, older), caughtUp(6, 3_000)), channel);
+
+        InOrder order = inOrder(store, cursors, channel);
+        order.verify(store).saveAll(List.of(older));
+        order.verify(cursors).committed(relayId, 3_000);
+        order.verify(channel).basicAck(6, true);
+        verify(cursors).committed(any(), anyLong()); // once, for the marker only
+    }
+
+    @Test
+    void theCaughtUpMarkerDoesNotMoveTheCursorWhenItsBatchIsNotCommitted() throws Exception {
+        EventStore store = mock(EventStore.class);
+        when(store.saveAll(anyList())).thenThrow(new org.springframework.dao.DataAccessResourceFailureException(
+                "database down"));
+        CursorBook cursors = mock(CursorBook.class);
+        Channel channel = mock(Channel.class);
+
+        sink(UUID.randomUUID(), store, cursors, () -> true) // stopping during the outage
+                .onMessageBatch(List.of(catchUpBatch(1, note("oldest stored", 1_000)), caughtUp(2, 3_000)), channel);
+
+        verify(cursors, never()).committed(any(), anyLong());
+        verify(channel).basicNack(2, true, true);
     }
 
     @Test

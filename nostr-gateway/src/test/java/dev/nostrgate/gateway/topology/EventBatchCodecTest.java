@@ -132,6 +132,34 @@ class EventBatchCodecTest {
     }
 
     @Test
+    void marksOnlyCatchUpBatchesAsCatchUp() throws Exception {
+        Event stored = note("stored");
+        Message catchUp = EventBatchCodec.encode(List.of(json(stored)), 0, "id", true);
+        Message live = EventBatchCodec.encode(List.of(json(note("live"))), 0, "id");
+
+        assertThat(EventBatchCodec.isCatchUp(catchUp)).isTrue();
+        assertThat(EventBatchCodec.isCatchUp(live)).isFalse();
+        assertThat(live.getMessageProperties().getHeaders()).doesNotContainKey(EventBatchCodec.CATCH_UP_HEADER);
+        assertThat(texts(EventBatchCodec.decode(catchUp))).containsExactly(stored.toJson());
+        assertThat(EventBatchCodec.caughtUpTo(catchUp)).isEmpty();
+    }
+
+    @Test
+    void theCaughtUpMarkerHoldsNoEventAndTheNewestCreatedAtOfTheCatchUp() throws Exception {
+        Message marker = EventBatchCodec.caughtUp(1_700_000_123L);
+
+        assertThat(EventBatchCodec.caughtUpTo(marker)).hasValue(1_700_000_123L);
+        assertThat(EventBatchCodec.decode(marker)).isEmpty();
+        assertThat(EventBatchCodec.isCatchUp(marker)).isFalse();
+        assertThat(marker.getMessageProperties().getContentType()).isEqualTo(EventBatchCodec.CAUGHT_UP_CONTENT_TYPE);
+        assertThat(marker.getMessageProperties().getDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
+        Message noHeader = MessageBuilder.withBody(new byte[0])
+                .setContentType(EventBatchCodec.CAUGHT_UP_CONTENT_TYPE).build();
+        assertThatThrownBy(() -> EventBatchCodec.caughtUpTo(noHeader))
+                .isInstanceOf(UnreadableBatchException.class).hasMessageContaining(EventBatchCodec.CAUGHT_UP_TO_HEADER);
+    }
+
+    @Test
     void refusesToEncodeABatchOfNoEvents() {
         assertThatThrownBy(() -> EventBatchCodec.encode(List.of(), 0, "id"))
                 .isInstanceOf(IllegalArgumentException.class);
