@@ -96,6 +96,11 @@ public final class Database implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPort(0)
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    // The library's defaults are for tests (fsync and synchronous_commit off): a relay answers
+                    // OK only once an event is on disk, whichever database it runs on.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .start();
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot start the embedded PostgreSQL in "

@@ -26,11 +26,25 @@ class EmbeddedDatabaseTest {
             assertThat(database.location()).contains(folder.toString()).contains("embedded");
             SqlEventStore store = new SqlEventStore(database, StoreConfig.DEFAULTS);
             assertThat(store.saveAll(List.of(event)).get(0).status()).isEqualTo(SaveOutcome.Status.STORED);
+            // OK true means on disk: not the embedded library's test defaults (fsync and synchronous_commit off)
+            assertThat(setting(database, "fsync")).isEqualTo("on");
+            assertThat(setting(database, "synchronous_commit")).isEqualTo("on");
+            assertThat(setting(database, "full_page_writes")).isEqualTo("on");
         }
         try (Database reopened = Database.open(config, Duration.ofSeconds(5))) {
             SqlEventStore store = new SqlEventStore(reopened, StoreConfig.DEFAULTS);
             assertThat(store.query(List.of(Filter.ALL))).extracting(StoredEvent::idHex)
                     .containsExactly(event.id().hex());
+        }
+    }
+
+    private static String setting(Database database, String name) {
+        try (java.sql.Connection connection = database.writes().getConnection();
+             java.sql.ResultSet rows = connection.createStatement().executeQuery("SHOW " + name)) {
+            rows.next();
+            return rows.getString(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
     }
 
