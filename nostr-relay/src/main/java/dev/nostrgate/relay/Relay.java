@@ -139,7 +139,7 @@ public final class Relay implements AutoCloseable {
                 metrics.eventsStored(committed.size());
                 monitor.committed(committed);
                 bus.publish(committed);
-            }));
+            }, metrics::batchWritten));
             metrics.gauge("nostr.relay.writer.queued", "events waiting for the writer", writer::queued);
             if (ownsDatabase) {
                 push(resources, new ExpirationSweeper(store, clock, config.query().expirationSweepEvery()));

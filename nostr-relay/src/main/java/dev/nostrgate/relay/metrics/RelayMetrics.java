@@ -3,6 +3,7 @@ package dev.nostrgate.relay.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +22,8 @@ public final class RelayMetrics {
     private final Counter reqs;
     private final Counter counts;
     private final Timer queryLatency;
+    private final Timer writerBatch;
+    private final DistributionSummary writerBatchEvents;
     private final Counter fanOutDeliveries;
     private final Counter slowConsumersClosed;
     private final Counter remoteEvents;
@@ -40,6 +43,11 @@ public final class RelayMetrics {
         this.queryLatency = Timer.builder("nostr.relay.query.latency")
                 .description("time to run the stored part of a REQ or a COUNT")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        this.writerBatch = Timer.builder("nostr.relay.writer.batch")
+                .description("time to write one batch of events, commit included (an OK waits for it)")
+                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        this.writerBatchEvents = DistributionSummary.builder("nostr.relay.writer.batch.events")
+                .description("events per batch written").publishPercentiles(0.5, 0.95, 0.99).register(registry);
         this.fanOutDeliveries = Counter.builder("nostr.relay.fanout.deliveries")
                 .description("live events matched to a subscription and queued for its connection")
                 .register(registry);
@@ -91,6 +99,12 @@ public final class RelayMetrics {
 
     public void count() {
         counts.increment();
+    }
+
+    /** A writer lane wrote a batch (see {@code EventWriter.BatchObserver}). */
+    public void batchWritten(int events, long nanos) {
+        writerBatch.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        writerBatchEvents.record(events);
     }
 
     public Timer queryLatency() {

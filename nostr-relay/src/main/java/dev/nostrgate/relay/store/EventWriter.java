@@ -44,8 +44,18 @@ public final class EventWriter implements AutoCloseable {
     private final WriterConfig config;
     private final RecentIds recentIds;
     private final Consumer<List<Event>> committed;
+    private final BatchObserver observer;
     private final Lane[] lanes;
     private volatile boolean running = true;
+
+    /** Told of each batch written (committed, or refused by the store's rules), from the lane's thread. */
+    @FunctionalInterface
+    public interface BatchObserver {
+        BatchObserver NONE = (events, nanos) -> { };
+
+        /** A batch of {@code events} went through the store in {@code nanos}, commit included. */
+        void written(int events, long nanos);
+    }
 
     /**
      * Starts the writer threads ({@code writer-0}, {@code writer-1}, ...).
@@ -53,10 +63,17 @@ public final class EventWriter implements AutoCloseable {
      * @param committed receives each batch's newly stored events after commit (may be a no-op; thread-safe)
      */
     public EventWriter(EventStore store, WriterConfig config, Consumer<List<Event>> committed) {
+        this(store, config, committed, BatchObserver.NONE);
+    }
+
+    /** As {@link #EventWriter(EventStore, WriterConfig, Consumer)}, telling the observer of every batch written. */
+    public EventWriter(EventStore store, WriterConfig config, Consumer<List<Event>> committed,
+                       BatchObserver observer) {
         this.store = store;
         this.config = config;
         this.recentIds = new RecentIds(config.recentIdsCapacity());
         this.committed = committed;
+        this.observer = observer;
         this.lanes = new Lane[config.lanes()];
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane(i);
@@ -166,7 +183,9 @@ public final class EventWriter implements AutoCloseable {
             long backoffMillis = 50;
             while (true) {
                 try {
+                    long start = System.nanoTime();
                     List<SaveOutcome> outcomes = store.saveAll(events);
+                    observer.written(events.size(), System.nanoTime() - start);
                     List<Event> stored = new ArrayList<>();
                     for (int i = 0; i < batch.size(); i++) {
                         SaveOutcome outcome = outcomes.get(i);

@@ -60,9 +60,15 @@ class EventWriterTest {
                 return super.saveAll(events);
             }
         };
+        AtomicInteger observedBatches = new AtomicInteger();
+        AtomicInteger observedEvents = new AtomicInteger();
         try (EventWriter writer = new EventWriter(counting,
                 new WriterConfig(2, 100, Duration.ofMillis(20), 1_000, Duration.ofSeconds(1), 1_000),
-                seenAfterCommit::addAll)) {
+                seenAfterCommit::addAll, (n, nanos) -> {
+                    observedBatches.incrementAndGet();
+                    observedEvents.addAndGet(n);
+                    assertThat(nanos).isPositive();
+                })) {
             List<Event> events = notes(300);
             List<CompletableFuture<SaveOutcome>> outcomes = events.stream().map(writer::submit).toList();
             CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).join();
@@ -70,6 +76,9 @@ class EventWriterTest {
             assertThat(batches.get()).isBetween(3, 100);
             assertThat(store.count(List.of(Filter.ALL))).isEqualTo(300);
             assertThat(seenAfterCommit).hasSize(300);
+            assertThat(observedBatches.get()).as("every batch is observed (for the writer metrics)")
+                    .isEqualTo(batches.get());
+            assertThat(observedEvents.get()).isEqualTo(300);
             assertThat(writer.recentlyStored(events.get(0).id())).isTrue();
             assertThat(writer.submit(events.get(0)).join().status()).isEqualTo(SaveOutcome.Status.DUPLICATE);
         }
