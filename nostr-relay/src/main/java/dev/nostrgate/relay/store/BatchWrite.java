@@ -82,8 +82,7 @@ final class BatchWrite {
         for (int i : indexes) {
             byKey.put(EventKeys.of(events.get(i).id().toBytes()), i);
         }
-        rejectExisting(events, byKey, outcomes);
-        rejectDeletedIds(events, byKey, outcomes);
+        rejectExistingAndDeleted(events, byKey, outcomes);
         List<Integer> candidates = byKey.values().stream().filter(i -> outcomes[i] == null).toList();
         Set<Integer> supersededInBatch = resolveReplaceables(events, candidates, outcomes);
 
@@ -111,36 +110,45 @@ final class BatchWrite {
         }
     }
 
-    private void rejectExisting(List<Event> events, Map<UUID, Integer> byKey, SaveOutcome[] outcomes)
+    /**
+     * Marks what is stored already (duplicate) and what a deletion request keeps out (blocked), in one round trip:
+     * with one event in flight per client, batches are a few events and their round trips count. A duplicate is a
+     * duplicate even if it was deleted since.
+     */
+    private void rejectExistingAndDeleted(List<Event> events, Map<UUID, Integer> byKey, SaveOutcome[] outcomes)
             throws SQLException {
+        Array keys = uuids(byKey.keySet());
+        List<UUID> existing = new ArrayList<>();
+        List<Map.Entry<UUID, byte[]>> deleters = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT event_key FROM events WHERE event_key = ANY(?)")) {
-            select.setArray(1, uuids(byKey.keySet()));
+                "SELECT event_key, NULL::BYTEA AS deleter FROM events WHERE event_key = ANY(?) "
+                        + "UNION ALL SELECT event_key, pubkey FROM deleted_events WHERE event_key = ANY(?)")) {
+            select.setArray(1, keys);
+            select.setArray(2, keys);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    int i = byKey.get(rows.getObject(1, UUID.class));
-                    outcomes[i] = SaveOutcome.duplicate(events.get(i).id());
+                    UUID key = rows.getObject(1, UUID.class);
+                    byte[] deleter = rows.getBytes(2);
+                    if (deleter == null) {
+                        existing.add(key);
+                    } else {
+                        deleters.add(Map.entry(key, deleter));
+                    }
                 }
             }
         }
-    }
-
-    private void rejectDeletedIds(List<Event> events, Map<UUID, Integer> byKey, SaveOutcome[] outcomes)
-            throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT event_key, pubkey FROM deleted_events WHERE event_key = ANY(?)")) {
-            select.setArray(1, uuids(byKey.keySet()));
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    int i = byKey.get(rows.getObject(1, UUID.class));
-                    Event event = events.get(i);
-                    String deleter = Hex.encode(rows.getBytes(2));
-                    boolean byAuthor = deleter.equals(event.pubkey().hex());
-                    boolean byRecipient = event.kind() == GIFT_WRAP && event.tagValues("p").contains(deleter);
-                    if (outcomes[i] == null && (byAuthor || byRecipient)) {
-                        outcomes[i] = SaveOutcome.rejected(event.id(), "blocked: this event was deleted");
-                    }
-                }
+        for (UUID key : existing) {
+            int i = byKey.get(key);
+            outcomes[i] = SaveOutcome.duplicate(events.get(i).id());
+        }
+        for (Map.Entry<UUID, byte[]> deleted : deleters) {
+            int i = byKey.get(deleted.getKey());
+            Event event = events.get(i);
+            String deleter = Hex.encode(deleted.getValue());
+            boolean byAuthor = deleter.equals(event.pubkey().hex());
+            boolean byRecipient = event.kind() == GIFT_WRAP && event.tagValues("p").contains(deleter);
+            if (outcomes[i] == null && (byAuthor || byRecipient)) {
+                outcomes[i] = SaveOutcome.rejected(event.id(), "blocked: this event was deleted");
             }
         }
     }

@@ -52,23 +52,56 @@ final class TagRows {
     record Removed(UUID key, long createdAt, String json) {
     }
 
+    /** Up to this many rows go in one INSERT; more go through COPY. */
+    static final int INSERT_MAX_ROWS = 256;
+
     /**
-     * Inserts the tag rows of events this transaction has just inserted, with {@code COPY} (the fastest way into
-     * PostgreSQL, and supported by CockroachDB). No row can already exist: only the writer whose insert of the
-     * event succeeded writes its tags, and {@link #of} lists each (name, value) once.
+     * Inserts the tag rows of events this transaction has just inserted. No row can already exist: only the writer
+     * whose insert of the event succeeded writes its tags, and {@link #of} lists each (name, value) once.
+     *
+     * <p>A few rows go in one {@code INSERT ... unnest}: one round trip where {@code COPY} takes two, and with one
+     * event in flight per client a batch is a few events. Many rows go through {@code COPY} (the fastest way into
+     * PostgreSQL, and supported by CockroachDB): with batches of a thousand events it took the store benchmark
+     * from 16.1k to 19.5k events/s.
      */
     static void insert(Connection connection, List<Event> events) throws SQLException {
-        StringBuilder rows = new StringBuilder(events.size() * 200);
+        List<String> names = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        List<Long> createdAts = new ArrayList<>();
+        List<UUID> keys = new ArrayList<>();
+        List<Integer> kinds = new ArrayList<>();
         for (Event event : events) {
-            String key = EventKeys.of(event.id().toBytes()).toString();
+            UUID key = EventKeys.of(event.id().toBytes());
             for (TagRow row : of(event)) {
-                appendCopyText(rows, row.name()).append('\t');
-                appendCopyText(rows, row.value()).append('\t');
-                rows.append(event.createdAt()).append('\t').append(key).append('\t').append(event.kind()).append('\n');
+                names.add(row.name());
+                values.add(row.value());
+                createdAts.add(event.createdAt());
+                keys.add(key);
+                kinds.add(event.kind());
             }
         }
-        if (rows.isEmpty()) {
+        if (names.isEmpty()) {
             return;
+        }
+        if (names.size() <= INSERT_MAX_ROWS) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO event_tags (name, value, created_at, event_key, kind) "
+                            + "SELECT * FROM unnest(?::TEXT[], ?::TEXT[], ?::BIGINT[], ?::UUID[], ?::INT[])")) {
+                insert.setArray(1, connection.createArrayOf("text", names.toArray(String[]::new)));
+                insert.setArray(2, connection.createArrayOf("text", values.toArray(String[]::new)));
+                insert.setArray(3, connection.createArrayOf("int8", createdAts.toArray(Long[]::new)));
+                insert.setArray(4, connection.createArrayOf("uuid", keys.toArray(UUID[]::new)));
+                insert.setArray(5, connection.createArrayOf("int4", kinds.toArray(Integer[]::new)));
+                insert.executeUpdate();
+            }
+            return;
+        }
+        StringBuilder rows = new StringBuilder(names.size() * 120);
+        for (int i = 0; i < names.size(); i++) {
+            appendCopyText(rows, names.get(i)).append('\t');
+            appendCopyText(rows, values.get(i)).append('\t');
+            rows.append(createdAts.get(i)).append('\t').append(keys.get(i)).append('\t').append(kinds.get(i))
+                    .append('\n');
         }
         try {
             connection.unwrap(PGConnection.class).getCopyAPI().copyIn(

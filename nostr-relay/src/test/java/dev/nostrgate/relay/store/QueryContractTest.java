@@ -113,6 +113,17 @@ class QueryContractTest {
     }
 
     @Test
+    void findsTagValuesWithEveryCharacterCopyEscapesWhenABatchIsLargeEnoughForCopy() {
+        String awkward = "tab\there\\back\nnew\rline \u00e9\ud83d\ude00 \\N";
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i <= TagRows.INSERT_MAX_ROWS; i++) {
+            events.add(note(ALICE, 1_000 + i, "copied " + i, Tag.of("t", awkward)));
+        }
+        store.saveAll(events);
+        assertThat(store.count(List.of(Filter.builder().tag('t', awkward).build()))).isEqualTo(events.size());
+    }
+
+    @Test
     void servesTheJsonByteForByteAsItWasStoredInUtf8() {
         // two- to four-byte UTF-8, escapes, and a lone surrogate escaped as \ud800
         Event event = note(ALICE, 10, "caf\u00e9 \u4e2d\u6587 \ud83d\ude00 \"quoted\"\n\ud800 end", Tag.of("t", "\u00e9"));
