@@ -6,6 +6,7 @@ import dev.nostrgate.relay.store.StoreConfig;
 import dev.nostrgate.relay.store.WriterConfig;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,16 +22,18 @@ import java.util.Optional;
  * @param writer the single writer's group commit
  * @param query the stored part of subscriptions
  * @param rabbit several replicas on one database
+ * @param proxies which peers may say who the client is
  */
 public record RelayConfig(Server server, Info info, Limits limits, Auth auth, DatabaseConfig database,
-                          WriterConfig writer, Query query, Rabbit rabbit) {
+                          WriterConfig writer, Query query, Rabbit rabbit, Proxies proxies) {
 
     public static final RelayConfig DEFAULTS = new RelayConfig(Server.DEFAULTS, Info.DEFAULTS, Limits.DEFAULTS,
-            Auth.DEFAULTS, DatabaseConfig.DEFAULTS, WriterConfig.DEFAULTS, Query.DEFAULTS, Rabbit.DEFAULTS);
+            Auth.DEFAULTS, DatabaseConfig.DEFAULTS, WriterConfig.DEFAULTS, Query.DEFAULTS, Rabbit.DEFAULTS,
+            Proxies.NONE);
 
     public RelayConfig {
         ConfigCheck.check(server != null && info != null && limits != null && auth != null && database != null && writer != null
-                && query != null && rabbit != null, "every configuration section must be given");
+                && query != null && rabbit != null && proxies != null, "every configuration section must be given");
     }
 
     /** The store's view: the {@code limit} cap and the per-query time budget. */
@@ -39,35 +42,39 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
     }
 
     public RelayConfig withServer(Server value) {
-        return new RelayConfig(value, info, limits, auth, database, writer, query, rabbit);
+        return new RelayConfig(value, info, limits, auth, database, writer, query, rabbit, proxies);
     }
 
     public RelayConfig withInfo(Info value) {
-        return new RelayConfig(server, value, limits, auth, database, writer, query, rabbit);
+        return new RelayConfig(server, value, limits, auth, database, writer, query, rabbit, proxies);
     }
 
     public RelayConfig withLimits(Limits value) {
-        return new RelayConfig(server, info, value, auth, database, writer, query, rabbit);
+        return new RelayConfig(server, info, value, auth, database, writer, query, rabbit, proxies);
     }
 
     public RelayConfig withAuth(Auth value) {
-        return new RelayConfig(server, info, limits, value, database, writer, query, rabbit);
+        return new RelayConfig(server, info, limits, value, database, writer, query, rabbit, proxies);
     }
 
     public RelayConfig withDatabase(DatabaseConfig value) {
-        return new RelayConfig(server, info, limits, auth, value, writer, query, rabbit);
+        return new RelayConfig(server, info, limits, auth, value, writer, query, rabbit, proxies);
     }
 
     public RelayConfig withWriter(WriterConfig value) {
-        return new RelayConfig(server, info, limits, auth, database, value, query, rabbit);
+        return new RelayConfig(server, info, limits, auth, database, value, query, rabbit, proxies);
     }
 
     public RelayConfig withQuery(Query value) {
-        return new RelayConfig(server, info, limits, auth, database, writer, value, rabbit);
+        return new RelayConfig(server, info, limits, auth, database, writer, value, rabbit, proxies);
     }
 
     public RelayConfig withRabbit(Rabbit value) {
-        return new RelayConfig(server, info, limits, auth, database, writer, query, value);
+        return new RelayConfig(server, info, limits, auth, database, writer, query, value, proxies);
+    }
+
+    public RelayConfig withProxies(Proxies value) {
+        return new RelayConfig(server, info, limits, auth, database, writer, query, rabbit, value);
     }
 
     /**
@@ -350,6 +357,33 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
             ConfigCheck.check(timeout != null && timeout.toMillis() >= 1, "query.timeout must be at least 1ms, such as 3s");
             ConfigCheck.check(expirationSweepEvery != null && expirationSweepEvery.toMillis() >= 1,
                     "query.expirationSweepEvery must be at least 1ms, such as 1m");
+        }
+    }
+
+    /**
+     * Reverse proxies (a load balancer, an ingress) in front of the relay. A connection from one of them is
+     * counted against {@code limits.maxConnectionsPerIp}, and logged, as the client {@code X-Forwarded-For} names:
+     * the rightmost address in it that is not itself a trusted proxy. Anyone else's {@code X-Forwarded-For} is
+     * ignored, since a client can write whatever it likes there.
+     *
+     * @param trusted the proxies' addresses or CIDR blocks; empty (the default): the TCP peer is the client
+     */
+    public record Proxies(List<AddressRange> trusted) {
+        public static final Proxies NONE = new Proxies(List.of());
+
+        public Proxies {
+            ConfigCheck.check(trusted != null, "relay.trustedProxies must not be null (leave it unset for none)");
+            trusted = List.copyOf(trusted);
+        }
+
+        /** True if the peer is one of the trusted proxies. */
+        public boolean trusts(java.net.InetAddress peer) {
+            for (AddressRange range : trusted) {
+                if (range.contains(peer)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -145,6 +145,11 @@ public final class RelayConfigReader {
                 optional("rabbitmq.url", "NOSTR_RELAY_RABBITMQ_URL"),
                 string("rabbitmq.exchange", "NOSTR_RELAY_RABBITMQ_EXCHANGE", d.rabbit().exchange()));
 
+        var proxies = new RelayConfig.Proxies(optional("relay.trustedProxies", "NOSTR_RELAY_TRUSTED_PROXIES")
+                .map(list -> java.util.Arrays.stream(list.split(",")).map(String::trim).filter(t -> !t.isEmpty())
+                        .map(AddressRange::parse).toList())
+                .orElse(List.of()));
+
         List<String> unknown = new ArrayList<>();
         for (String key : file.keySet()) {
             if (!known.containsKey(key)) {
@@ -155,7 +160,7 @@ public final class RelayConfigReader {
             throw new IllegalArgumentException("unknown configuration key" + (unknown.size() > 1 ? "s " : " ")
                     + unknown + " (check the spelling; known keys: " + new TreeSet<>(known.keySet()) + ")");
         }
-        return new RelayConfig(server, info, limits, auth, database, writer, query, rabbit);
+        return new RelayConfig(server, info, limits, auth, database, writer, query, rabbit, proxies);
     }
 
     /** Every key this reader knows, with its environment variable, in the order read. */

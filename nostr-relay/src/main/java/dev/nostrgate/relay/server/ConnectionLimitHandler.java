@@ -1,5 +1,6 @@
 package dev.nostrgate.relay.server;
 
+import dev.nostrgate.relay.config.RelayConfig;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,34 +18,57 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code limits.maxConnectionsPerIp}: counts the TCP connection when it opens and uncounts it when it closes; a
- * connection over the limit gets {@code 429 Too Many Requests} with the reason for its first request (a client
- * learns why, which a bare reset would not tell it), then is closed.
+ * {@code limits.maxConnectionsPerIp}: counts the TCP connection against its client's address and uncounts it when
+ * it closes; a connection over the limit gets {@code 429 Too Many Requests} with the reason for its first request
+ * (a client learns why, which a bare reset would not tell it), then is closed.
+ *
+ * <p>The client is the TCP peer, counted as soon as it connects; or, for a trusted proxy
+ * ({@code relay.trustedProxies}), the address its first request's {@code X-Forwarded-For} names (see
+ * {@link ClientAddress}), counted when that request arrives. Either way the address is left on the channel for the
+ * {@link Connection}.
  */
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     private final Connections connections;
     private final int limit;
+    private final RelayConfig.Proxies proxies;
     private InetAddress address;
+    /** A trusted proxy's connection: counted once its first request says for whom. */
+    private boolean awaitingRequest;
     private boolean admitted;
 
-    ConnectionLimitHandler(Connections connections, int limit) {
+    ConnectionLimitHandler(Connections connections, int limit, RelayConfig.Proxies proxies) {
         this.connections = connections;
         this.limit = limit;
+        this.proxies = proxies;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
             address = remote.getAddress();
-            admitted = connections.admit(address);
+            if (proxies.trusts(address)) {
+                awaitingRequest = true;
+            } else {
+                admit(ctx, address);
+            }
         } else {
             admitted = true; // not an IP connection (an embedded test channel): nothing to count
         }
         ctx.fireChannelActive();
     }
 
+    private void admit(ChannelHandlerContext ctx, InetAddress client) {
+        address = client;
+        admitted = connections.admit(client);
+        ctx.channel().attr(ClientAddress.KEY).set(client);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (awaitingRequest && msg instanceof HttpRequest request) {
+            awaitingRequest = false;
+            admit(ctx, ClientAddress.of(address, request.headers(), proxies));
+        }
         if (admitted || !(msg instanceof HttpRequest)) {
             ctx.fireChannelRead(msg);
             return;

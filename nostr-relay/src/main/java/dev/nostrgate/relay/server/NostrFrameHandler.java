@@ -54,9 +54,12 @@ final class NostrFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
             ctx.pipeline().remove(HttpRoutes.class);
-            InetAddress address = ctx.channel().remoteAddress() instanceof InetSocketAddress remote
-                    ? remote.getAddress()
-                    : InetAddress.getLoopbackAddress();
+            InetAddress address = ctx.channel().attr(ClientAddress.KEY).get(); // the client, behind a proxy too
+            if (address == null) {
+                address = ctx.channel().remoteAddress() instanceof InetSocketAddress remote
+                        ? remote.getAddress()
+                        : InetAddress.getLoopbackAddress();
+            }
             String host = handshake.requestHeaders().get("Host", "");
             connection = connections.open(ctx.channel(), address, host);
             connection.send(new RelayMessage.AuthChallenge(connection.challenge()));

@@ -66,7 +66,8 @@ final class RelayChannelInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast(new IdleStateHandler(idle / 2, 0, 0, TimeUnit.MILLISECONDS)); // pings, dead peers
         pipeline.addLast(new HttpServerCodec());
         pipeline.addLast(new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
-        pipeline.addLast(new ConnectionLimitHandler(connections, config.limits().maxConnectionsPerIp()));
+        pipeline.addLast(new ConnectionLimitHandler(connections, config.limits().maxConnectionsPerIp(),
+                config.proxies()));
         pipeline.addLast(routes);                                             // NIP-11, /metrics, /health
         if (config.server().compression()) {
             pipeline.addLast(new WebSocketServerCompressionHandler(maxMessageBytes)); // permessage-deflate
