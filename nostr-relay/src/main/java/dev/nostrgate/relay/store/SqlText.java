@@ -39,14 +39,6 @@ final class SqlText {
         return this;
     }
 
-    String sql() {
-        return sql.toString();
-    }
-
-    List<Object> values() {
-        return List.copyOf(values);
-    }
-
     PreparedStatement prepare(Connection connection) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql.toString());
         try {
