@@ -9,9 +9,11 @@ import static org.mockito.ArgumentMatchers.contains;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.same;
 import static org.mockito.ArgumentMatchers.startsWith;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -35,6 +37,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 
@@ -215,7 +218,7 @@ class RelaySinkTest {
         String forged = note("genuine").toJson().replace("genuine", "forged");
         EventStore store = storingEverything();
         DeadLetters deadLetters = mock(DeadLetters.class);
-        org.mockito.Mockito.doThrow(new org.springframework.amqp.AmqpException("no confirm from the broker"))
+        doThrow(new AmqpException("no confirm from the broker"))
                 .doNothing().when(deadLetters).send(any(), any(), any());
         Channel channel = mock(Channel.class);
         RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(),
@@ -224,7 +227,7 @@ class RelaySinkTest {
 
         sink.onMessageBatch(List.of(batch(4, forged, good.toJson())), channel);
 
-        verify(deadLetters, org.mockito.Mockito.times(2)).send(any(), any(), any());
+        verify(deadLetters, times(2)).send(any(), any(), any());
         verify(store).saveAll(List.of(good));
         verify(channel).basicAck(4, true);
     }
@@ -299,7 +302,7 @@ class RelaySinkTest {
     void givesTheBatchBackWhenSomethingUnexpectedFailsInsteadOfLeavingItForTheNextAck() throws Exception {
         Event event = note("stored, but the cursor book fails");
         CursorBook cursors = mock(CursorBook.class);
-        org.mockito.Mockito.doThrow(new IllegalStateException("a bug")).when(cursors).committed(any(), anyLong());
+        doThrow(new IllegalStateException("a bug")).when(cursors).committed(any(), anyLong());
         Channel channel = mock(Channel.class);
         RelaySink sink = new RelaySink(UUID.randomUUID(), storingEverything(), new RecentIds(100),
                 new EventVerifier(), new RelayCounters(new SimpleMeterRegistry()), cursors,

@@ -2,6 +2,7 @@ package dev.nostrgate.relay.config;
 
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
+import java.util.Arrays;
 
 /**
  * An IP address or a CIDR block ({@code 10.0.0.0/8}, {@code fd00::/8}, {@code 127.0.0.1}), as written in
@@ -58,12 +59,12 @@ public record AddressRange(byte[] network, int prefixLength) {
     @Override
     public boolean equals(Object other) {
         return other instanceof AddressRange that && prefixLength == that.prefixLength
-                && java.util.Arrays.equals(network, that.network);
+                && Arrays.equals(network, that.network);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(network) * 31 + prefixLength;
+        return Arrays.hashCode(network) * 31 + prefixLength;
     }
 
     @Override

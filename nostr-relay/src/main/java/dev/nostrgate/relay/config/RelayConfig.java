@@ -4,6 +4,7 @@ import dev.nostrgate.core.message.SubscriptionIds;
 import dev.nostrgate.relay.store.DatabaseConfig;
 import dev.nostrgate.relay.store.StoreConfig;
 import dev.nostrgate.relay.store.WriterConfig;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -377,7 +378,7 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
         }
 
         /** True if the peer is one of the trusted proxies. */
-        public boolean trusts(java.net.InetAddress peer) {
+        public boolean trusts(InetAddress peer) {
             for (AddressRange range : trusted) {
                 if (range.contains(peer)) {
                     return true;

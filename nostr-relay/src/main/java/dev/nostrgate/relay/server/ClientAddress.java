@@ -6,6 +6,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 
 /**
  * Who the client is: the TCP peer, or, when the peer is a trusted proxy ({@code relay.trustedProxies}), the
@@ -25,13 +26,13 @@ final class ClientAddress {
         if (!proxies.trusts(peer)) {
             return peer;
         }
-        // several headers read as one list, in order
-        String[] entries = String.join(",", headers.getAll(FORWARDED_FOR)).split(",");
+        List<String> headerValues = headers.getAll(FORWARDED_FOR);
+        if (headerValues.isEmpty()) {
+            return peer; // the proxy connected on its own behalf
+        }
+        String[] entries = String.join(",", headerValues).split(","); // several headers are one list, in order
         for (int i = entries.length - 1; i >= 0; i--) {
             String entry = entries[i].trim();
-            if (entry.isEmpty() && entries.length == 1) {
-                return peer; // no header: the proxy connected on its own behalf
-            }
             byte[] bytes = NetUtil.createByteArrayFromIpAddressString(entry); // a literal only: never a lookup
             if (bytes == null) {
                 return peer; // unreadable: nothing left of it can be trusted, and the proxy is who we know

@@ -1,6 +1,7 @@
 package dev.nostrgate.relay.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.UnsignedEvent;
@@ -39,16 +40,15 @@ class LiveMonitorTest {
                 assertThat(monitor.queuedEvents()).isEqualTo(2);
 
                 third = CompletableFuture.runAsync(() -> monitor.committed(List.of(note("three"))));
-                Thread.sleep(300);
-                assertThat(third).as("the writer waits for room").isNotDone();
+                // the writer waits for room, for as long as the monitor is stopped
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> !third.isDone());
             }
             third.get(5, TimeUnit.SECONDS);
             List<String> sent = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (sent.size() < 4 && System.nanoTime() < deadline) {
-                sent.addAll(embedded.sent());
-                Thread.sleep(10);
-            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                sent.addAll(embedded.sent()); // sent() hands each message over once
+                return sent.size() >= 4;
+            });
             assertThat(sent).hasSize(4).first().isEqualTo("[\"EOSE\",\"s\"]");
             assertThat(monitor.queuedEvents()).isZero();
         } finally {
