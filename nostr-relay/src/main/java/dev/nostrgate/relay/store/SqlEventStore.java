@@ -51,9 +51,14 @@ public final class SqlEventStore implements EventStore {
             return List.of();
         }
         try (Connection connection = writes.getConnection()) {
+            BatchWrite write = new BatchWrite(connection, nowSeconds());
+            if (BatchWrite.fitsOneStatement(events)) {
+                connection.setAutoCommit(true); // the statement is its own transaction
+                return write.applyInOneStatement(events);
+            }
             connection.setAutoCommit(false);
             try {
-                List<SaveOutcome> outcomes = new BatchWrite(connection, nowSeconds()).apply(events);
+                List<SaveOutcome> outcomes = write.apply(events);
                 connection.commit();
                 return outcomes;
             } catch (SQLException | RuntimeException e) {

@@ -65,50 +65,76 @@ final class TagRows {
      * from 16.1k to 19.5k events/s.
      */
     static void insert(Connection connection, List<Event> events) throws SQLException {
-        List<String> names = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        List<Long> createdAts = new ArrayList<>();
-        List<UUID> keys = new ArrayList<>();
-        List<Integer> kinds = new ArrayList<>();
-        for (Event event : events) {
-            UUID key = EventKeys.of(event.id().toBytes());
-            for (TagRow row : of(event)) {
-                names.add(row.name());
-                values.add(row.value());
-                createdAts.add(event.createdAt());
-                keys.add(key);
-                kinds.add(event.kind());
-            }
-        }
-        if (names.isEmpty()) {
+        Columns columns = new Columns(events);
+        if (columns.size() == 0) {
             return;
         }
-        if (names.size() <= INSERT_MAX_ROWS) {
+        if (columns.size() <= INSERT_MAX_ROWS) {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO event_tags (name, value, created_at, event_key, kind) "
-                            + "SELECT * FROM unnest(?::TEXT[], ?::TEXT[], ?::BIGINT[], ?::UUID[], ?::INT[])")) {
-                insert.setArray(1, connection.createArrayOf("text", names.toArray(String[]::new)));
-                insert.setArray(2, connection.createArrayOf("text", values.toArray(String[]::new)));
-                insert.setArray(3, connection.createArrayOf("int8", createdAts.toArray(Long[]::new)));
-                insert.setArray(4, connection.createArrayOf("uuid", keys.toArray(UUID[]::new)));
-                insert.setArray(5, connection.createArrayOf("int4", kinds.toArray(Integer[]::new)));
+                    "INSERT INTO event_tags (name, value, created_at, event_key, kind) SELECT * FROM " + UNNEST)) {
+                columns.bind(insert, 1);
                 insert.executeUpdate();
             }
             return;
         }
-        StringBuilder rows = new StringBuilder(names.size() * 120);
-        for (int i = 0; i < names.size(); i++) {
-            appendCopyText(rows, names.get(i)).append('\t');
-            appendCopyText(rows, values.get(i)).append('\t');
-            rows.append(createdAts.get(i)).append('\t').append(keys.get(i)).append('\t').append(kinds.get(i))
-                    .append('\n');
-        }
         try {
             connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
                     "COPY event_tags (name, value, created_at, event_key, kind) FROM STDIN",
-                    new StringReader(rows.toString()));
+                    new StringReader(columns.copyText()));
         } catch (IOException e) {
             throw new SQLException("COPY into event_tags failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows as a table expression of {@link Columns#bind}'s five array parameters, named like the table. */
+    static final String UNNEST = "unnest(?::TEXT[], ?::TEXT[], ?::BIGINT[], ?::UUID[], ?::INT[]) "
+            + "AS t(name, value, created_at, event_key, kind)";
+
+    /** The tag rows of some events, column by column, to be bound as arrays (see {@link #UNNEST}). */
+    static final class Columns {
+        private final List<String> names = new ArrayList<>();
+        private final List<String> values = new ArrayList<>();
+        private final List<Long> createdAts = new ArrayList<>();
+        private final List<UUID> keys = new ArrayList<>();
+        private final List<Integer> kinds = new ArrayList<>();
+
+        Columns(List<Event> events) {
+            for (Event event : events) {
+                UUID key = EventKeys.of(event.id().toBytes());
+                for (TagRow row : of(event)) {
+                    names.add(row.name());
+                    values.add(row.value());
+                    createdAts.add(event.createdAt());
+                    keys.add(key);
+                    kinds.add(event.kind());
+                }
+            }
+        }
+
+        int size() {
+            return names.size();
+        }
+
+        /** The rows in COPY's text format, columns in the order of {@link #UNNEST}. */
+        String copyText() {
+            StringBuilder rows = new StringBuilder(names.size() * 120);
+            for (int i = 0; i < names.size(); i++) {
+                appendCopyText(rows, names.get(i)).append('\t');
+                appendCopyText(rows, values.get(i)).append('\t');
+                rows.append(createdAts.get(i)).append('\t').append(keys.get(i)).append('\t').append(kinds.get(i))
+                        .append('\n');
+            }
+            return rows.toString();
+        }
+
+        /** Binds the five columns to parameters {@code first} to {@code first + 4}. */
+        void bind(PreparedStatement statement, int first) throws SQLException {
+            Connection connection = statement.getConnection();
+            statement.setArray(first, connection.createArrayOf("text", names.toArray(String[]::new)));
+            statement.setArray(first + 1, connection.createArrayOf("text", values.toArray(String[]::new)));
+            statement.setArray(first + 2, connection.createArrayOf("int8", createdAts.toArray(Long[]::new)));
+            statement.setArray(first + 3, connection.createArrayOf("uuid", keys.toArray(UUID[]::new)));
+            statement.setArray(first + 4, connection.createArrayOf("int4", kinds.toArray(Integer[]::new)));
         }
     }
 

@@ -172,8 +172,8 @@ class QueryContractTest {
         store.saveAll(List.of(current));
         assertThat(ids(store.query(List.of(Filter.builder().kinds(3).build()))))
                 .containsExactly(current.id().hex());
-        assertThat(rowCount("events_history")).isEqualTo(1);
-        assertThat(rowCount("event_tags")).as("only the current version's tag rows remain").isEqualTo(1);
+        assertThat(db.rowCount("events_history")).isEqualTo(1);
+        assertThat(db.rowCount("event_tags")).as("only the current version's tag rows remain").isEqualTo(1);
         assertThat(store.query(List.of(Filter.builder().tag('p', ALICE.pubKey().hex()).build()))).isEmpty();
     }
 
@@ -185,16 +185,9 @@ class QueryContractTest {
         store.saveAll(List.of(target));
         store.saveAll(List.of(deletion));
         assertThat(store.query(List.of(Filter.builder().tag('t', "gone").build()))).isEmpty();
-        assertThat(rowCount("event_tags")).as("the deletion's own e tag only").isEqualTo(1);
+        assertThat(db.rowCount("event_tags")).as("the deletion's own e tag only").isEqualTo(1);
     }
 
-    private static int rowCount(String table) throws Exception {
-        try (var connection = db.database().writes().getConnection();
-             var rows = connection.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
-            rows.next();
-            return rows.getInt(1);
-        }
-    }
 
     @Test
     void matchesNothingForEmptyListsLimitZeroAndSearch() {

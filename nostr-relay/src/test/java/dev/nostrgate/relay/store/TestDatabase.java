@@ -2,6 +2,7 @@ package dev.nostrgate.relay.store;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -54,6 +55,18 @@ public final class TestDatabase implements AutoCloseable {
     public void truncate() {
         execute("TRUNCATE " + schema + ".events, " + schema + ".event_tags, " + schema + ".replaceable_heads, "
                 + schema + ".events_history, " + schema + ".deleted_events, " + schema + ".deleted_addresses");
+    }
+
+    /** The rows in one table of this schema. */
+    public int rowCount(String table) {
+        try (Connection connection = DriverManager.getConnection(SERVER, USER, "");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + schema + "." + table)) {
+            rows.next();
+            return rows.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("counting " + table + " failed: " + e.getMessage(), e);
+        }
     }
 
     @Override
