@@ -33,7 +33,7 @@ final class IngestScenario {
                 .count("rejected", result.rejectedTotal());
         result.rejected().forEach((prefix, n) -> report.count("rejected: " + prefix, n));
         report.count("unanswered", result.unanswered())
-                .count("unexpected_ok", result.unexpectedOks())
+                .count("unexpected_messages", result.unexpectedMessages())
                 .count("notices", result.notices())
                 .count("malformed", result.malformed())
                 .count("connections_lost", result.connectionsLost())

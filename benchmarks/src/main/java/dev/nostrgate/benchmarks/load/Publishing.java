@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class Publishing {
     /** What one publishing run saw. Latency is from the send to the {@code OK}, per event. */
     record Result(int events, long sent, long accepted, SortedMap<String, Long> rejected, long unanswered,
-            long unexpectedOks, long notices, long malformed, long connectionsLost, long elapsedNanos,
+            long unexpectedMessages, long notices, long malformed, long connectionsLost, long elapsedNanos,
             double meanMessageBytes, Latency okLatency, RelayClient.Opened opened) {
         long rejectedTotal() {
             return rejected.values().stream().mapToLong(Long::longValue).sum();
@@ -190,6 +190,7 @@ final class Publishing {
                         fill(connection);
                     }
                     case RelayMessage.Notice notice -> notices.increment();
+                    case RelayMessage.AuthChallenge greeting -> { } // NIP-42 greeting: publishing here needs no AUTH
                     default -> unexpected.increment();
                 }
             }
