@@ -27,6 +27,7 @@ public final class RelayMetrics {
     private final Counter fanOutDeliveries;
     private final Counter slowConsumersClosed;
     private final Counter remoteEvents;
+    private final Counter replicaMissed;
     private final Counter notices;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<String, Counter> closedSubscriptions = new ConcurrentHashMap<>();
@@ -56,6 +57,9 @@ public final class RelayMetrics {
                 .register(registry);
         this.remoteEvents = Counter.builder("nostr.relay.replica.received")
                 .description("events committed by other replicas and delivered here").register(registry);
+        this.replicaMissed = Counter.builder("nostr.relay.replica.missed.messages")
+                .description("messages (batches) of other replicas that never arrived here: their events are "
+                        + "stored, but live subscribers here did not see them").register(registry);
         this.notices = Counter.builder("nostr.relay.notices")
                 .description("NOTICE messages sent (malformed input, mostly)").register(registry);
     }
@@ -119,8 +123,13 @@ public final class RelayMetrics {
         slowConsumersClosed.increment();
     }
 
-    public void remoteEvent() {
-        remoteEvents.increment();
+    public void remoteEvents(int events) {
+        remoteEvents.increment(events);
+    }
+
+    /** Messages of other replicas that never arrived here (a gap in their numbering). */
+    public void replicaMessagesMissed(long messages) {
+        replicaMissed.increment(messages);
     }
 
     public void notice() {

@@ -26,32 +26,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link ReplicaBus} on RabbitMQ. Every replica publishes each event it commits to one fanout exchange
- * ({@code rabbitmq.exchange}, durable), as the event's JSON with a header naming the replica; each replica reads
- * the exchange through its own exclusive, auto-deleted queue and ignores what it published itself.
+ * The {@link ReplicaBus} on RabbitMQ. Every replica publishes each batch it commits to one fanout exchange
+ * ({@code rabbitmq.exchange}, durable) as one message: the events' JSON, one per line (a message of one event is
+ * the event's JSON, as earlier versions sent it), with headers naming the replica and numbering its messages
+ * 1, 2, 3, ...; while idle, a message without events every second gives the last number sent (see
+ * {@link SequenceGaps}). Each replica reads the exchange through a queue of its own and ignores what it published
+ * itself. That queue outlives a lost connection by {@value #QUEUE_EXPIRES_MILLIS} ms ({@code x-expires}), so what
+ * arrives for a replica while it reconnects waits for it; it holds {@value #QUEUE_MAX_MESSAGES} messages at most,
+ * the oldest dropped first, and is deleted when the replica stops. One message per batch, not per event: the
+ * broker's cost is per message.
  *
  * <p>Publishing happens on a thread of its own ({@code replica-publish}) from a bounded queue, so a slow or absent
- * broker never holds up the writer; when that queue is full, batches are dropped with a warning (the events are
- * stored; only other replicas' live subscribers miss them). Messages are transient and consumed without acks: the
- * bus carries live events, not data. The client library reconnects and redeclares the queue by itself after an
- * outage.
+ * broker never holds up the writer. While the broker is unreachable, that thread retries the message at hand until
+ * the client library has reconnected; what cannot wait (the queue is full) is dropped with a warning. Messages are
+ * transient and consumed without acks: the bus carries live events, not data (they are stored). What never arrived
+ * (dropped here, lost in an outage, or published while this replica's queue was gone or full) shows as a gap in the
+ * sender's numbering: it is counted ({@code nostr_relay_replica_missed_messages_total}) and logged, not silent.
  */
 public final class RabbitReplicaBus implements ReplicaBus {
     private static final Logger log = LoggerFactory.getLogger(RabbitReplicaBus.class);
     static final String ORIGIN_HEADER = "nostr-replica";
+    static final String SEQUENCE_HEADER = "nostr-replica-seq";
+    static final String CONTENT_TYPE = "application/x-nostr-events+jsonl";
     private static final int OUTBOX_BATCHES = 10_000;
+    private static final long MAX_RETRY_PAUSE_MILLIS = 2_000;
+    private static final long HEARTBEAT_MILLIS = 1_000;
+    private static final int QUEUE_EXPIRES_MILLIS = 60_000;
+    private static final int QUEUE_MAX_MESSAGES = 100_000;
 
-    private final String replicaId = UUID.randomUUID().toString();
+    private record Outgoing(long sequence, List<Event> events) {
+    }
+
+    private final String replicaId;
     private final String exchange;
+    private final String queue;
     private final Connection connection;
     private final Channel publishing;
-    private final BlockingQueue<List<Event>> outbox = new ArrayBlockingQueue<>(OUTBOX_BATCHES);
+    private final BlockingQueue<Outgoing> outbox = new ArrayBlockingQueue<>(OUTBOX_BATCHES);
     private final Thread publisher;
     private volatile boolean running = true;
+    private long sequence; // guarded by this: numbers are taken in the order batches enter the outbox
     private long dropped;
 
-    private RabbitReplicaBus(String exchange, Connection connection, Channel publishing) {
+    private RabbitReplicaBus(String replicaId, String exchange, Connection connection, Channel publishing) {
+        this.replicaId = replicaId;
         this.exchange = exchange;
+        this.queue = exchange + ".replica." + replicaId;
         this.connection = connection;
         this.publishing = publishing;
         this.publisher = new Thread(this::publishLoop, "replica-publish");
@@ -61,10 +81,10 @@ public final class RabbitReplicaBus implements ReplicaBus {
     /**
      * Connects, declares the exchange and this replica's queue, and starts consuming.
      *
-     * @param remote receives each event another replica committed, with its JSON (on a RabbitMQ thread)
+     * @param remote receives each batch another replica committed, with each event's JSON (on a RabbitMQ thread)
      * @throws IllegalStateException if the broker cannot be reached; the message says where and what to check
      */
-    public static RabbitReplicaBus connect(String uri, String exchange, BiConsumer<Event, String> remote,
+    public static RabbitReplicaBus connect(String uri, String exchange, BiConsumer<List<Event>, List<String>> remote,
                                            RelayMetrics metrics) {
         Connection connection = null;
         try {
@@ -73,14 +93,18 @@ public final class RabbitReplicaBus implements ReplicaBus {
             factory.setAutomaticRecoveryEnabled(true);
             factory.setTopologyRecoveryEnabled(true);
             factory.setConnectionTimeout(10_000);
-            connection = factory.newConnection("nostr-relay");
+            factory.setNetworkRecoveryInterval(1_000); // live events wait for it: retry every second, not every 5
+            String replicaId = UUID.randomUUID().toString();
+            connection = factory.newConnection("nostr-relay replica " + replicaId); // as the broker lists it
             Channel publishing = connection.createChannel();
             publishing.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, true);
-            RabbitReplicaBus bus = new RabbitReplicaBus(exchange, connection, publishing);
+            RabbitReplicaBus bus = new RabbitReplicaBus(replicaId, exchange, connection, publishing);
             Channel consuming = connection.createChannel();
-            String queue = consuming.queueDeclare("", false, true, true, null).getQueue();
-            consuming.queueBind(queue, exchange, "");
-            consuming.basicConsume(queue, true, bus.consumer(consuming, remote, metrics));
+            // Not exclusive: an exclusive queue goes with its connection, and what arrived during a reconnect with it.
+            consuming.queueDeclare(bus.queue, false, false, false,
+                    Map.of("x-expires", QUEUE_EXPIRES_MILLIS, "x-max-length", QUEUE_MAX_MESSAGES));
+            consuming.queueBind(bus.queue, exchange, "");
+            consuming.basicConsume(bus.queue, true, bus.consumer(consuming, remote, metrics));
             bus.publisher.start();
             log.info("replica {}: publishing to and consuming from RabbitMQ exchange {}", bus.replicaId, exchange);
             return bus;
@@ -103,7 +127,9 @@ public final class RabbitReplicaBus implements ReplicaBus {
         return replicaId;
     }
 
-    private DefaultConsumer consumer(Channel channel, BiConsumer<Event, String> remote, RelayMetrics metrics) {
+    private DefaultConsumer consumer(Channel channel, BiConsumer<List<Event>, List<String>> remote,
+                                     RelayMetrics metrics) {
+        SequenceGaps gaps = new SequenceGaps();
         return new DefaultConsumer(channel) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
@@ -113,13 +139,36 @@ public final class RabbitReplicaBus implements ReplicaBus {
                 if (origin != null && replicaId.equals(origin.toString())) {
                     return; // our own: already delivered here
                 }
-                String json = new String(body, StandardCharsets.UTF_8);
-                try {
-                    Event event = EventJson.parse(json);
-                    metrics.remoteEvent();
-                    remote.accept(event, json);
-                } catch (InvalidEventException e) {
-                    log.warn("replica bus: unreadable event from replica {}: {}", origin, e.getMessage());
+                Object number = headers == null ? null : headers.get(SEQUENCE_HEADER);
+                if (origin != null && number instanceof Number sequence) {
+                    long missed = body.length == 0 ? gaps.lastSent(origin.toString(), sequence.longValue())
+                            : gaps.arrived(origin.toString(), sequence.longValue());
+                    if (missed < 0) {
+                        return; // had it already
+                    }
+                    if (missed > 0) {
+                        metrics.replicaMessagesMissed(missed);
+                        log.warn("replica bus: {} messages of replica {} never arrived (an outage, a full outbox or "
+                                + "queue): their events are stored, but live subscribers here did not see them",
+                                missed, origin);
+                    }
+                }
+                if (body.length == 0) {
+                    return; // a heartbeat
+                }
+                List<Event> events = new ArrayList<>();
+                List<String> lines = new ArrayList<>();
+                for (String json : new String(body, StandardCharsets.UTF_8).split("\n")) {
+                    try {
+                        events.add(EventJson.parse(json));
+                        lines.add(json);
+                    } catch (InvalidEventException e) {
+                        log.warn("replica bus: unreadable event from replica {}: {}", origin, e.getMessage());
+                    }
+                }
+                if (!events.isEmpty()) {
+                    metrics.remoteEvents(events.size());
+                    remote.accept(events, lines);
                 }
             }
         };
@@ -127,46 +176,83 @@ public final class RabbitReplicaBus implements ReplicaBus {
 
     @Override
     public void publish(List<Event> committed) {
-        if (running && !outbox.offer(committed)) {
-            synchronized (this) {
-                if (dropped++ % 1_000 == 0) {
-                    log.warn("replica bus: outbox full ({} batches); dropped {} batches so far (other replicas' live "
-                            + "subscribers miss them; the events are stored)", OUTBOX_BATCHES, dropped);
-                }
+        if (!running) {
+            return;
+        }
+        synchronized (this) {
+            // A dropped batch still takes its number, so that the others see the gap.
+            if (!outbox.offer(new Outgoing(++sequence, committed)) && dropped++ % 1_000 == 0) {
+                log.warn("replica bus: outbox full ({} batches); dropped {} batches so far (other replicas' live "
+                        + "subscribers miss them; the events are stored)", OUTBOX_BATCHES, dropped);
             }
         }
     }
 
     private void publishLoop() {
-        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                .contentType("application/json")
-                .deliveryMode(1) // transient: live events, not data
-                .headers(Map.of(ORIGIN_HEADER, replicaId))
-                .build();
-        List<List<Event>> batches = new ArrayList<>();
+        long lastTaken = 0;
+        long idleSince = System.nanoTime();
         while (running || !outbox.isEmpty()) {
             try {
-                List<Event> first = outbox.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batches.add(first);
-                outbox.drainTo(batches);
-                for (List<Event> batch : batches) {
-                    for (Event event : batch) {
-                        publishing.basicPublish(exchange, "", properties,
-                                EventJson.write(event).getBytes(StandardCharsets.UTF_8));
-                    }
+                Outgoing next = outbox.poll(100, TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    lastTaken = next.sequence();
+                    publishUntilSent(next);
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince > TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS)) {
+                    publishUntilSent(new Outgoing(lastTaken, List.of()));
+                    idleSince = System.nanoTime();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (IOException | RuntimeException e) {
-                log.warn("replica bus: publishing failed ({}); {} batches not sent", e.toString(), batches.size());
-            } finally {
-                batches.clear();
             }
         }
+    }
+
+    /** Retries through a broker outage (the client reconnects by itself) until sent, or until the bus closes. */
+    private void publishUntilSent(Outgoing message) throws InterruptedException {
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                .contentType(CONTENT_TYPE)
+                .deliveryMode(1) // transient: live events, not data
+                .headers(Map.of(ORIGIN_HEADER, replicaId, SEQUENCE_HEADER, message.sequence()))
+                .build();
+        byte[] body = body(message.events());
+        long pauseMillis = 50;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                publishing.basicPublish(exchange, "", properties, body);
+                if (attempt > 1) {
+                    log.info("replica bus: publishing again after {} attempts", attempt);
+                }
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (!running) {
+                    log.warn("replica bus: closing with message {} unsent ({})", message.sequence(), e.toString());
+                    return;
+                }
+                if (attempt == 1) {
+                    log.warn("replica bus: publishing failed ({}); retrying until RabbitMQ is back ({} batches "
+                            + "waiting)", e.toString(), outbox.size());
+                }
+                TimeUnit.MILLISECONDS.sleep(pauseMillis);
+                pauseMillis = Math.min(pauseMillis * 2, MAX_RETRY_PAUSE_MILLIS);
+            }
+        }
+    }
+
+    /**
+     * The events' JSON, one per line: JSON text has no raw line breaks (they are escaped in strings). No events, no
+     * bytes: a heartbeat.
+     */
+    static byte[] body(List<Event> events) {
+        StringBuilder lines = new StringBuilder(events.size() * 600);
+        for (Event event : events) {
+            if (!lines.isEmpty()) {
+                lines.append('\n');
+            }
+            lines.append(EventJson.write(event));
+        }
+        return lines.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -184,6 +270,7 @@ public final class RabbitReplicaBus implements ReplicaBus {
             Thread.currentThread().interrupt();
         }
         try {
+            publishing.queueDelete(queue);
             connection.close(2_000);
         } catch (IOException | RuntimeException e) {
             log.debug("replica bus: closing: {}", e.toString());

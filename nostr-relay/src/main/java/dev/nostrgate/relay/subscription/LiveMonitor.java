@@ -97,9 +97,12 @@ public final class LiveMonitor implements AutoCloseable {
         enqueue(new Job.Events(List.of(event), null));
     }
 
-    /** An event another replica committed, with its JSON as that replica wrote it; waits while the inbox is full. */
-    public void remote(Event event, String json) {
-        enqueue(new Job.Events(List.of(event), List.of(json)));
+    /**
+     * Events another replica committed, with each one's JSON as that replica wrote it (same order); waits while the
+     * inbox is full.
+     */
+    public void remote(List<Event> events, List<String> json) {
+        enqueue(new Job.Events(List.copyOf(events), List.copyOf(json)));
     }
 
     /** Events waiting for the monitor thread. */
