@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * {@code ingest}: publish N pre-signed notes over C connections, W in flight each; the rate of accepted
- * {@code OK}s, the latency from send to {@code OK}, and the refusals by prefix.
+ * {@code OK}s, the latency from send to {@code OK}, and the refusals by prefix. First, {@code --warmup} other notes
+ * are published the same way and not counted: from cold, a run measures the JIT compilers of both JVMs (the
+ * relay's and this one's) more than the relay, and a warm-up run of its own would leave this one cold.
  */
 final class IngestScenario {
     private final RelayClient client;
@@ -19,11 +21,22 @@ final class IngestScenario {
     }
 
     Report run() {
-        List<Event> events = sign(options, progress, "ingest", options.events());
+        List<Event> signed = sign(options, progress, "ingest", options.warmup() + options.events());
         long deadline = System.nanoTime() + options.duration().toNanos();
-        Publishing.Result result = new Publishing(client, options, progress)
-                .publish("ingest", events, options.connections(), options.inFlight(), deadline);
+        Publishing publishing = new Publishing(client, options, progress);
+        long warmedUp = 0;
+        if (options.warmup() > 0) {
+            Publishing.Result warmup = publishing.publish("ingest warm-up", signed.subList(0, options.warmup()),
+                    options.connections(), options.inFlight(), deadline);
+            warmedUp = warmup.accepted();
+            progress.say(String.format("ingest: warmed up with %,d events (%,.0f/s), not counted", warmedUp,
+                    warmup.acceptedPerSecond()));
+        }
+        List<Event> events = signed.subList(options.warmup(), signed.size());
+        Publishing.Result result = publishing.publish("ingest", events, options.connections(), options.inFlight(),
+                deadline);
         Report report = new Report("ingest", options.describe());
+        report.count("warmup_events", warmedUp);
         report.count("connections_open", result.opened().connections().size())
                 .count("connections_failed", result.opened().failed());
         result.opened().failures().forEach((reason, n) -> report.count("connections_failed: " + reason, n));

@@ -15,8 +15,9 @@ public final class LoadGenerator {
 
             scenarios (each stops by itself: at its count, or at --duration, whichever comes first):
               ingest   publish --events pre-signed notes over --connections, --in-flight each;
-                       events/s accepted, send -> OK latency, refusals by prefix
-                       [--connections 16] [--in-flight 1] [--events 20000]
+                       events/s accepted, send -> OK latency, refusals by prefix; --warmup more notes
+                       are published first, the same way, and not counted
+                       [--connections 16] [--in-flight 1] [--events 20000] [--warmup 20000]
               query    REQ -> EOSE -> CLOSE -> next, on each of --connections, over a mix of filters
                        (kinds 1, one author, #t, 5 ids; limit 50); REQ/s, REQ -> EOSE latency, events received.
                        --seed-events first publishes that many notes and draws the filters' values from them;

@@ -45,7 +45,7 @@ record LoadOptions(
 
     /** The scenarios, each with the options it reads besides the common ones. */
     enum Scenario {
-        INGEST("connections", "in-flight", "events"),
+        INGEST("connections", "in-flight", "events", "warmup"),
         QUERY("connections", "queries", "warmup", "seed-events", "in-flight"),
         FANOUT("subscribers", "events", "rate"),
         IDLE("connections", "hold", "ping-interval", "pid");
@@ -177,6 +177,7 @@ record LoadOptions(
                 out.put("connections", connections);
                 out.put("in-flight", inFlight);
                 out.put("events", events);
+                out.put("warmup", warmup);
             }
             case QUERY -> {
                 out.put("connections", connections);

@@ -21,8 +21,8 @@ class IngestScenarioTest {
     @Test
     void publishesEveryEventAndCountsOneOkForEach() throws Exception {
         try (FakeRelay relay = FakeRelay.start()) {
-            Report report = run("ingest", "--url", relay.url(), "--events", "200", "--connections", "4",
-                    "--in-flight", "3", "--authors", "20", "--duration", "60s");
+            Report report = run("ingest", "--url", relay.url(), "--warmup", "0", "--events", "200",
+                    "--connections", "4", "--in-flight", "3", "--authors", "20", "--duration", "60s");
 
             assertThat(report.count("events_sent")).isEqualTo(200);
             assertThat(report.count("accepted")).isEqualTo(200);
@@ -35,10 +35,24 @@ class IngestScenarioTest {
     }
 
     @Test
+    void publishesTheWarmUpEventsFirstAndCountsOnlyTheOthers() throws Exception {
+        try (FakeRelay relay = FakeRelay.start()) {
+            Report report = run("ingest", "--url", relay.url(), "--events", "100", "--warmup", "60",
+                    "--connections", "2", "--authors", "20");
+
+            assertThat(report.count("warmup_events")).isEqualTo(60);
+            assertThat(report.count("events_sent")).isEqualTo(100);
+            assertThat(report.count("accepted")).isEqualTo(100);
+            assertThat(report.latency("ok (send -> OK)").count()).isEqualTo(100);
+            assertThat(relay.storedEvents()).as("distinct events, none a duplicate").isEqualTo(160);
+        }
+    }
+
+    @Test
     void countsRefusalsByTheirPrefix() throws Exception {
         try (FakeRelay relay = FakeRelay.start(new FakeRelay.Faults(10, 0))) {
-            Report report = run("ingest", "--url", relay.url(), "--events", "100", "--connections", "2",
-                    "--authors", "20");
+            Report report = run("ingest", "--url", relay.url(), "--warmup", "0", "--events", "100",
+                    "--connections", "2", "--authors", "20");
 
             assertThat(report.count("accepted")).isEqualTo(90);
             assertThat(report.count("rejected")).isEqualTo(10);
@@ -51,8 +65,8 @@ class IngestScenarioTest {
     void writesTheResultsAsJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("notes/ingest.json");
         try (FakeRelay relay = FakeRelay.start()) {
-            run("ingest", "--url", relay.url(), "--events", "50", "--connections", "2", "--authors", "10",
-                    "--json", json.toString());
+            run("ingest", "--url", relay.url(), "--warmup", "0", "--events", "50", "--connections", "2",
+                    "--authors", "10", "--json", json.toString());
         }
 
         JsonNode results = new ObjectMapper().readTree(json.toFile());
@@ -71,7 +85,7 @@ class IngestScenarioTest {
         }
 
         assertThatThrownBy(() -> run("ingest", "--url", "ws://127.0.0.1:" + closedPort, "--events", "10",
-                "--connections", "2", "--authors", "5"))
+                "--warmup", "0", "--connections", "2", "--authors", "5"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no connection")
                 .hasMessageContaining("connect: ");
