@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code since}); once every one has its {@code EOSE}, a publisher sends M notes at a steady rate. Each note
  * carries its number in a {@code seq} tag; the publisher notes the time it sends number i, and a subscriber
  * receiving it computes the delivery latency (one process, one clock). Reports that latency over all deliveries,
- * and the deliveries missing from the S × M expected, and duplicates.
+ * and the deliveries missing from the S × M expected, and duplicates. The first {@code --warmup} notes (numbers
+ * below it) go the same way before the M and are not counted: the relay's first seconds of fan-out are spent
+ * compiling it.
  */
 final class FanoutScenario {
     private final RelayClient client;
@@ -49,11 +51,12 @@ final class FanoutScenario {
         String runTag = "load-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
         long now = System.currentTimeMillis() / 1000;
         long start = System.nanoTime();
-        List<Event> events = new SignedNotes(options.authors(), start).sign(options.events(), now,
+        int warmup = options.warmup();
+        List<Event> events = new SignedNotes(options.authors(), start).sign(warmup + options.events(), now,
                 i -> List.of(Tag.of("t", runTag), Tag.of(EventFrames.SEQUENCE_TAG, Integer.toString(i))));
         progress.say(String.format("fanout: signed %,d notes tagged #%s in %.1f s", events.size(), runTag,
                 (System.nanoTime() - start) / 1e9));
-        Run run = new Run(events, ClientMessages.encode(new ClientMessage.Req("fanout",
+        Run run = new Run(events, warmup, ClientMessages.encode(new ClientMessage.Req("fanout",
                 Filter.builder().kinds(1).tag('t', runTag).since(now - 120).build())));
 
         RelayClient.Opened opened = client.openAll("fanout", options.subscribers(), options.connectRate(),
@@ -66,8 +69,8 @@ final class FanoutScenario {
         progress.awaitUntil(() -> run.subscribed.get() + run.refused.get() + run.lost.get() >= run.open, deadline,
                 () -> String.format("fanout: %,d / %,d subscribed", run.subscribed.get(), run.open));
         int subscribed = run.subscribed.get();
-        progress.say(String.format("fanout: %,d subscribed (%,d refused); publishing %,d events at %,.0f/s",
-                subscribed, run.refused.get(), events.size(), options.rate()));
+        progress.say(String.format("fanout: %,d subscribed (%,d refused); publishing %,d events at %,.0f/s, the "
+                + "first %,d to warm up", subscribed, run.refused.get(), events.size(), options.rate(), warmup));
 
         RelayConnection publisher = openPublisher(run, deadline);
         long periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), (long) (1e9 / options.rate()));
@@ -81,7 +84,7 @@ final class FanoutScenario {
                     long t = System.nanoTime();
                     long delivered = run.deliveries.sum();
                     String line = String.format("fanout: %,d / %,d sent, %,d / %,d delivered (%,.0f/s now)",
-                            run.sent.get(), events.size(), delivered, (long) subscribed * run.sent.get(),
+                            run.sent.get(), events.size(), delivered, (long) subscribed * run.measuredSent(),
                             (delivered - last[1]) / ((t - last[0]) / 1e9));
                     last[0] = t;
                     last[1] = delivered;
@@ -94,16 +97,17 @@ final class FanoutScenario {
             progress.say("fanout: --duration reached (or the publisher lost); waiting " + LoadOptions.format(options.grace())
                     + " for deliveries");
         }
-        progress.awaitUntil(() -> run.deliveries.sum() >= (long) run.subscribed.get() * run.sent.get()
+        progress.awaitUntil(() -> run.deliveries.sum() >= (long) run.subscribed.get() * run.measuredSent()
                         && run.answered.get() >= run.sent.get(), lastSend + options.grace().toNanos(),
                 () -> String.format("fanout: %,d / %,d delivered, waiting", run.deliveries.sum(),
-                        (long) run.subscribed.get() * run.sent.get()));
+                        (long) run.subscribed.get() * run.measuredSent()));
         run.closing = true;
-        long elapsed = Math.max(run.lastDelivery.get(), lastSend) - run.start;
+        long measuredStart = warmup < run.sent.get() ? run.sentAt.get(warmup) : lastSend;
+        long elapsed = Math.max(run.lastDelivery.get(), lastSend) - measuredStart;
         RelayClient.closeAll(opened.connections(), options.grace());
         RelayClient.closeAll(List.of(publisher), options.grace());
 
-        long expected = (long) subscribed * run.sent.get();
+        long expected = (long) subscribed * run.measuredSent();
         long delivered = run.deliveries.sum();
         Report report = new Report("fanout", options.describe());
         report.count("subscribers_open", opened.connections().size())
@@ -112,7 +116,8 @@ final class FanoutScenario {
         report.count("subscribed", subscribed)
                 .count("refused", run.refused.get());
         run.closedBy.forEach((prefix, n) -> report.count("refused: " + prefix, n.sum()));
-        report.count("events_sent", run.sent.get())
+        report.count("warmup_events", Math.min(warmup, run.sent.get()))
+                .count("events_sent", run.measuredSent())
                 .count("accepted", run.accepted.sum())
                 .count("rejected", run.rejected.sum())
                 .count("deliveries_expected", expected)
@@ -121,7 +126,7 @@ final class FanoutScenario {
                 .count("duplicates", run.duplicates.sum())
                 .count("foreign_events", run.foreign.sum())
                 .count("subscribers_lost", run.lost.get())
-                .number("send_rate_per_s", run.sent.get() / Math.max(1e-9, (lastSend - run.start) / 1e9))
+                .number("send_rate_per_s", run.measuredSent() / Math.max(1e-9, (lastSend - measuredStart) / 1e9))
                 .number("elapsed_s", elapsed / 1e9)
                 .number("deliveries_per_s", delivered / Math.max(1e-9, elapsed / 1e9))
                 .latency("delivery (send -> receive)", run.latency)
@@ -144,6 +149,8 @@ final class FanoutScenario {
     private static final class Run {
         final byte[][] messages;
         final String[] ids;
+        /** Events numbered below this warm the relay up and are not counted. */
+        final int warmup;
         final String req;
         /** When event i was sent, by {@link System#nanoTime()}; 0 until then. */
         final AtomicLongArray sentAt;
@@ -166,7 +173,8 @@ final class FanoutScenario {
         volatile boolean stopping;
         volatile boolean closing;
 
-        Run(List<Event> events, String req) {
+        Run(List<Event> events, int warmup, String req) {
+            this.warmup = warmup;
             this.messages = new byte[events.size()][];
             this.ids = new String[events.size()];
             for (int i = 0; i < events.size(); i++) {
@@ -176,6 +184,11 @@ final class FanoutScenario {
             }
             this.sentAt = new AtomicLongArray(events.size());
             this.req = req;
+        }
+
+        /** Events sent past the warm-up. */
+        int measuredSent() {
+            return Math.max(0, sent.get() - warmup);
         }
 
         /** On the publisher's event loop: sends every event due by now at the configured rate. */
@@ -204,10 +217,12 @@ final class FanoutScenario {
                 try {
                     if (RelayMessages.parse(text) instanceof RelayMessage.Ok ok) {
                         Integer i = index.get(ok.eventId().hex());
-                        if (i != null && sentAt.get(i) != 0) {
-                            okLatency.recordNanos(now - sentAt.get(i));
+                        if (i == null || i >= warmup) {
+                            if (i != null && sentAt.get(i) != 0) {
+                                okLatency.recordNanos(now - sentAt.get(i));
+                            }
+                            (ok.accepted() ? accepted : rejected).increment();
                         }
-                        (ok.accepted() ? accepted : rejected).increment();
                         answered.incrementAndGet();
                     }
                 } catch (MalformedMessageException e) {
@@ -230,6 +245,8 @@ final class FanoutScenario {
                         foreign.increment();
                     } else if (seen.get((int) seq)) {
                         duplicates.increment();
+                    } else if (seq < warmup) {
+                        seen.set((int) seq);
                     } else {
                         seen.set((int) seq);
                         long sentTime = sentAt.get((int) seq);

@@ -24,8 +24,9 @@ public final class LoadGenerator {
                        the first --warmup queries are run but not counted
                        [--connections 16] [--queries 20000] [--warmup 20000] [--seed-events 2000] [--in-flight 1]
               fanout   --subscribers each hold one subscription; after every EOSE one publisher sends --events
-                       at --rate; publisher send -> subscriber receive latency, missing and duplicate deliveries
-                       [--subscribers 200] [--events 2000] [--rate 200/s]
+                       at --rate; publisher send -> subscriber receive latency, missing and duplicate deliveries;
+                       --warmup more notes are sent first, the same way, and not counted
+                       [--subscribers 200] [--events 2000] [--warmup 2000] [--rate 200/s]
               idle     open --connections at --connect-rate, hold them --hold (a ping every --ping-interval);
                        established / failed / closed, and with --pid the relay's RSS before and after
                        [--connections 10000] [--hold 30s] [--ping-interval 20s] [--pid <relay pid>]

@@ -47,7 +47,7 @@ record LoadOptions(
     enum Scenario {
         INGEST("connections", "in-flight", "events", "warmup"),
         QUERY("connections", "queries", "warmup", "seed-events", "in-flight"),
-        FANOUT("subscribers", "events", "rate"),
+        FANOUT("subscribers", "events", "rate", "warmup"),
         IDLE("connections", "hold", "ping-interval", "pid");
 
         private final Set<String> options;
@@ -81,6 +81,7 @@ record LoadOptions(
     static final int IN_FLIGHT = 1;
     static final int INGEST_EVENTS = 20_000;
     static final int FANOUT_EVENTS = 2_000;
+    static final int FANOUT_WARMUP = 2_000;
     static final int QUERIES = 20_000;
     /** Queries run before the measured ones: the relay's and the generator's JIT take about this many to settle. */
     static final int WARMUP = 20_000;
@@ -151,7 +152,7 @@ record LoadOptions(
                 values.integer("in-flight", IN_FLIGHT),
                 values.integer("events", scenario == Scenario.FANOUT ? FANOUT_EVENTS : INGEST_EVENTS),
                 values.integer("queries", QUERIES),
-                values.integer("warmup", WARMUP),
+                values.integer("warmup", scenario == Scenario.FANOUT ? FANOUT_WARMUP : WARMUP),
                 values.integer("seed-events", SEED_EVENTS),
                 values.integer("subscribers", SUBSCRIBERS),
                 values.rate("rate", RATE),
@@ -188,6 +189,7 @@ record LoadOptions(
             case FANOUT -> {
                 out.put("subscribers", subscribers);
                 out.put("events", events);
+                out.put("warmup", warmup);
                 out.put("rate", rate);
             }
             case IDLE -> {
