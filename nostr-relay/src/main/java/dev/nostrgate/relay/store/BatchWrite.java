@@ -47,6 +47,10 @@ final class BatchWrite {
      * event, by a per-row EXISTS (which may run as a scan while {@code events} is a few pages, until the next
      * ANALYZE re-plans it; it runs only for an event that was deleted). A duplicate is a duplicate even if it was
      * deleted since, so an event is blocked only if it is not stored.
+     *
+     * <p>Within what both databases accept: data-modifying CTEs (CockroachDB allows one {@code INSERT ... ON
+     * CONFLICT} per table in a statement; this has one, on {@code events}), multi-argument {@code unnest}, a
+     * correlated EXISTS in a select list. Only PostgreSQL is tested here.
      */
     static final String ONE_STATEMENT = "WITH batch AS (SELECT * FROM " + EventColumns.UNNEST + "), "
             + "tombstoned AS (SELECT b.event_key, "
