@@ -36,10 +36,11 @@ grep -q 'relay ready' "$LOGS/second.log" || { echo "replicas.sh: the relays did 
 metric() { curl -s http://127.0.0.1:7451/metrics | awk -v name="$1" '$1 == name { print $2 }'; }
 broker_ticks() { awk '{ print $14 + $15 }' "/proc/$(pgrep -f beam.smp | head -n 1)/stat"; }
 echo "replicas.sh: warming up with 10,000 events"
-"$ROOT/nostr" load ingest --url ws://127.0.0.1:7450 --in-flight "$IN_FLIGHT" --events 10000 >/dev/null
+"$ROOT/nostr" load ingest --url ws://127.0.0.1:7450 --in-flight "$IN_FLIGHT" --events 10000 --warmup 0 >/dev/null
 received0="$(metric nostr_relay_replica_received_total)"
 ticks0="$(broker_ticks)"
-"$ROOT/nostr" load ingest --url ws://127.0.0.1:7450 --in-flight "$IN_FLIGHT" --events "$EVENTS" | grep -E 'accepted|ok \('
+"$ROOT/nostr" load ingest --url ws://127.0.0.1:7450 --in-flight "$IN_FLIGHT" --events "$EVENTS" --warmup 0 \
+  | grep -E 'accepted|ok \('
 ticks1="$(broker_ticks)"
 sleep 2 # the last batches on their way to the second relay
 received="$(metric nostr_relay_replica_received_total)"

@@ -65,6 +65,8 @@ public final class RabbitReplicaBus implements ReplicaBus {
     private final BlockingQueue<Outgoing> outbox = new ArrayBlockingQueue<>(OUTBOX_BATCHES);
     private final Thread publisher;
     private volatile boolean running = true;
+    /** The broker has blocked publishing (a memory or disk alarm): a publish would block the thread until it lifts. */
+    private volatile boolean blocked;
     private long sequence; // guarded by this: numbers are taken in the order batches enter the outbox
     private long dropped;
 
@@ -95,14 +97,17 @@ public final class RabbitReplicaBus implements ReplicaBus {
             factory.setConnectionTimeout(10_000);
             factory.setNetworkRecoveryInterval(1_000); // live events wait for it: retry every second, not every 5
             String replicaId = UUID.randomUUID().toString();
-            connection = factory.newConnection("nostr-relay replica " + replicaId); // as the broker lists it
+            // As the broker lists it: an operator (or a test) can tell the replicas of one exchange apart.
+            connection = factory.newConnection("nostr-relay replica " + replicaId + " (" + exchange + ")");
             Channel publishing = connection.createChannel();
             publishing.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, true);
             RabbitReplicaBus bus = new RabbitReplicaBus(replicaId, exchange, connection, publishing);
             Channel consuming = connection.createChannel();
             // Not exclusive: an exclusive queue goes with its connection, and what arrived during a reconnect with it.
-            consuming.queueDeclare(bus.queue, false, false, false,
+            // Durable, since RabbitMQ 4 refuses transient non-exclusive queues; the messages stay transient.
+            consuming.queueDeclare(bus.queue, true, false, false,
                     Map.of("x-expires", QUEUE_EXPIRES_MILLIS, "x-max-length", QUEUE_MAX_MESSAGES));
+            connection.addBlockedListener(reason -> bus.blocked = true, () -> bus.blocked = false);
             consuming.queueBind(bus.queue, exchange, "");
             consuming.basicConsume(bus.queue, true, bus.consumer(consuming, remote, metrics));
             bus.publisher.start();
@@ -220,6 +225,9 @@ public final class RabbitReplicaBus implements ReplicaBus {
         long pauseMillis = 50;
         for (int attempt = 1; ; attempt++) {
             try {
+                if (blocked) {
+                    throw new IOException("RabbitMQ blocks publishing (a resource alarm)");
+                }
                 publishing.basicPublish(exchange, "", properties, body);
                 if (attempt > 1) {
                     log.info("replica bus: publishing again after {} attempts", attempt);
@@ -227,7 +235,9 @@ public final class RabbitReplicaBus implements ReplicaBus {
                 return;
             } catch (IOException | RuntimeException e) {
                 if (!running) {
-                    log.warn("replica bus: closing with message {} unsent ({})", message.sequence(), e.toString());
+                    int left = outbox.size();
+                    outbox.clear();
+                    log.warn("replica bus: closing with {} batches unsent ({})", left + 1, e.toString());
                     return;
                 }
                 if (attempt == 1) {
@@ -260,7 +270,10 @@ public final class RabbitReplicaBus implements ReplicaBus {
         return connection.isOpen() ? Optional.empty() : Optional.of("RabbitMQ connection is down (reconnecting)");
     }
 
-    /** Publishes what is queued (briefly), then disconnects. */
+    /**
+     * Publishes what is queued (briefly), deletes this replica's queue, and disconnects. With the broker gone or
+     * blocking, the queue is left to expire ({@code x-expires}) rather than waited for.
+     */
     @Override
     public void close() {
         running = false;
@@ -269,11 +282,13 @@ public final class RabbitReplicaBus implements ReplicaBus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            publishing.queueDelete(queue);
-            connection.close(2_000);
-        } catch (IOException | RuntimeException e) {
-            log.debug("replica bus: closing: {}", e.toString());
+        if (!publisher.isAlive() && !blocked && connection.isOpen()) {
+            try {
+                publishing.queueDelete(queue);
+            } catch (IOException | RuntimeException e) {
+                log.debug("replica bus: deleting {}: {}", queue, e.toString());
+            }
         }
+        connection.abort(2_000); // also ends the client's reconnecting, whatever state it is in
     }
 }
