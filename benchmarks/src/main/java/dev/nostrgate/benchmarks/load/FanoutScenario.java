@@ -217,10 +217,11 @@ final class FanoutScenario {
                 try {
                     if (RelayMessages.parse(text) instanceof RelayMessage.Ok ok) {
                         Integer i = index.get(ok.eventId().hex());
-                        if (i == null || i >= warmup) {
-                            if (i != null && sentAt.get(i) != 0) {
-                                okLatency.recordNanos(now - sentAt.get(i));
-                            }
+                        boolean measured = i == null || i >= warmup;
+                        if (measured && i != null && sentAt.get(i) != 0) {
+                            okLatency.recordNanos(now - sentAt.get(i));
+                        }
+                        if (measured) {
                             (ok.accepted() ? accepted : rejected).increment();
                         }
                         answered.incrementAndGet();
@@ -245,16 +246,16 @@ final class FanoutScenario {
                         foreign.increment();
                     } else if (seen.get((int) seq)) {
                         duplicates.increment();
-                    } else if (seq < warmup) {
-                        seen.set((int) seq);
                     } else {
                         seen.set((int) seq);
-                        long sentTime = sentAt.get((int) seq);
-                        if (sentTime != 0) {
-                            latency.recordNanos(now - sentTime);
+                        if (seq >= warmup) {
+                            long sentTime = sentAt.get((int) seq);
+                            if (sentTime != 0) {
+                                latency.recordNanos(now - sentTime);
+                            }
+                            lastDelivery.accumulate(now);
+                            deliveries.increment();
                         }
-                        lastDelivery.accumulate(now);
-                        deliveries.increment();
                     }
                     return;
                 }

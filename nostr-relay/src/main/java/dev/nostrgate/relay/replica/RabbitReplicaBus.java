@@ -260,7 +260,7 @@ public final class RabbitReplicaBus implements ReplicaBus {
             if (!lines.isEmpty()) {
                 lines.append('\n');
             }
-            lines.append(EventJson.write(event));
+            EventJson.appendTo(lines, event);
         }
         return lines.toString().getBytes(StandardCharsets.UTF_8);
     }
