@@ -8,6 +8,7 @@ import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;
+import dev.nostrgate.relay.store.TableFault;
 import dev.nostrgate.gateway.connector.ConnectorState;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
@@ -16,9 +17,6 @@ import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.store.StoredEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -119,11 +117,11 @@ class ResilienceIT {
             publish(20);
             awaitEverything(first);
 
-            // 2. the database refuses writes for a while (its events table is away)
-            execute("ALTER TABLE events RENAME TO events_away");
-            publish(20);
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
-            execute("ALTER TABLE events_away RENAME TO events");
+            // 2. the database is away for a while (every write of an event fails as a server shutting down does)
+            try (TableFault down = TableFault.everyWrite(schema(), "events", "57P01")) {
+                publish(20);
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            }
             publish(10);
             awaitEverything(first);
 
@@ -176,12 +174,8 @@ class ResilienceIT {
         }
     }
 
-    private void execute(String sql) throws SQLException {
-        String schema = database.substring(database.indexOf("currentSchema=") + 14);
-        try (Connection connection = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema, "postgres", "")) {
-            connection.createStatement().execute(sql);
-        }
+    private String schema() {
+        return database.substring(database.indexOf("currentSchema=") + 14);
     }
 
     /** Closes this gateway's AMQP connections only (other builds may share the broker). */

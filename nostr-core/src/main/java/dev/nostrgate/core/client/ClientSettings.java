@@ -1,5 +1,6 @@
 package dev.nostrgate.core.client;
 
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.key.SecKey;
 import java.net.URI;
 import java.time.Duration;

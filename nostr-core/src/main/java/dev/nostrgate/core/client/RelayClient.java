@@ -1,5 +1,6 @@
 package dev.nostrgate.core.client;
 
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;

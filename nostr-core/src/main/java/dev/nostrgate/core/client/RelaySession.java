@@ -1,5 +1,6 @@
 package dev.nostrgate.core.client;
 
+import dev.nostrgate.core.Backoff;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 import dev.nostrgate.core.event.Event;

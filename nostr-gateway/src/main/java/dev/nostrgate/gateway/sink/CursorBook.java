@@ -1,6 +1,10 @@
 package dev.nostrgate.gateway.sink;
 
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.gateway.registry.RelayRegistry;
+import dev.nostrgate.relay.store.FailureClass;
+import dev.nostrgate.relay.store.Retry;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -25,6 +29,9 @@ public class CursorBook {
 
     private final RelayRegistry registry;
     private final Map<UUID, Long> pending = new ConcurrentHashMap<>();
+    /** A serialization failure against the consumers' writes is retried at once, not a flush later. */
+    private final Retry retry = Retry.within(Duration.ofSeconds(2),
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(500)), () -> false);
 
     public CursorBook(RelayRegistry registry) {
         this.registry = registry;
@@ -48,10 +55,20 @@ public class CursorBook {
             return;
         }
         try {
-            registry.advanceCursors(taken);
+            retry.call("persisting " + taken.size() + " cursors", () -> {
+                registry.advanceCursors(taken);
+                return null;
+            });
         } catch (DataAccessException e) {
-            taken.forEach(this::committed); // try again next time
-            log.warn("persisting {} cursors failed ({}); will retry", taken.size(), e.getMessage());
+            if (FailureClass.of(e) == FailureClass.TRANSIENT) {
+                taken.forEach(this::committed); // the database is away: try again next time
+                log.warn("persisting {} cursors failed ({}); will retry", taken.size(), e.getMessage());
+            } else {
+                // Trying again would fail again, every flush, for good. A cursor left behind is safe: a restart
+                // asks the relay for a little more, and the store answers duplicates.
+                log.error("persisting {} cursors failed for good ({}); they stay where they were stored last",
+                        taken.size(), e.getMessage());
+            }
         }
     }
 

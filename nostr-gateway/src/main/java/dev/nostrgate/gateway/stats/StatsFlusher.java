@@ -1,6 +1,9 @@
 package dev.nostrgate.gateway.stats;
 
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.gateway.config.GatewayProperties;
+import dev.nostrgate.relay.store.FailureClass;
+import dev.nostrgate.relay.store.Retry;
 import jakarta.annotation.PreDestroy;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,8 +20,10 @@ import org.springframework.stereotype.Component;
 /**
  * The one writer of the rollup table's minute rows: every {@code gateway.stats-flush-interval} it takes the
  * in-memory counters ({@link RelayCounters#drain()}) and adds them to the current minute's row of each relay, all
- * relays in one transaction. If the transaction fails the counts are given back ({@link RelayCounters#restore}) and
- * go out with the next flush: a database outage delays statistics, it does not lose them.
+ * relays in one transaction. A transient failure ({@link FailureClass}) is retried for a moment, then the counts are
+ * given back ({@link RelayCounters#restore}) and go out with the next flush: a database outage delays statistics, it
+ * does not lose them. Counts the database refuses for good are dropped with an error in the log: given back, they
+ * would fail every flush after it, and keep every relay's statistics out.
  *
  * <p>Scheduled from the validated {@link GatewayProperties#statsFlushInterval()} (through
  * {@link SchedulingConfigurer}) rather than with {@code @Scheduled(fixedDelayString =
@@ -33,6 +38,9 @@ public class StatsFlusher implements SchedulingConfigurer {
     private final RelayCounters counters;
     private final StatsRepository rows;
     private final Duration interval;
+    /** A serialization failure against another writer is retried at once, not a flush later. */
+    private final Retry retry = Retry.within(Duration.ofSeconds(2),
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(500)), () -> false);
 
     public StatsFlusher(RelayCounters counters, StatsRepository rows, GatewayProperties properties) {
         this.counters = counters;
@@ -75,15 +83,27 @@ public class StatsFlusher implements SchedulingConfigurer {
         taken.forEach((relay, snapshot) -> counts.put(relay, RollupCounts.of(snapshot)));
         long minute = StatsBucket.MINUTE.startOf(now.getEpochSecond());
         try {
-            rows.inTransaction(connection -> {
-                rows.add(connection, StatsBucket.MINUTE, minute, counts);
-                return null;
+            retry.call("writing the statistics of " + counts.size() + " relays", () -> {
+                try {
+                    return rows.inTransaction(connection -> {
+                        rows.add(connection, StatsBucket.MINUTE, minute, counts);
+                        return null;
+                    });
+                } catch (SQLException e) {
+                    throw new StatsUnavailableException("writing statistics failed: " + e.getMessage(), e);
+                }
             });
             return counts.size();
-        } catch (SQLException | RuntimeException e) {
-            taken.forEach(counters::restore);
-            log.warn("writing the statistics of {} relays failed ({}); they are kept for the next flush",
-                    taken.size(), e.getMessage());
+        } catch (RuntimeException e) {
+            if (FailureClass.of(e) == FailureClass.PERMANENT) {
+                // Given back, they would fail the same way at every flush, and keep every relay's counts out.
+                log.error("writing the statistics of {} relays failed for good ({}); these counts are dropped",
+                        taken.size(), e.getMessage());
+            } else {
+                taken.forEach(counters::restore);
+                log.warn("writing the statistics of {} relays failed ({}); they are kept for the next flush",
+                        taken.size(), e.getMessage());
+            }
             return 0;
         }
     }

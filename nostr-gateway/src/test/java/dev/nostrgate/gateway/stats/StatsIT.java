@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nostrgate.gateway.GatewayTestSchema;
 import dev.nostrgate.gateway.api.ApiClient;
 import dev.nostrgate.gateway.api.ApiTestConfiguration;
+import dev.nostrgate.relay.store.TableFault;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import java.time.Instant;
@@ -175,7 +176,7 @@ class StatsIT {
     }
 
     @Test
-    void aFailedFlushGivesTheCountsBackForTheNextOne() {
+    void aFlushFailedByAnOutageGivesTheCountsBackForTheNextOne() {
         UUID relay = register();
         long minute = StatsBucket.MINUTE.startOf(Instant.now().getEpochSecond()) - 600;
         for (int i = 0; i < 3; i++) {
@@ -183,11 +184,8 @@ class StatsIT {
         }
         counters.stored(relay, 1_000);
 
-        jdbc.sql("ALTER TABLE gateway_relay_stats RENAME TO gateway_relay_stats_away").update();
-        try {
+        try (TableFault down = TableFault.everyWrite(schema(), "gateway_relay_stats", "57P01")) {
             assertThat(flusher.flush(Instant.ofEpochSecond(minute))).isZero();
-        } finally {
-            jdbc.sql("ALTER TABLE gateway_relay_stats_away RENAME TO gateway_relay_stats").update();
         }
         counters.received(relay, 500);
         assertThat(flusher.flush(Instant.ofEpochSecond(minute))).isGreaterThanOrEqualTo(1);
@@ -196,6 +194,26 @@ class StatsIT {
         assertThat(total.get("received").asLong()).isEqualTo(4);
         assertThat(total.get("stored").asLong()).isEqualTo(1);
         assertThat(total.get("bytes").asLong()).isEqualTo(2_000);
+    }
+
+    @Test
+    void countsTheDatabaseRefusesForGoodAreDroppedAndDoNotBlockTheNextFlush() {
+        UUID relay = register();
+        long minute = StatsBucket.MINUTE.startOf(Instant.now().getEpochSecond()) - 1_200;
+        counters.received(relay, 700);
+        try (TableFault refused = TableFault.everyWrite(schema(), "gateway_relay_stats", "22003")) {
+            assertThat(flusher.flush(Instant.ofEpochSecond(minute))).isZero();
+        }
+        counters.received(relay, 300);
+        assertThat(flusher.flush(Instant.ofEpochSecond(minute))).isGreaterThanOrEqualTo(1);
+
+        JsonNode total = series(relay, "minute", minute, minute + 60).get("total");
+        assertThat(total.get("received").asLong()).as("the refused counts were not given back").isEqualTo(1);
+        assertThat(total.get("bytes").asLong()).isEqualTo(300);
+    }
+
+    private String schema() {
+        return jdbc.sql("SELECT current_schema()").query(String.class).single();
     }
 
     @Test

@@ -2,11 +2,13 @@ package dev.nostrgate.relay.ingest;
 
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.relay.config.RelayConfig;
+import dev.nostrgate.relay.store.StorableText;
 import java.util.Optional;
 
 /**
  * The relay's own rules for an event, beyond NIP-01 well-formedness (the parser's) and authenticity (the
- * verifier's): the limits advertised in NIP-11. Cheap checks, run before the signature is verified.
+ * verifier's): the limits advertised in NIP-11, and text the store can hold ({@link StorableText}). Cheap checks,
+ * run before the signature is verified.
  */
 final class EventValidator {
     private final RelayConfig.Limits limits;
@@ -34,6 +36,6 @@ final class EventValidator {
             return Optional.of("created_at is too far in the future (more than " + limits.createdAtUpperLimit()
                     + " seconds after now)");
         }
-        return Optional.empty();
+        return StorableText.problem(event);
     }
 }

@@ -2,7 +2,9 @@ package dev.nostrgate.relay.store;
 
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.event.EventId;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where events live: the relay and the gateway both write and read through this. Events given to it must already
@@ -15,9 +17,18 @@ public interface EventStore {
      *
      * @return one outcome per event, in list order
      * @throws StoreUnavailableException if the database cannot be reached or the transaction fails; nothing of
-     *     the batch is then stored, and it may be retried as a whole
+     *     the batch is then stored (unless the failure is {@link FailureClass#AMBIGUOUS}), and it may be retried as
+     *     a whole. {@link ResilientSave} does that, and finds the bad event of a batch that fails for good.
      */
     List<SaveOutcome> saveAll(List<Event> events);
+
+    /**
+     * Which of these ids are stored now: after a commit whose outcome is unknown ({@link FailureClass#AMBIGUOUS}),
+     * what is there was stored.
+     *
+     * @throws StoreUnavailableException if the database fails
+     */
+    Set<EventId> stored(List<EventId> ids);
 
     /**
      * The stored events matching any of the filters, each once, newest first (ties: lowest id first). Each

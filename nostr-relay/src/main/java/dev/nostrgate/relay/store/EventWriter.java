@@ -1,9 +1,11 @@
 package dev.nostrgate.relay.store;
 
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.KindCategory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,9 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The writer (strfry's Writer stage): events queue up from any thread and are written in batches of up to
  * {@code maxBatch} events or {@code maxDelay}, whichever comes first, each batch one transaction. A caller's future
- * completes only after the commit. While the database fails, a batch is retried with backoff for
- * {@code retryFor}; then its events fail with {@code error:} (the client may send again) and the next batch tries
- * anew. When a queue is full, new events are refused at once with {@code rate-limited:}: backpressure, not growth.
+ * completes only after the commit. Failures are handled by their class ({@link ResilientSave}): while the database
+ * is unavailable, a batch is retried with backoff for {@code retryFor}, then its events fail with {@code error:}
+ * (the client may send again) and the next batch tries anew; a batch the database refuses for its content is split
+ * until the bad event is alone, which alone fails, and the rest is stored. When a queue is full, new events are
+ * refused at once with {@code rate-limited:}: backpressure, not growth.
  *
  * <p><b>Lanes.</b> Every write rule relates events of one author only: a duplicate has the same id (so the same
  * author), a replaceable address and a tombstone belong to one author, and NIP-09 lets authors delete only their
@@ -36,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class EventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
     private static final int DELETION = 5;
+    /** Between attempts to write a batch while the database fails: 50 ms doubling to 2 s, jittered. */
+    private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
 
     private record Job(Event event, CompletableFuture<SaveOutcome> outcome) {
     }
@@ -46,6 +52,7 @@ public final class EventWriter implements AutoCloseable {
     private final Consumer<List<Event>> committed;
     private final BatchObserver observer;
     private final Lane[] lanes;
+    private final ResilientSave save;
     private volatile boolean running = true;
 
     /** Told of each batch written (committed, or refused by the store's rules), from the lane's thread. */
@@ -74,6 +81,8 @@ public final class EventWriter implements AutoCloseable {
         this.recentIds = new RecentIds(config.recentIdsCapacity());
         this.committed = committed;
         this.observer = observer;
+        this.save = new ResilientSave(store,
+                Retry.within(config.retryFor(), RETRY_BACKOFF, () -> !running));
         this.lanes = new Lane[config.lanes()];
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane(i);
@@ -177,51 +186,30 @@ public final class EventWriter implements AutoCloseable {
             }
         }
 
-        private void write(List<Job> batch) throws InterruptedException {
+        private void write(List<Job> batch) {
             List<Event> events = batch.stream().map(Job::event).toList();
-            long retryUntil = System.nanoTime() + config.retryFor().toNanos();
-            long backoffMillis = 50;
-            while (true) {
-                try {
-                    long start = System.nanoTime();
-                    List<SaveOutcome> outcomes = store.saveAll(events);
-                    observer.written(events.size(), System.nanoTime() - start);
-                    List<Event> stored = new ArrayList<>();
-                    for (int i = 0; i < batch.size(); i++) {
-                        SaveOutcome outcome = outcomes.get(i);
-                        Event event = events.get(i);
-                        if (outcome.accepted() && event.category() == KindCategory.REGULAR) {
-                            recentIds.add(outcome.id());
-                        }
-                        if (outcome.status() == SaveOutcome.Status.STORED) {
-                            stored.add(event);
-                            if (event.kind() == DELETION) {
-                                forgetDeleted(event);
-                            }
-                        }
-                    }
-                    if (!stored.isEmpty()) {
-                        notifyCommitted(stored); // first: a client that reads its OK and then subscribes must not
-                    }                            // see the event both in the stored part and again as a live one
-                    for (int i = 0; i < batch.size(); i++) {
-                        batch.get(i).outcome().complete(outcomes.get(i));
-                    }
-                    return;
-                } catch (StoreUnavailableException e) {
-                    if (System.nanoTime() > retryUntil || !running) {
-                        log.warn("writer: giving up on {} events after retrying for {}: {}", batch.size(),
-                                config.retryFor(), e.getMessage());
-                        batch.forEach(job -> job.outcome().complete(SaveOutcome.failed(job.event().id(),
-                                "error: the database is unavailable, try again")));
-                        return;
-                    }
-                    log.warn("writer: batch of {} failed ({}); retrying in {} ms", batch.size(), e.getMessage(),
-                            backoffMillis);
-                    // This lane's thread does nothing else while its database is down: waiting here is the
-                    // backpressure (its queue fills, and new events are refused with rate-limited:).
-                    TimeUnit.MILLISECONDS.sleep(backoffMillis);
-                    backoffMillis = Math.min(backoffMillis * 2, 2_000);
+            long start = System.nanoTime();
+            List<SaveOutcome> outcomes = save.saveAll(events);
+            observer.written(events.size(), System.nanoTime() - start);
+            List<Event> stored = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                SaveOutcome outcome = outcomes.get(i);
+                Event event = events.get(i);
+                if (outcome.accepted() && event.category() == KindCategory.REGULAR) {
+                    recentIds.add(outcome.id());
                 }
+                if (outcome.status() == SaveOutcome.Status.STORED) {
+                    stored.add(event);
+                    if (event.kind() == DELETION) {
+                        forgetDeleted(event);
+                    }
+                }
+            }
+            if (!stored.isEmpty()) {
+                notifyCommitted(stored); // first: a client that reads its OK and then subscribes must not
+            }                            // see the event both in the stored part and again as a live one
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).outcome().complete(outcomes.get(i));
             }
         }
 

@@ -16,7 +16,12 @@ public record SaveOutcome(EventId id, Status status, String message) {
         /** Refused by a rule: an older replaceable version, a deleted id or address, expired, ephemeral. */
         REJECTED,
         /** Not written because the database failed; the event may be sent again. */
-        FAILED
+        FAILED,
+        /**
+         * Refused by the database itself with an error that would repeat (bad data, a constraint): alone, so that
+         * the rest of its batch was stored. Sending it again does not help.
+         */
+        UNSTORABLE
     }
 
     public SaveOutcome {
@@ -39,6 +44,10 @@ public record SaveOutcome(EventId id, Status status, String message) {
 
     public static SaveOutcome failed(EventId id, String reasonWithPrefix) {
         return new SaveOutcome(id, Status.FAILED, reasonWithPrefix);
+    }
+
+    public static SaveOutcome unstorable(EventId id, String reasonWithPrefix) {
+        return new SaveOutcome(id, Status.UNSTORABLE, reasonWithPrefix);
     }
 
     /** The {@code OK} flag: true for stored and duplicate (the relay has the event), false otherwise. */

@@ -1,10 +1,13 @@
 package dev.nostrgate.relay.store;
 
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.filter.Filter;
 import java.sql.Connection;
 import java.time.Clock;
+import java.time.Duration;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,11 +15,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /** The {@link EventStore} on PostgreSQL or CockroachDB (schema: {@code db/migration}). Thread-safe. */
 public final class SqlEventStore implements EventStore {
     private static final String QUERY_CANCELED = "57014";
+    /** Between attempts of a read: short, since the query's whole budget is a few seconds. */
+    private static final Backoff READ_BACKOFF = new Backoff(Duration.ofMillis(5), Duration.ofMillis(200));
 
     private final DataSource writes;
     private final DataSource reads;
@@ -73,6 +79,10 @@ public final class SqlEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> query(List<Filter> filters) {
+        return readRetry().call("a query", () -> queryOnce(filters));
+    }
+
+    private List<StoredEvent> queryOnce(List<Filter> filters) {
         long now = nowSeconds();
         List<StoredEvent> result = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -103,6 +113,10 @@ public final class SqlEventStore implements EventStore {
 
     @Override
     public long count(List<Filter> filters) {
+        return readRetry().call("a count", () -> countOnce(filters));
+    }
+
+    private long countOnce(List<Filter> filters) {
         List<Filter> possible = filters.stream()
                 .filter(filter -> !FilterSql.matchesNothing(filter) && filter.search().isEmpty())
                 .toList();
@@ -117,6 +131,40 @@ public final class SqlEventStore implements EventStore {
         } catch (SQLException e) {
             throw unavailable("count", e);
         }
+    }
+
+    @Override
+    public Set<EventId> stored(List<EventId> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return readRetry().call("looking up " + ids.size() + " events", () -> {
+            Set<EventId> stored = new HashSet<>();
+            // the writes pool: it sees what was just committed, and has no query time budget to run over
+            try (Connection connection = writes.getConnection();
+                 PreparedStatement select = connection.prepareStatement(
+                         "SELECT id FROM events WHERE event_key = ANY(?)")) {
+                select.setArray(1, connection.createArrayOf("uuid",
+                        ids.stream().map(id -> EventKeys.of(id.toBytes())).toArray(UUID[]::new)));
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        stored.add(new EventId(Hex.encode(rows.getBytes(1))));
+                    }
+                }
+            } catch (SQLException e) {
+                throw unavailable("looking up events", e);
+            }
+            return stored;
+        });
+    }
+
+    /**
+     * Reads that fail transiently (a serialization failure under SERIALIZABLE, as CockroachDB always is, or a
+     * connection lost) are tried again within the query budget: a client's REQ is answered, not closed, when the
+     * database only asked to retry.
+     */
+    private Retry readRetry() {
+        return Retry.within(config.queryTimeout(), READ_BACKOFF, () -> false);
     }
 
     @Override

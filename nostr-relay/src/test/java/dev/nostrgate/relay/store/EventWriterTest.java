@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -146,7 +149,7 @@ class EventWriterTest {
             @Override
             public List<SaveOutcome> saveAll(List<Event> events) {
                 if (failuresLeft.getAndDecrement() > 0) {
-                    throw new StoreUnavailableException("connection refused", null, false);
+                    throw outage();
                 }
                 return super.saveAll(events);
             }
@@ -163,7 +166,7 @@ class EventWriterTest {
         EventStore down = new DelegatingStore(store) {
             @Override
             public List<SaveOutcome> saveAll(List<Event> events) {
-                throw new StoreUnavailableException("connection refused", null, false);
+                throw outage();
             }
         };
         try (EventWriter writer = new EventWriter(down,
@@ -214,6 +217,12 @@ class EventWriterTest {
         }
     }
 
+    /** What the store throws while its database is down: a connection refused (SQLSTATE 08001). */
+    static StoreUnavailableException outage() {
+        return new StoreUnavailableException("connection refused", new SQLException("Connection refused", "08001"),
+                false);
+    }
+
     /** Passes everything to a real store; tests override one method to inject a failure or a pause. */
     static class DelegatingStore implements EventStore {
         private final EventStore delegate;
@@ -225,6 +234,11 @@ class EventWriterTest {
         @Override
         public List<SaveOutcome> saveAll(List<Event> events) {
             return delegate.saveAll(events);
+        }
+
+        @Override
+        public Set<EventId> stored(List<EventId> ids) {
+            return delegate.stored(ids);
         }
 
         @Override

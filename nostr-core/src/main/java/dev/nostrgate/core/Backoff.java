@@ -1,12 +1,13 @@
-package dev.nostrgate.core.client;
+package dev.nostrgate.core;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * How long to wait before each reconnection attempt: exponential from {@code initialDelay}, capped at
+ * How long to wait before each new attempt after a failure: exponential from {@code initialDelay}, capped at
  * {@code maxDelay}, with "equal jitter" (a random delay between half and all of the step) so that many clients
- * dropped at once do not come back at once.
+ * dropped at once, or many writers failed by one database restart, do not come back at once. The one backoff of
+ * the code base: the client's reconnects, and every retry of the relay and the gateway.
  */
 public record Backoff(Duration initialDelay, Duration maxDelay) {
     /** 250 ms, doubling up to 30 s. */
@@ -17,10 +18,10 @@ public record Backoff(Duration initialDelay, Duration maxDelay) {
             throw new IllegalArgumentException("a backoff needs an initial and a maximum delay");
         }
         if (initialDelay.toMillis() < 1) {
-            throw new IllegalArgumentException("reconnect initial delay must be at least 1 ms, was " + initialDelay);
+            throw new IllegalArgumentException("a backoff's initial delay must be at least 1 ms, was " + initialDelay);
         }
         if (maxDelay.compareTo(initialDelay) < 0) {
-            throw new IllegalArgumentException("reconnect max delay (" + maxDelay + ") must not be less than the "
+            throw new IllegalArgumentException("a backoff's max delay (" + maxDelay + ") must not be less than the "
                     + "initial delay (" + initialDelay + ")");
         }
     }

@@ -1,4 +1,4 @@
-package dev.nostrgate.core.client;
+package dev.nostrgate.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
