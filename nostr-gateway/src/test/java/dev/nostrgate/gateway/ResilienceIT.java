@@ -14,6 +14,7 @@ import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.store.StoredEvent;
+import dev.nostrgate.relay.store.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -177,9 +178,7 @@ class ResilienceIT {
     }
 
     private void execute(String sql) throws SQLException {
-        String schema = database.substring(database.indexOf("currentSchema=") + 14);
-        try (Connection connection = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema, "postgres", "")) {
+        try (Connection connection = DriverManager.getConnection(database, TestDatabase.USER, "")) {
             connection.createStatement().execute(sql);
         }
     }
