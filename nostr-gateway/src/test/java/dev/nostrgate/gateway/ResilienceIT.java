@@ -15,6 +15,7 @@ import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.store.StoredEvent;
+import dev.nostrgate.relay.store.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -175,7 +176,7 @@ class ResilienceIT {
     }
 
     private String schema() {
-        return database.substring(database.indexOf("currentSchema=") + 14);
+        return TestDatabase.schemaOf(database);
     }
 
     /** Closes this gateway's AMQP connections only (other builds may share the broker). */

@@ -11,10 +11,17 @@ import java.util.UUID;
 /**
  * A fresh schema on the local PostgreSQL server (127.0.0.1:5432, database {@code test}, trust auth) for one test
  * class, migrated by the real migrations and dropped on close.
+ *
+ * <p>Every test connection to that server is built here (the gateway's tests use it too) and runs SERIALIZABLE,
+ * as CockroachDB always does: a transaction that would see an anomaly fails with SQLSTATE 40001 instead of
+ * committing, so code that does not expect serialization failures fails here as it would in production.
  */
 public final class TestDatabase implements AutoCloseable {
-    public static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
+    /** The server, every transaction SERIALIZABLE ({@code options=-c default_transaction_isolation=serializable}). */
+    public static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test"
+            + "?options=-c%20default_transaction_isolation%3Dserializable";
     public static final String USER = "postgres";
+    private static final String SCHEMA_PARAMETER = "&currentSchema=";
 
     private final String schema;
     private final Database database;
@@ -35,8 +42,19 @@ public final class TestDatabase implements AutoCloseable {
         return new TestDatabase(schema, database);
     }
 
+    /** The server with {@code schema} as the current schema. */
     public static String url(String schema) {
-        return SERVER + "?currentSchema=" + schema;
+        return SERVER + SCHEMA_PARAMETER + schema;
+    }
+
+    /** The schema of a URL made by {@link #url(String)}. */
+    public static String schemaOf(String url) {
+        int start = url.indexOf(SCHEMA_PARAMETER);
+        if (start < 0) {
+            throw new IllegalArgumentException("no currentSchema in " + url);
+        }
+        int end = url.indexOf('&', start + 1);
+        return url.substring(start + SCHEMA_PARAMETER.length(), end < 0 ? url.length() : end);
     }
 
     public Database database() {
