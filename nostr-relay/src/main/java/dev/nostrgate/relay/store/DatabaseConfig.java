@@ -1,6 +1,8 @@
 package dev.nostrgate.relay.store;
 
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Optional;
 
 /**
@@ -29,7 +31,7 @@ public record DatabaseConfig(Optional<String> url, String user, String password,
             throw new IllegalArgumentException("database settings must not be null");
         }
         url.ifPresent(u -> {
-            if (!u.startsWith("jdbc:postgresql:")) {
+            if (!u.startsWith("jdbc:postgresql:") && !hasDriver(u)) {
                 throw new IllegalArgumentException("database.url must be a jdbc:postgresql: URL (CockroachDB speaks "
                         + "the same protocol), was " + u);
             }
@@ -42,5 +44,18 @@ public record DatabaseConfig(Optional<String> url, String user, String password,
     /** The same settings on an external database. */
     public DatabaseConfig withUrl(String jdbcUrl, String user, String password) {
         return new DatabaseConfig(Optional.of(jdbcUrl), user, password, dataDirectory, readPoolSize);
+    }
+
+    /**
+     * True if a JDBC driver on the class path takes the URL: a wrapping driver in front of PostgreSQL's (statement
+     * logging, or the tests' fault injection) is as good as PostgreSQL's own.
+     */
+    private static boolean hasDriver(String url) {
+        try {
+            DriverManager.getDriver(url);
+            return true;
+        } catch (SQLException none) {
+            return false;
+        }
     }
 }
