@@ -65,10 +65,13 @@ final class BatchWrite {
             + "SELECT event_key, TRUE FROM stored UNION ALL SELECT event_key, FALSE FROM tombstoned WHERE NOT had";
 
     private final Connection connection;
+    private final Database.Vendor vendor;
     private final long now;
 
-    BatchWrite(Connection connection, long nowSeconds) {
+    /** @param vendor the database on the other end of the connection: how many tag rows are written differs */
+    BatchWrite(Connection connection, Database.Vendor vendor, long nowSeconds) {
         this.connection = connection;
+        this.vendor = vendor;
         this.now = nowSeconds;
     }
 
@@ -198,7 +201,8 @@ final class BatchWrite {
                 outcomes[byKey.get(key)] = SaveOutcome.duplicate(event.id()); // another writer was first
             }
         }
-        TagRows.insert(connection, toInsert.stream().filter(e -> inserted.contains(EventKeys.of(e.id().toBytes()))).toList());
+        TagRows.insert(connection, vendor,
+                toInsert.stream().filter(e -> inserted.contains(EventKeys.of(e.id().toBytes()))).toList());
         for (Event event : toInsert) {
             if (event.kind() == DELETION && inserted.contains(EventKeys.of(event.id().toBytes()))) {
                 applyDeletion(event);

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
+    /** CockroachDB's opt_split_scan_limit for query connections (see {@link #readSessionSql}). */
+    private static final int SPLIT_SCAN_LIMIT = 2_048;
 
     /** Which server is on the other end: the schema differs slightly between them. */
     public enum Vendor { POSTGRESQL, COCKROACHDB }
@@ -73,9 +75,9 @@ public final class Database implements AutoCloseable {
         HikariDataSource reads = null;
         try {
             writes = pool("store-writes", url, user, password, 4, null);
-            reads = pool("store-reads", url, user, password, config.readPoolSize(),
-                    "SET statement_timeout = " + queryTimeout.toMillis());
             Vendor vendor = vendorOf(writes);
+            reads = pool("store-reads", url, user, password, config.readPoolSize(),
+                    readSessionSql(vendor, queryTimeout));
             migrate(writes, vendor);
             return new Database(writes, reads, embedded, vendor, location);
         } catch (RuntimeException | SQLException e) {
@@ -85,6 +87,32 @@ public final class Database implements AutoCloseable {
             throw new StoreUnavailableException("cannot open the database at " + location + ": " + e.getMessage()
                     + " (check that the server is running and the URL, user and password are right)", e, false);
         }
+    }
+
+    /**
+     * The session settings of a query connection: the time budget, and on CockroachDB what its optimizer needs to
+     * read a hash-sharded index newest first ({@code ORDER BY created_at DESC, event_key LIMIT n}, alone or after
+     * a kind or a tag) as one short ordered scan per shard, merged, instead of reading every matching row and
+     * sorting (the rule is SplitLimitedScanIntoUnionScans, cockroachdb/cockroach#50134 and #76893):
+     * <ul>
+     *   <li>{@code plan_cache_mode = force_custom_plan}: plan each execution with its values. A generic plan
+     *       (the {@code auto} default of newer versions may pick one) has a placeholder where the LIMIT is, and
+     *       the scan can only be split under a constant limit.</li>
+     *   <li>{@code opt_split_scan_limit}: how many limited scans a scan may be split into. One scan per shard
+     *       bucket (16 by default) per value of an {@code = ANY(...)}, which FilterSql uses past
+     *       {@value FilterSql#MAX_BRANCHES} values. {@value #SPLIT_SCAN_LIMIT} is the default the current session
+     *       variable docs list; it is set here so that a lower role or cluster default cannot turn these queries
+     *       into sorts without anyone noticing.</li>
+     * </ul>
+     * PostgreSQL gets the time budget only.
+     */
+    static String readSessionSql(Vendor vendor, Duration queryTimeout) {
+        String budget = "SET statement_timeout = " + queryTimeout.toMillis();
+        return switch (vendor) {
+            case POSTGRESQL -> budget;
+            case COCKROACHDB -> budget + "; SET plan_cache_mode = force_custom_plan; SET opt_split_scan_limit = "
+                    + SPLIT_SCAN_LIMIT;
+        };
     }
 
     private static EmbeddedPostgres startEmbedded(DatabaseConfig config) {

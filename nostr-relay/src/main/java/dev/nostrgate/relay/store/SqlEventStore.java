@@ -26,16 +26,20 @@ public final class SqlEventStore implements EventStore {
 
     private final DataSource writes;
     private final DataSource reads;
+    private final Database.Vendor vendor;
     private final StoreConfig config;
     private final Clock clock;
 
     /**
      * @param writes connections for writes (the writer uses one at a time)
      * @param reads connections for queries; their statement timeout is the query budget (see {@link Database})
+     * @param vendor the database both lead to: some statements differ (see {@link TagRows#insert})
      * @param clock the time NIP-40 expiration is judged by
      */
-    public SqlEventStore(DataSource writes, DataSource reads, StoreConfig config, Clock clock) {
+    public SqlEventStore(DataSource writes, DataSource reads, Database.Vendor vendor, StoreConfig config,
+                         Clock clock) {
         this.writes = writes;
+        this.vendor = vendor;
         this.config = config;
         this.clock = clock;
         this.reads = reads;
@@ -48,7 +52,7 @@ public final class SqlEventStore implements EventStore {
 
     /** A store on a database opened with {@link Database}, judging expiration by the clock. */
     public SqlEventStore(Database database, StoreConfig config, Clock clock) {
-        this(database.writes(), database.reads(), config, clock);
+        this(database.writes(), database.reads(), database.vendor(), config, clock);
     }
 
     @Override
@@ -57,7 +61,7 @@ public final class SqlEventStore implements EventStore {
             return List.of();
         }
         try (Connection connection = writes.getConnection()) {
-            BatchWrite write = new BatchWrite(connection, nowSeconds());
+            BatchWrite write = new BatchWrite(connection, vendor, nowSeconds());
             if (BatchWrite.fitsOneStatement(events)) {
                 connection.setAutoCommit(true); // the statement is its own transaction
                 return write.applyInOneStatement(events);

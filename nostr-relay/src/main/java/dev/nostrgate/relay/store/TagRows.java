@@ -52,31 +52,53 @@ final class TagRows {
     record Removed(UUID key, long createdAt, String json) {
     }
 
-    /** Up to this many rows go in one INSERT; more go through COPY. */
+    /** Up to this many rows go in one INSERT; more go through COPY on PostgreSQL. */
     static final int INSERT_MAX_ROWS = 256;
+
+    /**
+     * On CockroachDB, many rows go in INSERTs of up to this many rows each (all in the caller's transaction): large
+     * enough that a batch of a thousand events is a few statements, small enough that no one statement carries
+     * megabytes of arrays.
+     */
+    static final int COCKROACH_CHUNK_ROWS = 2_000;
 
     /**
      * Inserts the tag rows of events this transaction has just inserted. No row can already exist: only the writer
      * whose insert of the event succeeded writes its tags, and {@link #of} lists each (name, value) once.
      *
      * <p>A few rows go in one {@code INSERT ... unnest}: one round trip where {@code COPY} takes two, and with one
-     * event in flight per client a batch is a few events. Many rows go through {@code COPY} (the fastest way into
-     * PostgreSQL, and supported by CockroachDB): with batches of a thousand events it took the store benchmark
-     * from 16.1k to 19.5k events/s.
+     * event in flight per client a batch is a few events. On PostgreSQL many rows go through {@code COPY} (its
+     * fastest way in): with batches of a thousand events it took the store benchmark from 16.1k to 19.5k events/s.
+     * On CockroachDB they go in {@value #COCKROACH_CHUNK_ROWS}-row INSERTs instead: its {@code COPY FROM} is
+     * only for members of the admin role (docs: copy-from, "Required privileges"), and outside an explicit
+     * transaction it commits in batches of 100 rows unless {@code copy_from_atomic_enabled} is on (docs:
+     * session variables), neither of which a relay's database user should depend on.
      */
-    static void insert(Connection connection, List<Event> events) throws SQLException {
+    static void insert(Connection connection, Database.Vendor vendor, List<Event> events) throws SQLException {
         Columns columns = new Columns(events);
         if (columns.size() == 0) {
             return;
         }
         if (columns.size() <= INSERT_MAX_ROWS) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO event_tags (name, value, created_at, event_key, kind) SELECT * FROM " + UNNEST)) {
-                columns.bind(insert, 1);
-                insert.executeUpdate();
+            insertRows(connection, columns, 0, columns.size());
+        } else if (vendor == Database.Vendor.COCKROACHDB) {
+            for (int from = 0; from < columns.size(); from += COCKROACH_CHUNK_ROWS) {
+                insertRows(connection, columns, from, Math.min(columns.size(), from + COCKROACH_CHUNK_ROWS));
             }
-            return;
+        } else {
+            copy(connection, columns);
         }
+    }
+
+    private static void insertRows(Connection connection, Columns columns, int from, int to) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO event_tags (name, value, created_at, event_key, kind) SELECT * FROM " + UNNEST)) {
+            columns.bind(insert, 1, from, to);
+            insert.executeUpdate();
+        }
+    }
+
+    private static void copy(Connection connection, Columns columns) throws SQLException {
         try {
             connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
                     "COPY event_tags (name, value, created_at, event_key, kind) FROM STDIN",
@@ -129,12 +151,22 @@ final class TagRows {
 
         /** Binds the five columns to parameters {@code first} to {@code first + 4}. */
         void bind(PreparedStatement statement, int first) throws SQLException {
+            bind(statement, first, 0, size());
+        }
+
+        /** Binds rows {@code from} (inclusive) to {@code to} (exclusive) of the five columns, as {@link #bind}. */
+        void bind(PreparedStatement statement, int first, int from, int to) throws SQLException {
             Connection connection = statement.getConnection();
-            statement.setArray(first, connection.createArrayOf("text", names.toArray(String[]::new)));
-            statement.setArray(first + 1, connection.createArrayOf("text", values.toArray(String[]::new)));
-            statement.setArray(first + 2, connection.createArrayOf("int8", createdAts.toArray(Long[]::new)));
-            statement.setArray(first + 3, connection.createArrayOf("uuid", keys.toArray(UUID[]::new)));
-            statement.setArray(first + 4, connection.createArrayOf("int4", kinds.toArray(Integer[]::new)));
+            statement.setArray(first, connection.createArrayOf("text",
+                    names.subList(from, to).toArray(String[]::new)));
+            statement.setArray(first + 1, connection.createArrayOf("text",
+                    values.subList(from, to).toArray(String[]::new)));
+            statement.setArray(first + 2, connection.createArrayOf("int8",
+                    createdAts.subList(from, to).toArray(Long[]::new)));
+            statement.setArray(first + 3, connection.createArrayOf("uuid",
+                    keys.subList(from, to).toArray(UUID[]::new)));
+            statement.setArray(first + 4, connection.createArrayOf("int4",
+                    kinds.subList(from, to).toArray(Integer[]::new)));
         }
     }
 

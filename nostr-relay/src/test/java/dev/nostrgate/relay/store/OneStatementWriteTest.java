@@ -146,12 +146,12 @@ class OneStatementWriteTest {
 
                 List<SaveOutcome> inOne;
                 try (Connection connection = db.database().writes().getConnection()) {
-                    inOne = new BatchWrite(connection, now).applyInOneStatement(batch);
+                    inOne = new BatchWrite(connection, Database.Vendor.POSTGRESQL, now).applyInOneStatement(batch);
                 }
                 List<SaveOutcome> inSeveral;
                 try (Connection connection = other.database().writes().getConnection()) {
                     connection.setAutoCommit(false);
-                    inSeveral = new BatchWrite(connection, now).apply(batch);
+                    inSeveral = new BatchWrite(connection, Database.Vendor.POSTGRESQL, now).apply(batch);
                     connection.commit();
                     connection.setAutoCommit(true);
                 }
