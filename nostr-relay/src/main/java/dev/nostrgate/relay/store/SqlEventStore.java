@@ -165,10 +165,13 @@ public final class SqlEventStore implements EventStore {
     /**
      * Reads that fail transiently (a serialization failure under SERIALIZABLE, as CockroachDB always is, or a
      * connection lost) are tried again within the query budget: a client's REQ is answered, not closed, when the
-     * database only asked to retry.
+     * database only asked to retry. A read changes nothing, so an ambiguous answer is retried the same way.
      */
     private Retry readRetry() {
-        return Retry.within(config.queryTimeout(), READ_BACKOFF, () -> false);
+        return Retry.within(config.queryTimeout(), READ_BACKOFF, () -> false).classifiedBy(failure -> {
+            FailureClass failureClass = FailureClass.of(failure);
+            return failureClass == FailureClass.AMBIGUOUS ? FailureClass.TRANSIENT : failureClass;
+        });
     }
 
     @Override
