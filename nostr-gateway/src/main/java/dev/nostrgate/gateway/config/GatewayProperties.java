@@ -1,6 +1,7 @@
 package dev.nostrgate.gateway.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -54,6 +55,9 @@ public record GatewayProperties(
      *
      * @param url a {@code jdbc:postgresql:} URL (CockroachDB included); empty = an embedded PostgreSQL in dataDir
      * @param queryTimeout the time budget of one query
+     * @param embeddedAllowed false where an empty url is a mistake rather than a laptop: the container image
+     *     ({@code GATEWAY_DATABASE_EMBEDDEDALLOWED=false}) and the {@code production} profile set it, because an
+     *     embedded database there lives and dies with the container, or cannot start at all on a read-only root
      */
     public record Database(
             @DefaultValue("") String url,
@@ -62,6 +66,15 @@ public record GatewayProperties(
             @DefaultValue("data/gateway") Path dataDir,
             @DefaultValue("8") @Positive int readPoolSize,
             @DefaultValue("3s") @NotNull Duration queryTimeout,
-            @DefaultValue("500") @Positive int maxLimit) {
+            @DefaultValue("500") @Positive int maxLimit,
+            @DefaultValue("true") boolean embeddedAllowed) {
+
+        /** Checked by Boot's validation at startup, which then names the fix and stops. */
+        @AssertTrue(message = "gateway.database.url (environment GATEWAY_DATABASE_URL) is not set, and this gateway "
+                + "does not start an embedded PostgreSQL (gateway.database.embedded-allowed=false, as in the "
+                + "container image and the production profile): set GATEWAY_DATABASE_URL to a jdbc:postgresql: URL")
+        public boolean isUrlGivenOrEmbeddedAllowed() {
+            return embeddedAllowed || !url.isBlank();
+        }
     }
 }

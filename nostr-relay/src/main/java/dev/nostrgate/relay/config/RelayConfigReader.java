@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
 public final class RelayConfigReader {
     /** Names the properties file when {@code --config} is not given. */
     public static final String CONFIG_ENV = "NOSTR_RELAY_CONFIG";
+    /** {@code false} in the container image: no database URL is then an error, not an embedded database. */
+    public static final String EMBEDDED_ALLOWED_ENV = "NOSTR_RELAY_DB_EMBEDDED_ALLOWED";
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|kb|k|mib|mb|m)");
@@ -124,6 +126,7 @@ public final class RelayConfigReader {
                 string("database.password", "NOSTR_RELAY_DB_PASSWORD", db.password()),
                 Path.of(string("database.dataDir", "NOSTR_RELAY_DATA_DIR", db.dataDirectory().toString())),
                 integer("database.readPoolSize", "NOSTR_RELAY_DB_READ_POOL_SIZE", db.readPoolSize()));
+        requireUrlUnlessEmbeddedAllowed(database);
 
         var w = d.writer();
         var writer = new WriterConfig(
@@ -161,6 +164,21 @@ public final class RelayConfigReader {
                     + unknown + " (check the spelling; known keys: " + new TreeSet<>(known.keySet()) + ")");
         }
         return new RelayConfig(server, info, limits, auth, database, writer, query, rabbit, proxies);
+    }
+
+    /**
+     * The container image sets {@value #EMBEDDED_ALLOWED_ENV}{@code =false}: there an embedded database would live
+     * and die with the container, and each replica would keep its own events, so a relay that forgot its URL must
+     * stop, not start half-working. On a laptop (the jar, {@code ./nostr relay}) the embedded one is the default.
+     */
+    private void requireUrlUnlessEmbeddedAllowed(DatabaseConfig database) {
+        boolean embeddedAllowed = bool("database.embeddedAllowed", EMBEDDED_ALLOWED_ENV, true);
+        if (!embeddedAllowed && database.url().isEmpty()) {
+            throw new IllegalArgumentException("NOSTR_RELAY_DB_URL (database.url) is not set, and this relay does "
+                    + "not start an embedded PostgreSQL (" + EMBEDDED_ALLOWED_ENV + "=false, as in the container "
+                    + "image): set NOSTR_RELAY_DB_URL to a jdbc:postgresql: URL, or " + EMBEDDED_ALLOWED_ENV
+                    + "=true to keep the events in the container");
+        }
     }
 
     /** Every key this reader knows, with its environment variable, in the order read. */

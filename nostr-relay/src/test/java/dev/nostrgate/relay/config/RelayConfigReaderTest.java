@@ -89,6 +89,25 @@ class RelayConfigReaderTest {
     }
 
     @Test
+    void refusesToStartWithoutADatabaseUrlWhereTheEmbeddedDatabaseIsNotAllowed() {
+        Map<String, String> image = Map.of(RelayConfigReader.EMBEDDED_ALLOWED_ENV, "false");
+        assertThatThrownBy(() -> RelayConfigReader.fromEnvironment(image))
+                .hasMessageStartingWith("NOSTR_RELAY_DB_URL (database.url) is not set")
+                .hasMessageContaining("set NOSTR_RELAY_DB_URL to a jdbc:postgresql: URL");
+        assertThatThrownBy(() -> RelayConfigReader.read(Map.of("database.embeddedAllowed", "no"), Map.of()))
+                .hasMessageStartingWith("NOSTR_RELAY_DB_URL (database.url) is not set");
+    }
+
+    @Test
+    void startsWithTheGivenUrlWhereTheEmbeddedDatabaseIsNotAllowed() {
+        RelayConfig config = RelayConfigReader.fromEnvironment(Map.of(RelayConfigReader.EMBEDDED_ALLOWED_ENV, "false",
+                "NOSTR_RELAY_DB_URL", "jdbc:postgresql://db:5432/nostr"));
+        assertThat(config.database().url()).hasValue("jdbc:postgresql://db:5432/nostr");
+        assertThat(RelayConfigReader.fromEnvironment(Map.of(RelayConfigReader.EMBEDDED_ALLOWED_ENV, "true"))
+                .database().url()).isEmpty();
+    }
+
+    @Test
     void everyKeyIsDocumentedInTheReadme() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
         RelayConfigReader.keys().forEach((key, env) -> {
