@@ -1,9 +1,11 @@
 package dev.nostrgate.gateway;
 
+import dev.nostrgate.core.event.EventVerifier;
 import dev.nostrgate.gateway.config.GatewayProperties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The aggregator gateway: {@code java -jar nostr-gateway.jar} (or {@code ./nostr gateway}). */
@@ -11,6 +13,13 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableConfigurationProperties(GatewayProperties.class)
 @EnableScheduling
 public class GatewayApplication {
+
+    /** One signature checker for every relay's consumer: thread-safe, built once. */
+    @Bean
+    EventVerifier eventVerifier() {
+        return new EventVerifier();
+    }
+
     public static void main(String[] args) {
         SpringApplication.run(GatewayApplication.class, args);
     }

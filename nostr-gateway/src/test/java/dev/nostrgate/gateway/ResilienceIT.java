@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nostrgate.core.client.FakeRelay;
 import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.EventJson;
+import dev.nostrgate.core.event.InvalidEventException;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;
@@ -13,6 +15,7 @@ import dev.nostrgate.gateway.connector.ConnectorState;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
+import dev.nostrgate.gateway.topology.RelayTopology;
 import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.store.StoredEvent;
 import dev.nostrgate.relay.store.TestDatabase;
@@ -28,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -173,6 +177,63 @@ class ResilienceIT {
             awaitEverything(third);
             third.getBean(RelayLifecycle.class).remove(relayId);
         }
+    }
+
+    @Test
+    void anEventDatedInTheFutureIsDeadLetteredAndCannotHoldTheCursorAheadOfWhatIsStored() throws Exception {
+        long year2100 = 4_102_444_800L;
+        Event inCatchUp = new UnsignedEvent(AUTHOR.pubKey(), year2100, 1, List.of(), "from 2100, stored").sign(AUTHOR);
+        Event live = new UnsignedEvent(AUTHOR.pubKey(), year2100 + 1, 1, List.of(), "from 2100, live").sign(AUTHOR);
+        try (DeadLetterTap tap = new DeadLetterTap()) {
+            publish(10);
+            upstream.store(inCatchUp);
+            UUID relayId;
+            List<Message> dead = new ArrayList<>();
+            try (ConfigurableApplicationContext first = gateway()) {
+                RelayRegistry registry = first.getBean(RelayRegistry.class);
+                RegisteredRelay relay = registry.add(upstream.url(), "upstream", List.of(Filter.ALL));
+                relayId = relay.id();
+                first.getBean(RelayLifecycle.class).start(relay);
+                awaitStored(first, publishedIds());
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        first.getBean(RelayLifecycle.class).status(relayId).state() == ConnectorState.LIVE);
+                upstream.store(live);
+                publish(5);
+                awaitStored(first, publishedIds());
+                long newest = published.get(published.size() - 1).createdAt();
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> registry.find(relayId).orElseThrow().cursor().orElse(0) >= newest);
+                assertThat(registry.find(relayId).orElseThrow().cursor()).hasValue(newest);
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    dead.addAll(tap.drain(relayId));
+                    return deadIds(dead).containsAll(ids(List.of(inCatchUp, live)));
+                });
+            }
+            // the relay goes on without the gateway; then the gateway resumes from its cursor
+            publish(20);
+            try (ConfigurableApplicationContext second = gateway()) {
+                awaitEverything(second); // had the cursor gone to 2100, the restart would have asked since 2100
+                second.getBean(RelayLifecycle.class).remove(relayId);
+            }
+            dead.addAll(tap.drain(relayId));
+            assertThat(deadIds(dead)).isEqualTo(ids(List.of(inCatchUp, live)));
+            assertThat(dead).allSatisfy(message -> assertThat(
+                    (String) message.getMessageProperties().getHeader(RelayTopology.REASON_HEADER))
+                    .startsWith("invalid: created_at is too far in the future"));
+        }
+    }
+
+    private static void awaitStored(ConfigurableApplicationContext gateway, Set<String> ids) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> stored(gateway).containsAll(ids));
+    }
+
+    private static Set<String> deadIds(List<Message> dead) throws InvalidEventException {
+        Set<String> ids = new HashSet<>();
+        for (Message message : dead) {
+            ids.add(EventJson.parse(message.getBody()).id().hex());
+        }
+        return ids;
     }
 
     private String schema() {

@@ -30,6 +30,11 @@ import org.springframework.validation.annotation.Validated;
  * @param batchLinger how long a connector waits for more events after the first of a batch (a live event's lag
  *     grows by up to this; 0 = no waiting, each event goes alone)
  * @param cursorFlushInterval how often cursors are persisted
+ * @param createdAtUpperLimit how far after its receipt an event's created_at may lie (nostr-relay's
+ *     {@code limits.createdAtUpperLimit}, same default); beyond it the event is dead-lettered, and no event moves
+ *     its relay's cursor past the time it was received
+ * @param sinkMaxAttempts how often a message may make its consumer fail (an unexpected exception, not an outage)
+ *     before it goes to {@code nostr.dead}
  * @param statsFlushInterval how often in-memory counters are written to the rollup table
  * @param minuteStatsRetention minute rows older than this are compacted into hour rows
  */
@@ -47,6 +52,8 @@ public record GatewayProperties(
         @DefaultValue("256KB") @NotNull DataSize batchMaxBytes,
         @DefaultValue("5ms") @NotNull Duration batchLinger,
         @DefaultValue("5s") @NotNull Duration cursorFlushInterval,
+        @DefaultValue("15m") @NotNull Duration createdAtUpperLimit,
+        @DefaultValue("5") @Positive int sinkMaxAttempts,
         @DefaultValue("10s") @NotNull Duration statsFlushInterval,
         @DefaultValue("48h") @NotNull Duration minuteStatsRetention) {
 

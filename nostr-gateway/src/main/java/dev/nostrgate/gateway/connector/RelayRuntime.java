@@ -7,6 +7,8 @@ import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.gateway.sink.CursorBook;
 import dev.nostrgate.gateway.sink.DeadLetters;
+import dev.nostrgate.gateway.sink.FailedMessages;
+import dev.nostrgate.gateway.sink.FutureLimit;
 import dev.nostrgate.gateway.sink.LiveFeed;
 import dev.nostrgate.gateway.sink.ProvenanceWriter;
 import dev.nostrgate.gateway.sink.RelaySink;
@@ -54,14 +56,16 @@ public class RelayRuntime implements RelayLifecycle {
     private final RabbitTemplate rabbit;
     private final EventStore store;
     private final RecentIds recentIds;
-    private final EventVerifier verifier = new EventVerifier();
+    private final EventVerifier verifier;
     private final RelayCounters counters;
     private final CursorBook cursors;
     private final ProvenanceWriter provenance;
     private final DeadLetters deadLetters;
+    private final FailedMessages failures;
     private final LiveFeed live;
     private final GatewayProperties properties;
     private final BatchLimits batching;
+    private final FutureLimit futureLimit;
     private final GatewayState state;
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, runnable -> {
@@ -73,21 +77,25 @@ public class RelayRuntime implements RelayLifecycle {
 
     public RelayRuntime(RelayRegistry registry, RelayTopology topology,
                         SimpleRabbitListenerContainerFactory containers, RabbitTemplate rabbit, EventStore store,
-                        RelayCounters counters, CursorBook cursors, ProvenanceWriter provenance,
-                        DeadLetters deadLetters, LiveFeed live, GatewayProperties properties, GatewayState state) {
+                        EventVerifier verifier, RelayCounters counters, CursorBook cursors,
+                        ProvenanceWriter provenance, DeadLetters deadLetters, LiveFeed live,
+                        GatewayProperties properties, GatewayState state) {
         this.registry = registry;
         this.topology = topology;
         this.containers = containers;
         this.rabbit = rabbit;
         this.store = store;
         this.recentIds = new RecentIds(200_000);
+        this.verifier = verifier;
         this.counters = counters;
         this.cursors = cursors;
         this.provenance = provenance;
         this.deadLetters = deadLetters;
+        this.failures = new FailedMessages(rabbit, deadLetters, properties.sinkMaxAttempts());
         this.live = live;
         this.properties = properties;
         this.batching = BatchLimits.of(properties); // checked here, so that a bad value stops the start
+        this.futureLimit = FutureLimit.of(properties.createdAtUpperLimit()); // likewise
         this.state = state;
     }
 
@@ -157,14 +165,14 @@ public class RelayRuntime implements RelayLifecycle {
         container.setBatchReceiveTimeout(Math.max(1, properties.sinkMaxDelay().toMillis()));
         container.setConcurrentConsumers(1);
         container.setMaxConcurrentConsumers(1);
-        container.setMessageListener(new RelaySink(relayId, store, recentIds, verifier, counters, cursors,
-                provenance, deadLetters, live, () -> stopping));
+        container.setMessageListener(new RelaySink(relayId, store, recentIds, verifier, futureLimit, counters,
+                cursors, provenance, deadLetters, failures, live, () -> stopping));
         return container;
     }
 
     private UpstreamConnector connect(RegisteredRelay relay) {
         UpstreamConnector connector = new UpstreamConnector(relay, rabbit, scheduler, properties.inFlight(), batching,
-                properties.catchUpOverlap());
+                properties.catchUpOverlap(), futureLimit);
         connector.start();
         return connector;
     }

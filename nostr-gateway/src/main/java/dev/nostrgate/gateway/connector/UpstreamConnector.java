@@ -6,6 +6,7 @@ import dev.nostrgate.core.client.SubscriptionListener;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
+import dev.nostrgate.gateway.sink.FutureLimit;
 import dev.nostrgate.gateway.topology.EventBatchCodec;
 import dev.nostrgate.gateway.topology.RelayTopology;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +45,10 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * reconnect: {@link SubscriptionListener#onResubscribed}) go in batches marked catch-up
  * ({@value EventBatchCodec#CATCH_UP_HEADER}), never mixed with live events. At the {@code EOSE} the listener
  * thread publishes the pending batch, waits until every message is confirmed, then publishes a caught-up marker
- * carrying the newest {@code created_at} of the catch-up, and waits for its confirm too; only then do live events
- * follow. So the queue holds the whole catch-up before the marker and every later batch after it, and the sink
- * moves the cursor to the marker's {@code created_at} when it reaches it (see {@code RelaySink}).
+ * carrying the newest {@code created_at} of the catch-up (as {@link FutureLimit} bounds it: an event the sink
+ * will refuse does not count, and none counts past the time it was received), and waits for its confirm too; only
+ * then do live events follow. So the queue holds the whole catch-up before the marker and every later batch after
+ * it, and the sink moves the cursor to the marker's {@code created_at} when it reaches it (see {@code RelaySink}).
  *
  * <p>Threads: the client's listener thread appends events and publishes full batches, waiting for a permit; the
  * shared scheduler publishes a batch whose linger has passed, but only if a permit is free at once (it must not
@@ -74,6 +76,7 @@ final class UpstreamConnector implements AutoCloseable {
     private final RelayClient client;
     private final List<Filter> filters;
     private final BatchLimits batching;
+    private final FutureLimit futureLimit;
     private final Object lock = new Object();
     // guarded by lock
     private final PendingBatch pending;
@@ -81,7 +84,10 @@ final class UpstreamConnector implements AutoCloseable {
     private boolean lingerWaitsForPermit;
     /** Events received now are catch-up: the relay has not said EOSE since the REQ was (re)sent. */
     private boolean catchingUp = true;
-    /** The newest created_at of the catch-up events received since the last caught-up marker, or -1. */
+    /**
+     * How far the catch-up events received since the last caught-up marker may move the cursor (the newest
+     * created_at, none past its receipt, none of an event the sink will refuse as too far in the future), or -1.
+     */
     private long newestCatchUp = -1;
     private volatile Subscription subscription;
     private volatile boolean live;
@@ -93,13 +99,14 @@ final class UpstreamConnector implements AutoCloseable {
      * @param inFlight unconfirmed messages (batches) before the connector stops reading from the relay
      */
     UpstreamConnector(RegisteredRelay relay, RabbitTemplate rabbit, ScheduledExecutorService scheduler,
-                      int inFlight, BatchLimits batching, Duration catchUpOverlap) {
+                      int inFlight, BatchLimits batching, Duration catchUpOverlap, FutureLimit futureLimit) {
         this.relay = relay;
         this.rabbit = rabbit;
         this.scheduler = scheduler;
         this.inFlight = new Semaphore(inFlight);
         this.inFlightLimit = inFlight;
         this.batching = batching;
+        this.futureLimit = futureLimit;
         this.pending = new PendingBatch(batching);
         this.client = RelayClient.builder()
                 .url(relay.url())
@@ -227,8 +234,10 @@ final class UpstreamConnector implements AutoCloseable {
                 added = pending.accepts(json.length, catchingUp);
                 if (added) {
                     pending.add(json, event.id().hex(), receivedAtMillis, receivedNanos, catchingUp);
-                    if (catchingUp) {
-                        newestCatchUp = Math.max(newestCatchUp, event.createdAt());
+                    long receivedAt = receivedAtMillis / 1000;
+                    if (catchingUp && futureLimit.problem(event.createdAt(), receivedAt).isEmpty()) {
+                        newestCatchUp = Math.max(newestCatchUp, FutureLimit.cursorCandidate(event.createdAt(),
+                                receivedAt));
                     }
                     if (!pending.isFull() && pending.nanosUntilDue(receivedNanos) > 0) {
                         setLingerTimer();

@@ -2,11 +2,9 @@ package dev.nostrgate.gateway.sink;
 
 import dev.nostrgate.gateway.topology.RelayTopology;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
@@ -24,28 +22,17 @@ public class DeadLetters {
     }
 
     /**
-     * Publishes a copy with the reason and waits for the confirm.
+     * Publishes a copy with the reason and waits until the broker has it in {@code nostr.dead}.
      *
-     * @throws AmqpException if the broker does not confirm within 10 s (the original is then not acknowledged,
-     *     and will come back once the broker is well)
+     * @throws org.springframework.amqp.AmqpException if the broker does not confirm within 10 s (the original is
+     *     then not acknowledged, and will come back once the broker is well)
      */
     public void send(UUID relayId, Message original, String reason) {
         Message copy = MessageBuilder.fromMessage(original)
                 .setHeader(RelayTopology.REASON_HEADER, reason)
                 .setHeader(RelayTopology.RELAY_HEADER, relayId.toString())
+                .setDeliveryMode(MessageDeliveryMode.PERSISTENT) // a received message's own mode is not resent
                 .build();
-        CorrelationData correlation = new CorrelationData();
-        rabbit.send(RelayTopology.DEAD_LETTERS, "", copy, correlation);
-        try {
-            CorrelationData.Confirm confirm = correlation.getFuture().get(10, TimeUnit.SECONDS);
-            if (!confirm.isAck()) {
-                throw new AmqpException("nostr.dead refused the message: " + confirm.getReason());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AmqpException("interrupted while dead-lettering", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new AmqpException("no confirm from the broker for a dead letter: " + e, e);
-        }
+        Confirms.publish(rabbit, RelayTopology.DEAD_LETTERS, "", copy, "a dead letter");
     }
 }

@@ -37,8 +37,13 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageList
  *       into duplicates, not loss.</li>
  *   <li>An outage of the database or the broker (storing, provenance, dead letters) is retried here with backoff,
  *       holding the batch (the queue keeps the rest, durably): never an ack before commit, never a redelivery
- *       loop. Any other failure gives the batch back to the broker at once: with manual acknowledgement, a batch
- *       left unacked would be acknowledged by the next batch's multiple ack without having been stored.</li>
+ *       loop. Any other failure (a bug that a message's content triggers, say) is not left unacknowledged, which
+ *       the next batch's multiple ack would acknowledge unstored, nor given back, which would loop: the batch's
+ *       messages go again one by one, and the one that fails is counted and set aside by
+ *       {@link FailedMessages}, to {@code nostr.dead} once it has failed {@code gateway.sink-max-attempts} times.</li>
+ *   <li>An event dated further after its receipt than {@link FutureLimit} allows is refused like an invalid one,
+ *       and no event moves the cursor past the time it was received: one event from 2100 must not make every
+ *       restart ask for events since 2100.</li>
  *   <li>The relay's cursor ({@link CursorBook}) moves only after the commit, and only as far as everything before
  *       it is stored: to the newest event stored from a live batch, or, for a catch-up, to the {@code created_at}
  *       its caught-up marker carries. Catch-up batches ({@link EventBatchCodec#isCatchUp}) do not move it: their
@@ -59,24 +64,28 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
     private final EventStore store;
     private final RecentIds recentIds;
     private final EventVerifier verifier;
+    private final FutureLimit futureLimit;
     private final RelayCounters counters;
     private final CursorBook cursors;
     private final ProvenanceWriter provenance;
     private final DeadLetters deadLetters;
+    private final FailedMessages failures;
     private final LiveFeed live;
     private final BooleanSupplier stopping;
 
     public RelaySink(UUID relayId, EventStore store, RecentIds recentIds, EventVerifier verifier,
-                     RelayCounters counters, CursorBook cursors, ProvenanceWriter provenance, DeadLetters deadLetters,
-                     LiveFeed live, BooleanSupplier stopping) {
+                     FutureLimit futureLimit, RelayCounters counters, CursorBook cursors, ProvenanceWriter provenance,
+                     DeadLetters deadLetters, FailedMessages failures, LiveFeed live, BooleanSupplier stopping) {
         this.relayId = relayId;
         this.store = store;
         this.recentIds = recentIds;
         this.verifier = verifier;
+        this.futureLimit = futureLimit;
         this.counters = counters;
         this.cursors = cursors;
         this.provenance = provenance;
         this.deadLetters = deadLetters;
+        this.failures = failures;
         this.live = live;
         this.stopping = stopping;
     }
@@ -94,7 +103,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         if (messages.isEmpty()) {
             return;
         }
-        long lastTag = messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag();
+        long lastTag = tag(messages.get(messages.size() - 1));
         try {
             if (!sink(messages)) {
                 nackForRedelivery(channel, lastTag); // stopping during an outage: the broker keeps them
@@ -102,14 +111,66 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
             }
         } catch (RuntimeException e) {
             // Manual acknowledgement: a batch left unacked here would be acked by the next batch's multiple ack,
-            // unstored. Give it back instead, and slow down in case the failure repeats.
-            log.error("relay {}: a batch of {} messages failed; giving it back to the broker", relayId,
-                    messages.size(), e);
-            nackForRedelivery(channel, lastTag);
-            pause(1_000);
+            // unstored. Find out which message fails instead, and set it aside.
+            log.warn("relay {}: a batch of {} messages failed ({}); trying them one by one", relayId,
+                    messages.size(), e.toString());
+            oneByOne(messages, e, channel);
             return;
         }
-        ack(channel, lastTag);
+        ack(channel, lastTag, true);
+    }
+
+    /**
+     * After a batch failed with an unexpected exception (no outage: those are retried in place), each of its
+     * messages goes through the sink again alone, in order: one that is stored is acknowledged, one that fails
+     * again is set aside by {@link FailedMessages} (to the end of the queue with its count raised, or to
+     * {@code nostr.dead} once it has failed too often), confirmed, then acknowledged. So the others are stored, the
+     * queue keeps moving, and no message loops.
+     *
+     * <p>Order: a message queued again comes back behind what was queued after it, the caught-up marker included,
+     * so the cursor may move past events of that message that are not stored yet. Nothing is lost by that: the
+     * cursor only decides what a restarted connector asks the relay for again, and the message itself is durably in
+     * the queue all along (or, in the end, in {@code nostr.dead} with the reason), to be stored whenever it comes.
+     */
+    private void oneByOne(List<Message> messages, RuntimeException batchFailure, Channel channel) {
+        long lastTag = tag(messages.get(messages.size() - 1));
+        for (Message message : messages) {
+            RuntimeException failure = batchFailure;
+            if (messages.size() > 1) {
+                try {
+                    if (!sink(List.of(message))) {
+                        nackForRedelivery(channel, lastTag); // this one and the rest: the broker keeps them
+                        return;
+                    }
+                    ack(channel, tag(message), false);
+                    continue;
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            if (!setAside(message, failure)) {
+                nackForRedelivery(channel, lastTag);
+                return;
+            }
+            ack(channel, tag(message), false);
+        }
+    }
+
+    /** Hands a message that failed alone to {@link FailedMessages}; false if the gateway stopped first. */
+    private boolean setAside(Message message, RuntimeException failure) {
+        int attempt = FailedMessages.attempts(message) + 1;
+        log.error("relay {}: message {} failed (attempt {})", relayId, message.getMessageProperties().getMessageId(),
+                attempt, failure);
+        Optional<FailedMessages.Fate> fate = retrying("setting a failed message aside",
+                () -> failures.failed(relayId, message, failure));
+        fate.filter(FailedMessages.Fate.DEAD_LETTERED::equals).ifPresent(dead -> log.error(
+                "relay {}: message {} failed {} times; it is in nostr.dead", relayId,
+                message.getMessageProperties().getMessageId(), attempt));
+        return fate.isPresent();
+    }
+
+    private static long tag(Message message) {
+        return message.getMessageProperties().getDeliveryTag();
     }
 
     /**
@@ -122,7 +183,10 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         List<UUID> seenAgain = new ArrayList<>();
         List<Poison> poison = new ArrayList<>();
         long caughtUpTo = -1;
+        long now = System.currentTimeMillis();
         for (Message message : messages) {
+            // a header from a clock ahead of ours cannot lift the cursor past our own time
+            long receivedAt = Math.min(EventBatchCodec.receivedAt(message).orElse(now), now);
             List<byte[]> events;
             OptionalLong marker;
             try {
@@ -134,11 +198,10 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                 continue;
             }
             if (marker.isPresent()) { // the catch-up before it is stored: in earlier batches, or in this one
-                caughtUpTo = Math.max(caughtUpTo, marker.getAsLong());
+                caughtUpTo = Math.max(caughtUpTo, FutureLimit.cursorCandidate(marker.getAsLong(), receivedAt / 1000));
                 continue;
             }
             boolean catchUp = EventBatchCodec.isCatchUp(message);
-            long receivedAt = EventBatchCodec.receivedAt(message).orElseGet(System::currentTimeMillis);
             for (byte[] json : events) {
                 counters.received(relayId, json.length);
                 Event event;
@@ -153,7 +216,8 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                     seenAgain.add(EventKeys.of(event.id()));
                     continue;
                 }
-                Optional<String> problem = verifier.problem(event);
+                Optional<String> problem = futureLimit.problem(event.createdAt(), receivedAt / 1000)
+                        .or(() -> verifier.problem(event));
                 if (problem.isPresent()) {
                     poison.add(new Poison(EventBatchCodec.alone(message, json), "invalid: " + problem.get()));
                     continue;
@@ -178,7 +242,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         if (outcomes.isEmpty()) {
             return false;
         }
-        long now = System.currentTimeMillis();
+        long committedAt = System.currentTimeMillis();
         long newestLive = -1;
         List<UUID> carried = new ArrayList<>(seenAgain);
         List<Event> stored = new ArrayList<>();
@@ -187,9 +251,10 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
             SaveOutcome outcome = outcomes.get().get(i);
             switch (outcome.status()) {
                 case STORED -> {
-                    counters.stored(relayId, now - fresh.get(i).receivedAtMillis());
+                    counters.stored(relayId, committedAt - fresh.get(i).receivedAtMillis());
                     if (!fresh.get(i).catchUp()) {
-                        newestLive = Math.max(newestLive, event.createdAt());
+                        newestLive = Math.max(newestLive, FutureLimit.cursorCandidate(event.createdAt(),
+                                fresh.get(i).receivedAtMillis() / 1000));
                     }
                     stored.add(event);
                 }
@@ -213,7 +278,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
             live.stored(stored); // committed: live subscribers of the read relay may see them now
         }
         if (retrying("recording provenance", () -> {
-            provenance.seen(relayId, carried, now / 1000);
+            provenance.seen(relayId, carried, committedAt / 1000);
             return true;
         }).isEmpty()) {
             return false;
@@ -267,9 +332,9 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         }
     }
 
-    private void ack(Channel channel, long lastTag) {
+    private void ack(Channel channel, long tag, boolean multiple) {
         try {
-            channel.basicAck(lastTag, true);
+            channel.basicAck(tag, multiple);
         } catch (IOException e) {
             // the channel died after the commit: the broker redelivers, the store answers duplicate
             log.warn("relay {}: ack failed ({}); the batch will be redelivered and deduplicated", relayId,

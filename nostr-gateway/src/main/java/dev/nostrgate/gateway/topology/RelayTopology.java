@@ -26,6 +26,8 @@ public class RelayTopology {
     public static final String REASON_HEADER = "x-nostr-reason";
     /** The header naming the relay a dead letter came from. */
     public static final String RELAY_HEADER = "x-nostr-relay";
+    /** The header counting how often a message has made its consumer fail (see {@code sink.FailedMessages}). */
+    public static final String ATTEMPTS_HEADER = "x-nostr-attempts";
 
     private final AmqpAdmin admin;
 

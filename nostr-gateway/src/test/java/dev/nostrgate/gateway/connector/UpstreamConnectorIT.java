@@ -10,6 +10,7 @@ import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
+import dev.nostrgate.gateway.sink.FutureLimit;
 import dev.nostrgate.gateway.topology.EventBatchCodec;
 import dev.nostrgate.gateway.topology.RelayTopology;
 import java.time.Duration;
@@ -70,7 +71,7 @@ class UpstreamConnectorIT {
         RegisteredRelay relay = new RegisteredRelay(relayId, upstream.url(), "upstream", List.of(Filter.ALL), false,
                 OptionalLong.empty(), Instant.now());
         UpstreamConnector connector = new UpstreamConnector(relay, rabbit, scheduler, 8, batching,
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10), FutureLimit.of(FutureLimit.DEFAULT));
         connectors.add(connector);
         connector.start();
         return connector;

@@ -2,6 +2,7 @@ package dev.nostrgate.gateway.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.argThat;
@@ -30,6 +31,7 @@ import dev.nostrgate.relay.store.SaveOutcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -43,6 +45,7 @@ import org.springframework.amqp.core.MessageBuilder;
 
 class RelaySinkTest {
     private static final SecKey KEY = SecKey.generate();
+    private static final FutureLimit LIMIT = new FutureLimit(900);
 
     private static Event note(String text) {
         return note(text, System.currentTimeMillis() / 1000);
@@ -68,8 +71,8 @@ class RelaySinkTest {
 
     private static Message batch(long tag, boolean catchUp, String... eventsJson) {
         Message message = EventBatchCodec.encode(
-                Stream.of(eventsJson).map(json -> json.getBytes(StandardCharsets.UTF_8)).toList(), 1_000L, "batch",
-                catchUp);
+                Stream.of(eventsJson).map(json -> json.getBytes(StandardCharsets.UTF_8)).toList(),
+                System.currentTimeMillis(), "batch", catchUp);
         message.getMessageProperties().setDeliveryTag(tag);
         return message;
     }
@@ -82,9 +85,16 @@ class RelaySinkTest {
 
     /** A sink whose collaborators other than these are mocks (or do nothing). */
     private static RelaySink sink(UUID relayId, EventStore store, CursorBook cursors, BooleanSupplier stopping) {
-        return new RelaySink(relayId, store, new RecentIds(100), new EventVerifier(),
+        return new RelaySink(relayId, store, new RecentIds(100), new EventVerifier(), LIMIT,
                 new RelayCounters(new SimpleMeterRegistry()), cursors, mock(ProvenanceWriter.class),
-                mock(DeadLetters.class), LiveFeed.NONE, stopping);
+                mock(DeadLetters.class), settingAside(), LiveFeed.NONE, stopping);
+    }
+
+    /** Takes any failed message (queues it again), as the broker would confirm it. */
+    private static FailedMessages settingAside() {
+        FailedMessages failures = mock(FailedMessages.class);
+        when(failures.failed(any(), any(), any())).thenReturn(FailedMessages.Fate.QUEUED_AGAIN);
+        return failures;
     }
 
     /** A store that stores whatever it is given. */
@@ -104,9 +114,9 @@ class RelaySinkTest {
                 SaveOutcome.duplicate(known.id())));
         List<List<Event>> fed = new CopyOnWriteArrayList<>();
         Channel channel = mock(Channel.class);
-        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(),
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
                 new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                mock(DeadLetters.class), fed::add, () -> false);
+                mock(DeadLetters.class), settingAside(), fed::add, () -> false);
 
         sink.onMessageBatch(List.of(message(fresh, 1), message(known, 2)), channel);
 
@@ -120,9 +130,9 @@ class RelaySinkTest {
         EventStore store = mock(EventStore.class);
         when(store.saveAll(anyList())).thenReturn(List.of(SaveOutcome.duplicate(known.id())));
         List<List<Event>> fed = new CopyOnWriteArrayList<>();
-        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(),
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
                 new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                mock(DeadLetters.class), fed::add, () -> false);
+                mock(DeadLetters.class), settingAside(), fed::add, () -> false);
 
         sink.onMessageBatch(List.of(message(known, 1)), mock(Channel.class));
 
@@ -139,8 +149,9 @@ class RelaySinkTest {
         RelayCounters counters = new RelayCounters(new SimpleMeterRegistry());
         UUID relayId = UUID.randomUUID();
         Channel channel = mock(Channel.class);
-        RelaySink sink = new RelaySink(relayId, store, new RecentIds(100), new EventVerifier(), counters,
-                mock(CursorBook.class), mock(ProvenanceWriter.class), deadLetters, LiveFeed.NONE, () -> false);
+        RelaySink sink = new RelaySink(relayId, store, new RecentIds(100), new EventVerifier(), LIMIT, counters,
+                mock(CursorBook.class), mock(ProvenanceWriter.class), deadLetters, settingAside(), LiveFeed.NONE,
+                () -> false);
 
         sink.onMessageBatch(List.of(batch(7, first.toJson(), forged, second.toJson())), channel);
 
@@ -165,9 +176,9 @@ class RelaySinkTest {
         Event good = note("good");
         DeadLetters deadLetters = mock(DeadLetters.class);
         EventStore store = storingEverything();
-        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(),
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
                 new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                deadLetters, LiveFeed.NONE, () -> false);
+                deadLetters, settingAside(), LiveFeed.NONE, () -> false);
 
         sink.onMessageBatch(List.of(batch(1, "{\"id\":", good.toJson())), mock(Channel.class));
 
@@ -184,9 +195,9 @@ class RelaySinkTest {
         EventStore store = storingEverything();
         DeadLetters deadLetters = mock(DeadLetters.class);
         Channel channel = mock(Channel.class);
-        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(),
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
                 new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                deadLetters, LiveFeed.NONE, () -> false);
+                deadLetters, settingAside(), LiveFeed.NONE, () -> false);
 
         sink.onMessageBatch(List.of(damaged), channel);
 
@@ -202,9 +213,9 @@ class RelaySinkTest {
         Event inBatchB = note("batched b");
         EventStore store = storingEverything();
         Channel channel = mock(Channel.class);
-        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(),
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
                 new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                mock(DeadLetters.class), LiveFeed.NONE, () -> false);
+                mock(DeadLetters.class), settingAside(), LiveFeed.NONE, () -> false);
 
         sink.onMessageBatch(List.of(message(single, 1), batch(2, inBatchA.toJson(), inBatchB.toJson())), channel);
 
@@ -221,9 +232,9 @@ class RelaySinkTest {
         doThrow(new AmqpException("no confirm from the broker"))
                 .doNothing().when(deadLetters).send(any(), any(), any());
         Channel channel = mock(Channel.class);
-        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(),
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
                 new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                deadLetters, LiveFeed.NONE, () -> false);
+                deadLetters, settingAside(), LiveFeed.NONE, () -> false);
 
         sink.onMessageBatch(List.of(batch(4, forged, good.toJson())), channel);
 
@@ -299,19 +310,127 @@ class RelaySinkTest {
     }
 
     @Test
-    void givesTheBatchBackWhenSomethingUnexpectedFailsInsteadOfLeavingItForTheNextAck() throws Exception {
+    void setsAsideAMessageThatFailsUnexpectedlyAndAcknowledgesItOnlyAfterThat() throws Exception {
         Event event = note("stored, but the cursor book fails");
         CursorBook cursors = mock(CursorBook.class);
+        IllegalStateException bug = new IllegalStateException("a bug");
+        doThrow(bug).when(cursors).committed(any(), anyLong());
+        FailedMessages failures = settingAside();
+        Channel channel = mock(Channel.class);
+        UUID relayId = UUID.randomUUID();
+        Message message = message(event, 9);
+        RelaySink sink = new RelaySink(relayId, storingEverything(), new RecentIds(100), new EventVerifier(), LIMIT,
+                new RelayCounters(new SimpleMeterRegistry()), cursors, mock(ProvenanceWriter.class),
+                mock(DeadLetters.class), failures, LiveFeed.NONE, () -> false);
+
+        sink.onMessageBatch(List.of(message), channel);
+
+        InOrder order = inOrder(failures, channel);
+        order.verify(failures).failed(relayId, message, bug);
+        order.verify(channel).basicAck(9, false);
+        verify(channel, never()).basicNack(anyLong(), anyBoolean(), anyBoolean());
+    }
+
+    @Test
+    void triesTheMessagesOfAFailedBatchOneByOneSoThatOnlyTheFailingOneIsSetAside() throws Exception {
+        Event first = note("first");
+        Event poison = note("makes the verifier throw");
+        Event last = note("last");
+        EventVerifier verifier = mock(EventVerifier.class);
+        when(verifier.problem(any())).thenReturn(Optional.empty());
+        when(verifier.problem(poison)).thenThrow(new IllegalStateException("a bug this event triggers"));
+        EventStore store = storingEverything();
+        FailedMessages failures = settingAside();
+        Channel channel = mock(Channel.class);
+        UUID relayId = UUID.randomUUID();
+        Message poisonMessage = message(poison, 2);
+        RelaySink sink = new RelaySink(relayId, store, new RecentIds(100), verifier, LIMIT,
+                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
+                mock(DeadLetters.class), failures, LiveFeed.NONE, () -> false);
+
+        sink.onMessageBatch(List.of(message(first, 1), poisonMessage, message(last, 3)), channel);
+
+        InOrder order = inOrder(store, failures, channel);
+        order.verify(store).saveAll(List.of(first));
+        order.verify(channel).basicAck(1, false);
+        order.verify(failures).failed(eq(relayId), same(poisonMessage),
+                argThat(e -> e.getMessage().equals("a bug this event triggers")));
+        order.verify(channel).basicAck(2, false);
+        order.verify(store).saveAll(List.of(last));
+        order.verify(channel).basicAck(3, false);
+        verify(store, never()).saveAll(argThat(events -> events.contains(poison)));
+        verify(channel, never()).basicNack(anyLong(), anyBoolean(), anyBoolean());
+    }
+
+    @Test
+    void holdsAFailedMessageWhileTheBrokerCannotTakeItThenAcknowledgesIt() throws Exception {
+        CursorBook cursors = mock(CursorBook.class);
         doThrow(new IllegalStateException("a bug")).when(cursors).committed(any(), anyLong());
+        FailedMessages failures = mock(FailedMessages.class);
+        when(failures.failed(any(), any(), any())).thenThrow(new AmqpException("no confirm from the broker"))
+                .thenReturn(FailedMessages.Fate.QUEUED_AGAIN);
         Channel channel = mock(Channel.class);
         RelaySink sink = new RelaySink(UUID.randomUUID(), storingEverything(), new RecentIds(100),
-                new EventVerifier(), new RelayCounters(new SimpleMeterRegistry()), cursors,
-                mock(ProvenanceWriter.class), mock(DeadLetters.class), LiveFeed.NONE, () -> false);
+                new EventVerifier(), LIMIT, new RelayCounters(new SimpleMeterRegistry()), cursors,
+                mock(ProvenanceWriter.class), mock(DeadLetters.class), failures, LiveFeed.NONE, () -> false);
 
-        sink.onMessageBatch(List.of(message(event, 9)), channel);
+        sink.onMessageBatch(List.of(message(note("fails"), 4)), channel);
 
-        verify(channel).basicNack(9, true, true);
-        verify(channel, never()).basicAck(anyLong(),
-                org.mockito.ArgumentMatchers.anyBoolean());
+        verify(failures, times(2)).failed(any(), any(), any());
+        verify(channel).basicAck(4, false);
+    }
+
+    @Test
+    void refusesAnEventDatedBeyondTheFutureLimitAsInvalidAndStoresTheRest() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        Event tooNew = note("from the future", now + LIMIT.seconds() + 60);
+        Event good = note("good", now);
+        EventStore store = storingEverything();
+        DeadLetters deadLetters = mock(DeadLetters.class);
+        CursorBook cursors = mock(CursorBook.class);
+        RelayCounters counters = new RelayCounters(new SimpleMeterRegistry());
+        UUID relayId = UUID.randomUUID();
+        RelaySink sink = new RelaySink(relayId, store, new RecentIds(100), new EventVerifier(), LIMIT, counters,
+                cursors, mock(ProvenanceWriter.class), deadLetters, settingAside(), LiveFeed.NONE,
+                () -> false);
+
+        sink.onMessageBatch(List.of(batch(1, tooNew.toJson(), good.toJson())), mock(Channel.class));
+
+        verify(store).saveAll(List.of(good));
+        ArgumentCaptor<Message> dead = ArgumentCaptor.forClass(Message.class);
+        verify(deadLetters).send(eq(relayId), dead.capture(),
+                startsWith("invalid: created_at is too far in the future"));
+        assertThat(new String(dead.getValue().getBody(), StandardCharsets.UTF_8)).isEqualTo(tooNew.toJson());
+        assertThat(counters.totals(relayId).invalid()).isEqualTo(1);
+        verify(cursors).committed(relayId, now);
+    }
+
+    @Test
+    void anEventInsideTheFutureLimitMovesTheCursorOnlyToWhenItWasReceived() throws Exception {
+        UUID relayId = UUID.randomUUID();
+        CursorBook cursors = mock(CursorBook.class);
+        long receivedAtMillis = System.currentTimeMillis() - 5_000;
+        Event aheadOfItsReceipt = note("ten minutes ahead", receivedAtMillis / 1000 + 600);
+        Message message = EventBatchCodec.encode(List.of(aheadOfItsReceipt.toJson().getBytes(StandardCharsets.UTF_8)),
+                receivedAtMillis, "batch", false);
+        message.getMessageProperties().setDeliveryTag(1);
+
+        sink(relayId, storingEverything(), cursors, () -> false).onMessageBatch(List.of(message), mock(Channel.class));
+
+        verify(cursors).committed(relayId, receivedAtMillis / 1000);
+    }
+
+    @Test
+    void aCaughtUpMarkerFromTheFutureMovesTheCursorNoFurtherThanNow() throws Exception {
+        UUID relayId = UUID.randomUUID();
+        CursorBook cursors = mock(CursorBook.class);
+        long before = System.currentTimeMillis() / 1000;
+
+        sink(relayId, storingEverything(), cursors, () -> false)
+                .onMessageBatch(List.of(caughtUp(1, 4_102_444_800L)), mock(Channel.class));
+
+        ArgumentCaptor<Long> cursor = ArgumentCaptor.forClass(Long.class);
+        verify(cursors).committed(eq(relayId), cursor.capture());
+        assertThat(cursor.getValue()).isBetween(before, System.currentTimeMillis() / 1000);
     }
 }
