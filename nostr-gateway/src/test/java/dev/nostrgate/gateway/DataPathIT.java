@@ -16,6 +16,8 @@ import dev.nostrgate.gateway.topology.EventBatchCodec;
 import dev.nostrgate.gateway.topology.RelayTopology;
 import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.store.StoredEvent;
+import dev.nostrgate.relay.store.TableFault;
+import dev.nostrgate.relay.store.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -202,6 +204,37 @@ class DataPathIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> admin.getQueueInfo(RelayTopology.queue(relay.id()))
                     .getMessageCount() == 0);
             assertThat(rabbit.receive(RelayTopology.DEAD_LETTERS, 500)).isNull();
+
+            lifecycle.remove(relay.id());
+            registry.remove(relay.id());
+        }
+    }
+
+    @Test
+    void sendsAnEventTheDatabaseRefusesForGoodToTheDeadLettersAndStoresTheRestOfItsMessage() throws Exception {
+        String schema = TestDatabase.schemaOf(DATABASE);
+        try (FakeRelay upstream = FakeRelay.start();
+             TableFault refusing = TableFault.rowsContaining(schema, "events", "refused by the database", "22023")) {
+            RegisteredRelay relay = register(upstream, "database refusal");
+            while (rabbit.receive(RelayTopology.DEAD_LETTERS) != null) {
+                // empty what earlier runs left
+            }
+            List<Event> good = notes(BOB, 2, "stored beside a refused one");
+            Event refused = notes(BOB, 1, "refused by the database").get(0);
+            Message batch = EventBatchCodec.encode(Stream.of(good.get(0), refused, good.get(1))
+                    .map(e -> e.toJson().getBytes(StandardCharsets.UTF_8)).toList(), System.currentTimeMillis(), "r1");
+            rabbit.send(RelayTopology.exchange(relay.id()), RelayTopology.ROUTING_KEY, batch);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> storedIds().containsAll(
+                    good.stream().map(e -> e.id().hex()).toList()));
+            Message dead = rabbit.receive(RelayTopology.DEAD_LETTERS, 10_000);
+            assertThat(dead).isNotNull();
+            assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo(refused.toJson());
+            assertThat((String) dead.getMessageProperties().getHeader(RelayTopology.REASON_HEADER))
+                    .startsWith("error: the database refused this event").contains("injected by the test");
+            await().atMost(Duration.ofSeconds(5)).until(() -> admin.getQueueInfo(RelayTopology.queue(relay.id()))
+                    .getMessageCount() == 0);
+            assertThat(storedIds()).doesNotContain(refused.id().hex());
 
             lifecycle.remove(relay.id());
             registry.remove(relay.id());

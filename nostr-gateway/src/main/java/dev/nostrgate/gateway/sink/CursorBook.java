@@ -31,7 +31,7 @@ public class CursorBook {
     private final Map<UUID, Long> pending = new ConcurrentHashMap<>();
     /** A serialization failure against the consumers' writes is retried at once, not a flush later. */
     private final Retry retry = Retry.within(Duration.ofSeconds(2),
-            new Backoff(Duration.ofMillis(20), Duration.ofMillis(500)), () -> false);
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(500)), () -> false).forIdempotentStep();
 
     public CursorBook(RelayRegistry registry) {
         this.registry = registry;
@@ -60,7 +60,7 @@ public class CursorBook {
                 return null;
             });
         } catch (DataAccessException e) {
-            if (FailureClass.of(e) == FailureClass.TRANSIENT) {
+            if (FailureClass.of(e) != FailureClass.PERMANENT) {
                 taken.forEach(this::committed); // the database is away: try again next time
                 log.warn("persisting {} cursors failed ({}); will retry", taken.size(), e.getMessage());
             } else {

@@ -1,25 +1,33 @@
 package dev.nostrgate.gateway.sink;
 
 import com.rabbitmq.client.Channel;
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.event.EventVerifier;
 import dev.nostrgate.core.event.InvalidEventException;
 import dev.nostrgate.relay.store.EventKeys;
 import dev.nostrgate.relay.store.EventStore;
+import dev.nostrgate.relay.store.FailureClass;
 import dev.nostrgate.relay.store.RecentIds;
+import dev.nostrgate.relay.store.ResilientSave;
+import dev.nostrgate.relay.store.Retry;
 import dev.nostrgate.relay.store.SaveOutcome;
+import dev.nostrgate.relay.store.StorableText;
+import dev.nostrgate.relay.store.StoreUnavailableException;
 import dev.nostrgate.gateway.stats.RelayCounters;
 import dev.nostrgate.gateway.topology.EventBatchCodec;
 import dev.nostrgate.gateway.topology.UnreadableBatchException;
 import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -35,9 +43,13 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageList
  *       the read relay's live subscribers.</li>
  *   <li>Acknowledged only after the commit: a crash before it means redelivery, and the idempotent insert turns it
  *       into duplicates, not loss.</li>
- *   <li>An outage of the database or the broker (storing, provenance, dead letters) is retried here with backoff,
- *       holding the batch (the queue keeps the rest, durably): never an ack before commit, never a redelivery
- *       loop. Any other failure (a bug that a message's content triggers, say) is not left unacknowledged, which
+ *   <li>Database failures are handled by their class ({@link FailureClass}, {@link ResilientSave}): an outage of
+ *       the database or the broker (storing, provenance, dead letters) is retried here with backoff, holding the
+ *       batch (the queue keeps the rest, durably): never an ack before commit, never a redelivery loop; an
+ *       ambiguous commit (40003) is looked into by id; an event the database refuses for good (a constraint, bad
+ *       data) is isolated and goes to {@code nostr.dead} with the database's reason while the rest of its batch is
+ *       stored. Text the database cannot hold (NUL, lone surrogates: {@link StorableText}) is refused before it
+ *       gets there, as invalid. Any other failure (a bug that a message's content triggers, say) is not left unacknowledged, which
  *       the next batch's multiple ack would acknowledge unstored, nor given back, which would loop: the batch's
  *       messages go again one by one, and the one that fails is counted and set aside by
  *       {@link FailedMessages}, to {@code nostr.dead} once it has failed {@code gateway.sink-max-attempts} times.</li>
@@ -59,6 +71,8 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageList
  */
 public final class RelaySink implements ChannelAwareBatchMessageListener {
     private static final Logger log = LoggerFactory.getLogger(RelaySink.class);
+    /** Between attempts while the database or the broker is away: 100 ms doubling to 5 s, jittered. */
+    private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
 
     private final UUID relayId;
     private final EventStore store;
@@ -72,6 +86,12 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
     private final FailedMessages failures;
     private final LiveFeed live;
     private final BooleanSupplier stopping;
+    /** Database writes: outages retried until they end, ambiguous commits looked into, refusals isolated. */
+    private final ResilientSave save;
+    /** Database steps other than the events: their outages retried until they end. */
+    private final Retry database;
+    /** Broker steps: every failure is taken for an outage and retried until it ends, never a reason to drop. */
+    private final Retry broker;
 
     public RelaySink(UUID relayId, EventStore store, RecentIds recentIds, EventVerifier verifier,
                      FutureLimit futureLimit, RelayCounters counters, CursorBook cursors, ProvenanceWriter provenance,
@@ -88,10 +108,16 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         this.failures = failures;
         this.live = live;
         this.stopping = stopping;
+        this.database = Retry.untilStopped(RETRY_BACKOFF, stopping);
+        this.broker = database.classifiedBy(failure -> FailureClass.TRANSIENT);
+        this.save = new ResilientSave(store, database);
     }
 
-    /** An event to store; one of a catch-up batch does not move the cursor. */
-    private record Received(Event event, long receivedAtMillis, boolean catchUp) {
+    /**
+     * An event to store; one of a catch-up batch does not move the cursor. Its message and JSON go to
+     * {@code nostr.dead} if the database refuses it for good.
+     */
+    private record Received(Event event, long receivedAtMillis, boolean catchUp, Message message, byte[] json) {
     }
 
     /** An event (or a message that holds none) bound for {@code nostr.dead}, with the reason. */
@@ -161,7 +187,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         int attempt = FailedMessages.attempts(message) + 1;
         log.error("relay {}: message {} failed (attempt {})", relayId, message.getMessageProperties().getMessageId(),
                 attempt, failure);
-        Optional<FailedMessages.Fate> fate = retrying("setting a failed message aside",
+        Optional<FailedMessages.Fate> fate = retrying("setting a failed message aside", broker,
                 () -> failures.failed(relayId, message, failure));
         fate.filter(FailedMessages.Fate.DEAD_LETTERED::equals).ifPresent(dead -> log.error(
                 "relay {}: message {} failed {} times; it is in nostr.dead", relayId,
@@ -217,38 +243,36 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                     continue;
                 }
                 Optional<String> problem = futureLimit.problem(event.createdAt(), receivedAt / 1000)
+                        .or(() -> StorableText.problem(event))
                         .or(() -> verifier.problem(event));
                 if (problem.isPresent()) {
                     poison.add(new Poison(EventBatchCodec.alone(message, json), "invalid: " + problem.get()));
                     continue;
                 }
-                fresh.add(new Received(event, receivedAt, catchUp));
+                fresh.add(new Received(event, receivedAt, catchUp, message, json));
             }
         }
-        for (Poison dead : poison) {
-            counters.invalid(relayId);
-            log.debug("relay {}: dead-lettering message {}: {}", relayId,
-                    dead.message().getMessageProperties().getMessageId(), dead.reason());
-            if (retrying("dead-lettering an invalid event", () -> {
-                deadLetters.send(relayId, dead.message(), dead.reason());
-                return true;
-            }).isEmpty()) {
-                return false;
-            }
-        }
-        List<Event> events = fresh.stream().map(Received::event).toList();
-        Optional<List<SaveOutcome>> outcomes = events.isEmpty() ? Optional.of(List.of())
-                : retrying("storing " + events.size() + " events", () -> store.saveAll(events));
-        if (outcomes.isEmpty()) {
+        if (!deadLetter(poison)) {
             return false;
         }
+        List<Event> events = fresh.stream().map(Received::event).toList();
+        List<SaveOutcome> outcomes = save.saveAll(events);
+        if (outcomes.stream().anyMatch(outcome -> outcome.status() == SaveOutcome.Status.FAILED)) {
+            if (stopping.getAsBoolean()) {
+                return false; // the broker keeps the batch; what was stored comes back as duplicates
+            }
+            throw new IllegalStateException("storing " + events.size() + " events failed: "
+                    + outcomes.stream().filter(o -> o.status() == SaveOutcome.Status.FAILED).findFirst()
+                            .orElseThrow().message());
+        }
+        List<Poison> unstorable = new ArrayList<>();
         long committedAt = System.currentTimeMillis();
         long newestLive = -1;
         List<UUID> carried = new ArrayList<>(seenAgain);
         List<Event> stored = new ArrayList<>();
         for (int i = 0; i < fresh.size(); i++) {
             Event event = fresh.get(i).event();
-            SaveOutcome outcome = outcomes.get().get(i);
+            SaveOutcome outcome = outcomes.get(i);
             switch (outcome.status()) {
                 case STORED -> {
                     counters.stored(relayId, committedAt - fresh.get(i).receivedAtMillis());
@@ -267,7 +291,10 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                         counters.duplicate(relayId);
                     }
                 }
-                case FAILED -> throw new IllegalStateException("saveAll reports failures by throwing");
+                case UNSTORABLE -> // the database refuses it for good; the rest of the batch is stored
+                    unstorable.add(new Poison(EventBatchCodec.alone(fresh.get(i).message(), fresh.get(i).json()),
+                            outcome.message()));
+                case FAILED -> throw new IllegalStateException("failures were handled above");
             }
             if (outcome.accepted()) {
                 recentIds.add(event.id());
@@ -277,10 +304,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         if (!stored.isEmpty()) {
             live.stored(stored); // committed: live subscribers of the read relay may see them now
         }
-        if (retrying("recording provenance", () -> {
-            provenance.seen(relayId, carried, committedAt / 1000);
-            return true;
-        }).isEmpty()) {
+        if (!deadLetter(unstorable) || !recordProvenance(carried, committedAt / 1000)) {
             return false;
         }
         long cursor = Math.max(newestLive, caughtUpTo);
@@ -290,45 +314,59 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
         return true;
     }
 
-    /** A step that an outage of the database or the broker can make fail. */
-    private interface Step<T> {
-        T run() throws Exception;
+    /** Sends each to {@code nostr.dead}, confirmed, through broker outages; false if the gateway stopped first. */
+    private boolean deadLetter(List<Poison> poison) {
+        for (Poison dead : poison) {
+            counters.invalid(relayId);
+            log.debug("relay {}: dead-lettering message {}: {}", relayId,
+                    dead.message().getMessageProperties().getMessageId(), dead.reason());
+            if (retrying("dead-lettering an invalid event", broker, () -> {
+                deadLetters.send(relayId, dead.message(), dead.reason());
+                return true;
+            }).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
-     * Runs the step until it succeeds, with backoff, holding the batch meanwhile (the queue keeps the rest,
-     * durably); empty only if the gateway stops first.
+     * Records which relay sent which stored events, through outages; false if the gateway stopped first. A
+     * failure that would repeat is logged and skipped: the events are stored, and provenance is a record about
+     * them, not a reason to hold the relay's queue for good.
      */
-    private <T> Optional<T> retrying(String what, Step<T> step) {
-        long backoff = 100;
-        while (true) {
-            try {
-                return Optional.of(step.run());
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                    return Optional.empty();
+    private boolean recordProvenance(List<UUID> eventKeys, long firstSeen) {
+        try {
+            return retrying("recording provenance", database.forIdempotentStep(), () -> {
+                try {
+                    provenance.seen(relayId, eventKeys, firstSeen);
+                    return true;
+                } catch (SQLException e) {
+                    throw new StoreUnavailableException("recording provenance failed: " + e.getMessage(), e, false);
                 }
-                if (stopping.getAsBoolean()) {
-                    return Optional.empty();
-                }
-                log.warn("relay {}: {} failed ({}); retrying in {} ms", relayId, what, e.getMessage(), backoff);
-                if (!pause(backoff)) {
-                    return Optional.empty();
-                }
-                backoff = Math.min(backoff * 2, 5_000);
-            }
+            }).isPresent();
+        } catch (RuntimeException permanent) {
+            log.error("relay {}: the provenance of {} events cannot be recorded ({}); skipped", relayId,
+                    eventKeys.size(), permanent.getMessage());
+            return true;
         }
     }
 
-    /** Waits on this consumer's own thread: holding the batch is the backpressure. False if interrupted. */
-    private static boolean pause(long millis) {
+    /**
+     * Runs the step until it succeeds or fails for good (by the policy's classes), holding the batch meanwhile:
+     * waiting on this consumer's own thread is the backpressure, and the queue keeps the rest, durably. Empty if
+     * the gateway stops first.
+     *
+     * @throws RuntimeException a failure the policy does not retry
+     */
+    private <T> Optional<T> retrying(String what, Retry policy, Supplier<T> step) {
         try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            return Optional.of(policy.call("relay " + relayId + ": " + what, step));
+        } catch (RuntimeException e) {
+            if (policy.stopping() || Thread.currentThread().isInterrupted()) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  * relays in one transaction. A transient failure ({@link FailureClass}) is retried for a moment, then the counts are
  * given back ({@link RelayCounters#restore}) and go out with the next flush: a database outage delays statistics, it
  * does not lose them. Counts the database refuses for good are dropped with an error in the log: given back, they
- * would fail every flush after it, and keep every relay's statistics out.
+ * would fail every flush after it, and keep every relay's statistics out. After an ambiguous commit (40003) they
+ * are not written again, since they may be in already: statistics are counted at most once.
  *
  * <p>Scheduled from the validated {@link GatewayProperties#statsFlushInterval()} (through
  * {@link SchedulingConfigurer}) rather than with {@code @Scheduled(fixedDelayString =
@@ -95,10 +96,15 @@ public class StatsFlusher implements SchedulingConfigurer {
             });
             return counts.size();
         } catch (RuntimeException e) {
-            if (FailureClass.of(e) == FailureClass.PERMANENT) {
+            FailureClass failure = FailureClass.of(e);
+            if (failure == FailureClass.PERMANENT) {
                 // Given back, they would fail the same way at every flush, and keep every relay's counts out.
                 log.error("writing the statistics of {} relays failed for good ({}); these counts are dropped",
                         taken.size(), e.getMessage());
+            } else if (failure == FailureClass.AMBIGUOUS) {
+                // The counts may be in: given back, they could be added twice. Counted at most once.
+                log.warn("writing the statistics of {} relays may or may not have committed ({}); not writing "
+                        + "them again", taken.size(), e.getMessage());
             } else {
                 taken.forEach(counters::restore);
                 log.warn("writing the statistics of {} relays failed ({}); they are kept for the next flush",

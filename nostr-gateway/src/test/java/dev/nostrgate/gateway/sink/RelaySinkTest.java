@@ -28,8 +28,10 @@ import dev.nostrgate.gateway.topology.EventBatchCodec;
 import dev.nostrgate.relay.store.EventStore;
 import dev.nostrgate.relay.store.RecentIds;
 import dev.nostrgate.relay.store.SaveOutcome;
+import dev.nostrgate.relay.store.StoreUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -189,6 +191,53 @@ class RelaySinkTest {
     }
 
     @Test
+    void deadLettersAnEventWithTextTheDatabaseCannotHoldBeforeStoringTheRest() {
+        Event good = note("good");
+        Event nul = note("a NUL \u0000 inside");
+        DeadLetters deadLetters = mock(DeadLetters.class);
+        EventStore store = storingEverything();
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
+                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
+                deadLetters, settingAside(), LiveFeed.NONE, () -> false);
+
+        sink.onMessageBatch(List.of(batch(1, good.toJson(), nul.toJson())), mock(Channel.class));
+
+        verify(store).saveAll(List.of(good));
+        verify(deadLetters).send(any(), any(), startsWith("invalid: content has a NUL character"));
+    }
+
+    @Test
+    void sendsAnEventTheDatabaseRefusesForGoodToTheDeadLettersAndAcknowledgesTheBatch() throws Exception {
+        Event first = note("first");
+        Event refused = note("refused by the database");
+        Event last = note("last");
+        EventStore store = mock(EventStore.class);
+        // as the database would: the batch fails whole while the refused event is in it, and is split until alone
+        when(store.saveAll(anyList())).thenAnswer(call -> {
+            List<Event> events = call.getArgument(0);
+            if (events.contains(refused)) {
+                throw new StoreUnavailableException("writing failed",
+                        new SQLException("value too long for type character varying(10)", "22001"), false);
+            }
+            return events.stream().map(event -> SaveOutcome.stored(event.id())).toList();
+        });
+        DeadLetters deadLetters = mock(DeadLetters.class);
+        Channel channel = mock(Channel.class);
+        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
+                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
+                deadLetters, settingAside(), LiveFeed.NONE, () -> false);
+
+        sink.onMessageBatch(List.of(batch(4, first.toJson(), refused.toJson(), last.toJson())), channel);
+
+        verify(store).saveAll(List.of(first));
+        verify(store).saveAll(List.of(last));
+        ArgumentCaptor<Message> dead = ArgumentCaptor.forClass(Message.class);
+        verify(deadLetters).send(any(), dead.capture(), contains("value too long"));
+        assertThat(new String(dead.getValue().getBody(), StandardCharsets.UTF_8)).isEqualTo(refused.toJson());
+        verify(channel).basicAck(4, true);
+    }
+
+    @Test
     void deadLettersABatchThatIsNotWholeAsItCameAndStillAcknowledgesIt() throws Exception {
         Message damaged = batch(3, note("one").toJson(), note("two").toJson());
         damaged.getMessageProperties().setHeader(EventBatchCodec.COUNT_HEADER, 5);
@@ -297,8 +346,8 @@ class RelaySinkTest {
     @Test
     void theCaughtUpMarkerDoesNotMoveTheCursorWhenItsBatchIsNotCommitted() throws Exception {
         EventStore store = mock(EventStore.class);
-        when(store.saveAll(anyList())).thenThrow(new org.springframework.dao.DataAccessResourceFailureException(
-                "database down"));
+        when(store.saveAll(anyList())).thenThrow(new StoreUnavailableException("database down",
+                new SQLException("Connection refused", "08001"), false));
         CursorBook cursors = mock(CursorBook.class);
         Channel channel = mock(Channel.class);
 

@@ -28,7 +28,7 @@ public final class ExpirationSweeper implements AutoCloseable {
         this.store = store;
         this.clock = clock;
         this.retry = Retry.within(Duration.ofSeconds(10), new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2)),
-                () -> closed);
+                () -> closed).forIdempotentStep();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "sweeper");
             thread.setDaemon(true);

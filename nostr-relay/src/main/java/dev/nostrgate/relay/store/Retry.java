@@ -57,6 +57,17 @@ public final class Retry {
         return new Retry(backoff, giveUpAfter, stopping, classifier);
     }
 
+    /**
+     * The same policy for a step that may run twice with the same effect (a read, an insert that ignores
+     * conflicts, a conditional update): an ambiguous commit (40003) is then simply tried again.
+     */
+    public Retry forIdempotentStep() {
+        return classifiedBy(failure -> {
+            FailureClass failureClass = classify.apply(failure);
+            return failureClass == FailureClass.AMBIGUOUS ? FailureClass.TRANSIENT : failureClass;
+        });
+    }
+
     /** The class this policy gives a failure. */
     public FailureClass classOf(Throwable failure) {
         return classify.apply(failure);

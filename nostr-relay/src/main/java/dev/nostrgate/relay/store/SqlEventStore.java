@@ -168,10 +168,7 @@ public final class SqlEventStore implements EventStore {
      * database only asked to retry. A read changes nothing, so an ambiguous answer is retried the same way.
      */
     private Retry readRetry() {
-        return Retry.within(config.queryTimeout(), READ_BACKOFF, () -> false).classifiedBy(failure -> {
-            FailureClass failureClass = FailureClass.of(failure);
-            return failureClass == FailureClass.AMBIGUOUS ? FailureClass.TRANSIENT : failureClass;
-        });
+        return Retry.within(config.queryTimeout(), READ_BACKOFF, () -> false).forIdempotentStep();
     }
 
     @Override
