@@ -92,6 +92,13 @@ class RelaySinkTest {
                 mock(DeadLetters.class), settingAside(), LiveFeed.NONE, stopping);
     }
 
+    /** A sink that writes to the store and dead-letters to these, its other collaborators mocks. */
+    private static RelaySink sink(EventStore store, DeadLetters deadLetters) {
+        return new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
+                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
+                deadLetters, settingAside(), LiveFeed.NONE, () -> false);
+    }
+
     /** Takes any failed message (queues it again), as the broker would confirm it. */
     private static FailedMessages settingAside() {
         FailedMessages failures = mock(FailedMessages.class);
@@ -178,9 +185,7 @@ class RelaySinkTest {
         Event good = note("good");
         DeadLetters deadLetters = mock(DeadLetters.class);
         EventStore store = storingEverything();
-        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
-                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                deadLetters, settingAside(), LiveFeed.NONE, () -> false);
+        RelaySink sink = sink(store, deadLetters);
 
         sink.onMessageBatch(List.of(batch(1, "{\"id\":", good.toJson())), mock(Channel.class));
 
@@ -196,9 +201,7 @@ class RelaySinkTest {
         Event nul = note("a NUL \u0000 inside");
         DeadLetters deadLetters = mock(DeadLetters.class);
         EventStore store = storingEverything();
-        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
-                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                deadLetters, settingAside(), LiveFeed.NONE, () -> false);
+        RelaySink sink = sink(store, deadLetters);
 
         sink.onMessageBatch(List.of(batch(1, good.toJson(), nul.toJson())), mock(Channel.class));
 
@@ -223,9 +226,7 @@ class RelaySinkTest {
         });
         DeadLetters deadLetters = mock(DeadLetters.class);
         Channel channel = mock(Channel.class);
-        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
-                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                deadLetters, settingAside(), LiveFeed.NONE, () -> false);
+        RelaySink sink = sink(store, deadLetters);
 
         sink.onMessageBatch(List.of(batch(4, first.toJson(), refused.toJson(), last.toJson())), channel);
 
@@ -244,9 +245,7 @@ class RelaySinkTest {
         EventStore store = storingEverything();
         DeadLetters deadLetters = mock(DeadLetters.class);
         Channel channel = mock(Channel.class);
-        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
-                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                deadLetters, settingAside(), LiveFeed.NONE, () -> false);
+        RelaySink sink = sink(store, deadLetters);
 
         sink.onMessageBatch(List.of(damaged), channel);
 
@@ -281,9 +280,7 @@ class RelaySinkTest {
         doThrow(new AmqpException("no confirm from the broker"))
                 .doNothing().when(deadLetters).send(any(), any(), any());
         Channel channel = mock(Channel.class);
-        RelaySink sink = new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
-                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                deadLetters, settingAside(), LiveFeed.NONE, () -> false);
+        RelaySink sink = sink(store, deadLetters);
 
         sink.onMessageBatch(List.of(batch(4, forged, good.toJson())), channel);
 
