@@ -7,12 +7,14 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.event.InvalidEventException;
 import dev.nostrgate.relay.metrics.RelayMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -49,7 +52,7 @@ public final class RabbitReplicaBus implements ReplicaBus {
     static final String SEQUENCE_HEADER = "nostr-replica-seq";
     static final String CONTENT_TYPE = "application/x-nostr-events+jsonl";
     private static final int OUTBOX_BATCHES = 10_000;
-    private static final long MAX_RETRY_PAUSE_MILLIS = 2_000;
+    private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
     private static final long HEARTBEAT_MILLIS = 1_000;
     private static final int QUEUE_EXPIRES_MILLIS = 60_000;
     private static final int QUEUE_MAX_MESSAGES = 100_000;
@@ -222,7 +225,6 @@ public final class RabbitReplicaBus implements ReplicaBus {
                 .headers(Map.of(ORIGIN_HEADER, replicaId, SEQUENCE_HEADER, message.sequence()))
                 .build();
         byte[] body = body(message.events());
-        long pauseMillis = 50;
         for (int attempt = 1; ; attempt++) {
             try {
                 if (blocked) {
@@ -244,8 +246,7 @@ public final class RabbitReplicaBus implements ReplicaBus {
                     log.warn("replica bus: publishing failed ({}); retrying until RabbitMQ is back ({} batches "
                             + "waiting)", e.toString(), outbox.size());
                 }
-                TimeUnit.MILLISECONDS.sleep(pauseMillis);
-                pauseMillis = Math.min(pauseMillis * 2, MAX_RETRY_PAUSE_MILLIS);
+                TimeUnit.MILLISECONDS.sleep(RETRY_BACKOFF.delay(attempt - 1, ThreadLocalRandom.current()).toMillis());
             }
         }
     }
