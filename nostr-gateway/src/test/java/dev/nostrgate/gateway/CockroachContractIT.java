@@ -13,6 +13,7 @@ import dev.nostrgate.gateway.connector.ConnectorState;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
+import dev.nostrgate.relay.store.ModifiedTables;
 import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.store.StoredEvent;
 import dev.nostrgate.relay.store.faults.FaultSettings;
@@ -113,6 +114,9 @@ class CockroachContractIT {
             injected.disarm();
         }
         assertThat(injected.serializationFailures()).as("40001s injected").isPositive();
+        assertThat(injected.statements()).as("statements recorded").isNotEmpty()
+                .allSatisfy(sql -> assertThat(ModifiedTables.modifiedTwice(sql))
+                        .as("tables modified twice (CockroachDB refuses it) in %s", sql).isEmpty());
         assertThat(injected.ambiguousBeforeOperation() + injected.ambiguousAfterOperation()).as("40003s injected")
                 .isPositive();
 

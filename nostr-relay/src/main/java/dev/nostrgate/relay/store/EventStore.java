@@ -23,8 +23,8 @@ public interface EventStore {
     List<SaveOutcome> saveAll(List<Event> events);
 
     /**
-     * Which of these ids are stored now: after a commit whose outcome is unknown ({@link FailureClass#AMBIGUOUS}),
-     * what is there was stored.
+     * Which of these events the store took: those it serves now, and replaceable versions it took and has replaced
+     * since. After a commit whose outcome is unknown ({@link FailureClass#AMBIGUOUS}), what it took was stored.
      *
      * @throws StoreUnavailableException if the database fails
      */

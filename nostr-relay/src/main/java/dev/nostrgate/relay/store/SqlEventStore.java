@@ -5,6 +5,7 @@ import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.filter.Filter;
+import java.sql.Array;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,8 +13,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -145,14 +148,19 @@ public final class SqlEventStore implements EventStore {
         return readRetry().call("looking up " + ids.size() + " events", () -> {
             Set<EventId> stored = new HashSet<>();
             // the writes pool: it sees what was just committed, and has no query time budget to run over
+            // a replaceable version replaced since (even by a later event of the same batch) was stored too
             try (Connection connection = writes.getConnection();
                  PreparedStatement select = connection.prepareStatement(
-                         "SELECT id FROM events WHERE event_key = ANY(?)")) {
-                select.setArray(1, connection.createArrayOf("uuid",
-                        ids.stream().map(id -> EventKeys.of(id.toBytes())).toArray(UUID[]::new)));
+                         "SELECT event_key FROM events WHERE event_key = ANY(?) "
+                                 + "UNION ALL SELECT event_key FROM events_history WHERE event_key = ANY(?)")) {
+                Map<UUID, EventId> byKey = new HashMap<>();
+                ids.forEach(id -> byKey.put(EventKeys.of(id.toBytes()), id));
+                Array keys = connection.createArrayOf("uuid", byKey.keySet().toArray(UUID[]::new));
+                select.setArray(1, keys);
+                select.setArray(2, keys);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        stored.add(new EventId(Hex.encode(rows.getBytes(1))));
+                        stored.add(byKey.get(rows.getObject(1, UUID.class)));
                     }
                 }
             } catch (SQLException e) {

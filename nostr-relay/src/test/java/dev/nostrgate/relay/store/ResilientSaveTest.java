@@ -140,6 +140,31 @@ class ResilientSaveTest {
     }
 
     @Test
+    void anAmbiguousCommitCountsAReplaceableVersionReplacedInTheSameBatchAsStored() {
+        long now = System.currentTimeMillis() / 1000;
+        Event older = new UnsignedEvent(KEY.pubKey(), now - 1, 0, List.of(), "{\"name\":\"older\"}").sign(KEY);
+        Event newer = new UnsignedEvent(KEY.pubKey(), now, 0, List.of(), "{\"name\":\"newer\"}").sign(KEY);
+        AtomicInteger writes = new AtomicInteger();
+        EventStore committedThenAmbiguous = new EventWriterTest.DelegatingStore(store) {
+            @Override
+            public List<SaveOutcome> saveAll(List<Event> events) {
+                List<SaveOutcome> outcomes = super.saveAll(events);
+                if (writes.incrementAndGet() == 1) {
+                    throw ambiguous();
+                }
+                return outcomes;
+            }
+        };
+
+        List<SaveOutcome> outcomes = resilient(committedThenAmbiguous).saveAll(List.of(older, newer));
+
+        assertThat(outcomes).extracting(SaveOutcome::status)
+                .as("the older version was taken, then replaced: as one by one, both are OK true")
+                .containsExactly(SaveOutcome.Status.STORED, SaveOutcome.Status.STORED);
+        assertThat(writes.get()).isEqualTo(1);
+    }
+
+    @Test
     void anAmbiguousCommitThatDidNotHappenIsWrittenAgain() {
         List<Event> batch = notes(5, "lost ");
         AtomicInteger writes = new AtomicInteger();

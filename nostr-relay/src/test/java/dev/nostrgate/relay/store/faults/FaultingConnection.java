@@ -43,6 +43,11 @@ final class FaultingConnection implements InvocationHandler {
         return handler.proxy;
     }
 
+    /** A statement of the code under test is about to run. */
+    void executed(String sql) {
+        faults.executed(sql);
+    }
+
     @Override
     public Object invoke(Object self, Method method, Object[] args) throws Throwable {
         return switch (method.getName()) {

@@ -44,6 +44,7 @@ final class FaultingStatement implements InvocationHandler {
             if (sql.map(FaultingStatement::isSessionSetUp).orElse(false)) {
                 return FaultingConnection.invokeOn(real, method, args);
             }
+            sql.ifPresent(connection::executed);
             return connection.faulted(connection.commitsEachStatement(), () -> {
                 try {
                     return FaultingConnection.invokeOn(real, method, args);

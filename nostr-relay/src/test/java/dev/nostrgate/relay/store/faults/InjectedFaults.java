@@ -1,5 +1,6 @@
 package dev.nostrgate.relay.store.faults;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class InjectedFaults {
     private static final ConcurrentMap<String, InjectedFaults> BY_NAME = new ConcurrentHashMap<>();
+    private static final int MAX_STATEMENTS = 10_000;
 
     private final String name;
     private volatile boolean armed;
@@ -21,6 +23,7 @@ public final class InjectedFaults {
     private final AtomicLong serializationFailures = new AtomicLong();
     private final AtomicLong ambiguousBefore = new AtomicLong();
     private final AtomicLong ambiguousAfter = new AtomicLong();
+    private final Set<String> statements = ConcurrentHashMap.newKeySet();
 
     private InjectedFaults(String name) {
         this.name = name;
@@ -67,6 +70,20 @@ public final class InjectedFaults {
 
     public long total() {
         return serializationFailures() + ambiguousBeforeOperation() + ambiguousAfterOperation();
+    }
+
+    /**
+     * The distinct SQL texts executed while armed (at most {@value #MAX_STATEMENTS}): what the code under test sent,
+     * for checks on the statements themselves (no table modified twice in one, say).
+     */
+    public Set<String> statements() {
+        return Set.copyOf(statements);
+    }
+
+    void executed(String sql) {
+        if (armed && statements.size() < MAX_STATEMENTS) {
+            statements.add(sql);
+        }
     }
 
     /** Connections opened under this name so far. */
