@@ -353,6 +353,8 @@ final class RelaySession {
         switch (message) {
             case RelayMessage.EventMessage event -> onEvent(event);
             case RelayMessage.Ok ok -> onOk(ok);
+            case RelayMessage.OkAsSent ok -> // this client sends only valid ids: not an answer to any of its events
+                    log.debug("{}: OK for {}, which is no event id: {}", url, ok.idAsSent(), ok.message());
             case RelayMessage.Eose eose -> onEose(eose);
             case RelayMessage.Closed closed -> onClosed(closed);
             case RelayMessage.Notice notice -> onNotice(notice.message());
