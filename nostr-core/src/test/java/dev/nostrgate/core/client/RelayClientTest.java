@@ -401,6 +401,8 @@ class RelayClientTest {
         List<String> notices = new CopyOnWriteArrayList<>();
         RelayClient client = client(builder -> builder.noticeListener(notices::add));
         assertThat(client.connect()).succeedsWithin(WAIT);
+        // the server lists a connection only after it has sent the handshake answer: the client can be first
+        await().atMost(WAIT).until(() -> relay.openConnections() == 1);
 
         relay.notice("restarting soon");
 
