@@ -159,18 +159,13 @@ final class RelaySession {
             return;
         }
         PendingRequest.Publish same = publishes.get(event.id());
-        if (same != null) { // one EVENT on the wire, one OK: both callers get it
-            same.result.whenComplete((ok, failure) -> {
-                if (failure != null) {
-                    result.completeExceptionally(failure);
-                } else {
-                    result.complete(ok);
-                }
-            });
+        if (same != null) { // one EVENT on the wire, one OK: every caller gets it
+            same.answerTo(result);
             return;
         }
         if (admitted(result)) {
-            PendingRequest.Publish request = new PendingRequest.Publish(nextSequence++, event, result);
+            PendingRequest.Publish request = new PendingRequest.Publish(nextSequence++, event);
+            request.answerTo(result);
             publishes.put(event.id(), request);
             start(request);
         }
