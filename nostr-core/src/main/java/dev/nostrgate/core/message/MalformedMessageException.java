@@ -56,9 +56,9 @@ public final class MalformedMessageException extends Exception {
 
     /**
      * How a relay answers this malformed client message: {@code OK false} for an {@code EVENT} or {@code AUTH}
-     * whose event has an {@code id} string, valid or not (then a {@link RelayMessage.OkAsSent}), {@code CLOSED} for a {@code REQ} or {@code COUNT} with a valid subscription id,
-     * {@code NEG-ERR} for a {@code NEG-OPEN} or {@code NEG-MSG} with one, and {@code NOTICE} otherwise. The text is
-     * {@code "invalid: <reason>"}.
+     * whose event has an {@code id} string, valid or not (then a {@link RelayMessage.OkAsSent}), {@code CLOSED}
+     * for a {@code REQ} or {@code COUNT} with a valid subscription id, {@code NEG-ERR} for a {@code NEG-OPEN} or
+     * {@code NEG-MSG} with one, and {@code NOTICE} otherwise. The text is {@code "invalid: <reason>"}.
      */
     public RelayMessage reply() {
         String text = ReasonPrefix.INVALID.format(getMessage());

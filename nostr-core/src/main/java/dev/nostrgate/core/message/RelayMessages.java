@@ -14,8 +14,9 @@ import java.io.IOException;
  * Reads and writes the messages a relay sends to a client: the client's parser, the relay's writer.
  *
  * <p>Reading is as strict as {@link ClientMessages}: exactly the elements each type takes, an {@code OK} with its
- * message (possibly empty) and an event id (or, refusing, any string: see {@link RelayMessage.OkAsSent}), a {@code COUNT} result object with a non-negative integer {@code count} and an optional
- * boolean {@code approximate} (other fields, such as NIP-45 {@code hll}, are ignored).
+ * message (possibly empty) and an event id (or, refusing, any string: see {@link RelayMessage.OkAsSent}), a
+ * {@code COUNT} result object with a non-negative integer {@code count} and an optional boolean {@code approximate}
+ * (other fields, such as NIP-45 {@code hll}, are ignored).
  */
 public final class RelayMessages {
     private RelayMessages() {
