@@ -78,6 +78,19 @@ class ReadOnlyIT {
     }
 
     @Test
+    void answersAnEventWhoseIdIsNoEventIdWithOkFalseCarryingTheIdAsSentLikeAWritableRelay() {
+        try (TestClient client = connect()) {
+            Event event = note(KEY, "uppercase id");
+            String sentId = event.id().hex().toUpperCase();
+            client.send(new ClientMessage.Publish(event).toJson().replace(event.id().hex(), sentId));
+
+            RelayMessage.OkAsSent ok = client.next(RelayMessage.OkAsSent.class);
+            assertThat(ok.idAsSent()).isEqualTo(sentId);
+            assertThat(ok.message()).startsWith("invalid: id must be 64 lowercase hex characters");
+        }
+    }
+
+    @Test
     void servesStoredEventsThenEoseThenWhatTheOwnerCommitsLive() {
         SecKey author = SecKey.generate();
         Event first = event(author, 1, now() - 2, "first");

@@ -48,12 +48,26 @@ abstract sealed class PendingRequest {
 
     static final class Publish extends PendingRequest {
         final Event event;
-        final CompletableFuture<OkResult> result;
+        /**
+         * The answer, never handed out: each caller gets its own future (see {@link #answerTo}), so that one who
+         * cancels or completes it cannot answer for the others sending the same event.
+         */
+        final CompletableFuture<OkResult> result = new CompletableFuture<>();
 
-        Publish(long sequence, Event event, CompletableFuture<OkResult> result) {
+        Publish(long sequence, Event event) {
             super(sequence, new ClientMessage.Publish(event).toJson());
             this.event = event;
-            this.result = result;
+        }
+
+        /** Completes a caller's future with this request's answer, when it comes. */
+        void answerTo(CompletableFuture<OkResult> caller) {
+            result.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    caller.completeExceptionally(failure);
+                } else {
+                    caller.complete(ok);
+                }
+            });
         }
 
         @Override

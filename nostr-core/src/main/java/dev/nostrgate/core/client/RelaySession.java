@@ -160,18 +160,13 @@ final class RelaySession {
             return;
         }
         PendingRequest.Publish same = publishes.get(event.id());
-        if (same != null) { // one EVENT on the wire, one OK: both callers get it
-            same.result.whenComplete((ok, failure) -> {
-                if (failure != null) {
-                    result.completeExceptionally(failure);
-                } else {
-                    result.complete(ok);
-                }
-            });
+        if (same != null) { // one EVENT on the wire, one OK: every caller gets it
+            same.answerTo(result);
             return;
         }
         if (admitted(result)) {
-            PendingRequest.Publish request = new PendingRequest.Publish(nextSequence++, event, result);
+            PendingRequest.Publish request = new PendingRequest.Publish(nextSequence++, event);
+            request.answerTo(result);
             publishes.put(event.id(), request);
             start(request);
         }
@@ -354,6 +349,8 @@ final class RelaySession {
         switch (message) {
             case RelayMessage.EventMessage event -> onEvent(event);
             case RelayMessage.Ok ok -> onOk(ok);
+            case RelayMessage.OkAsSent ok -> // this client sends only valid ids: not an answer to any of its events
+                    log.debug("{}: OK for {}, which is no event id: {}", url, ok.idAsSent(), ok.message());
             case RelayMessage.Eose eose -> onEose(eose);
             case RelayMessage.Closed closed -> onClosed(closed);
             case RelayMessage.Notice notice -> onNotice(notice.message());

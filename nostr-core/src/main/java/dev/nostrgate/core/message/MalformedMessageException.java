@@ -1,5 +1,6 @@
 package dev.nostrgate.core.message;
 
+import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.EventId;
 import java.util.Optional;
 
@@ -13,7 +14,7 @@ public final class MalformedMessageException extends Exception {
 
     private final String messageType;
     private final String subscriptionId;
-    private final String eventId;
+    private final String eventIdAsSent;
 
     /** A message nothing could be read from. */
     public MalformedMessageException(String reason) {
@@ -23,14 +24,14 @@ public final class MalformedMessageException extends Exception {
     /**
      * @param messageType a known message type, such as {@code REQ}
      * @param subscriptionId a valid subscription id
-     * @param eventId the id of the event of an {@code EVENT} or {@code AUTH}
+     * @param eventIdAsSent the {@code id} string of the event of an {@code EVENT} or {@code AUTH}, valid or not
      */
     public MalformedMessageException(String reason, Optional<String> messageType, Optional<String> subscriptionId,
-            Optional<EventId> eventId) {
+            Optional<String> eventIdAsSent) {
         super(reason, null, false, false); // a rejection is expected input, not a bug: no stack trace to fill
         this.messageType = messageType.orElse(null);
         this.subscriptionId = subscriptionId.orElse(null);
-        this.eventId = eventId.map(EventId::hex).orElse(null);
+        this.eventIdAsSent = eventIdAsSent.orElse(null);
     }
 
     /** The type of the message, if it was read and is one this library knows. */
@@ -43,22 +44,29 @@ public final class MalformedMessageException extends Exception {
         return Optional.ofNullable(subscriptionId);
     }
 
-    /** The id of the event of an {@code EVENT} or {@code AUTH} message, if one could be read. */
+    /** The id of the event of an {@code EVENT} or {@code AUTH} message, if one could be read and is valid. */
     public Optional<EventId> eventId() {
-        return Optional.ofNullable(eventId).map(EventId::new);
+        return eventIdAsSent().filter(id -> Hex.isLowercaseHex(id, 64)).map(EventId::new);
+    }
+
+    /** The {@code id} string of the event of an {@code EVENT} or {@code AUTH} message, valid or not, if a string. */
+    public Optional<String> eventIdAsSent() {
+        return Optional.ofNullable(eventIdAsSent);
     }
 
     /**
      * How a relay answers this malformed client message: {@code OK false} for an {@code EVENT} or {@code AUTH}
-     * whose event id was readable, {@code CLOSED} for a {@code REQ} or {@code COUNT} with a valid subscription id,
-     * {@code NEG-ERR} for a {@code NEG-OPEN} or {@code NEG-MSG} with one, and {@code NOTICE} otherwise. The text is
-     * {@code "invalid: <reason>"}.
+     * whose event has an {@code id} string, valid or not (then a {@link RelayMessage.OkAsSent}), {@code CLOSED}
+     * for a {@code REQ} or {@code COUNT} with a valid subscription id, {@code NEG-ERR} for a {@code NEG-OPEN} or
+     * {@code NEG-MSG} with one, and {@code NOTICE} otherwise. The text is {@code "invalid: <reason>"}.
      */
     public RelayMessage reply() {
         String text = ReasonPrefix.INVALID.format(getMessage());
         String type = messageType == null ? "" : messageType;
-        if (eventId != null && (type.equals("EVENT") || type.equals("AUTH"))) {
-            return new RelayMessage.Ok(new EventId(eventId), false, text);
+        if (eventIdAsSent != null && (type.equals("EVENT") || type.equals("AUTH"))) {
+            Optional<EventId> valid = eventId();
+            return valid.isPresent() ? new RelayMessage.Ok(valid.get(), false, text)
+                    : new RelayMessage.OkAsSent(eventIdAsSent, text);
         }
         if (subscriptionId != null) {
             switch (type) {

@@ -6,9 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
-import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.event.InvalidEventException;
 import dev.nostrgate.core.filter.Filter;
@@ -43,7 +41,8 @@ final class MessageReader {
     private String type;
     private String needs;
     private String subscriptionId;
-    private EventId eventId;
+    /** The id of the message's event as the JSON string had it: the text a relay's OK must carry back. */
+    private String eventIdAsSent;
     private int element;
     private int eventElement = -1;
 
@@ -140,13 +139,10 @@ final class MessageReader {
         return hex;
     }
 
-    EventId eventId() throws IOException, MalformedMessageException {
-        String hex = string("event id");
-        if (!Hex.isLowercaseHex(hex, 64)) {
-            throw fail(type + " event id must be 64 lowercase hex characters");
-        }
-        eventId = new EventId(hex);
-        return eventId;
+    /** An event id as the string it is: whether it is a valid one is for the caller to decide (see OK). */
+    String eventIdAsSent() throws IOException, MalformedMessageException {
+        eventIdAsSent = string("event id");
+        return eventIdAsSent;
     }
 
     boolean bool(String what) throws IOException, MalformedMessageException {
@@ -165,7 +161,7 @@ final class MessageReader {
         eventElement = element;
         try {
             Event event = EventJson.read(parser);
-            eventId = event.id();
+            eventIdAsSent = event.id().hex();
             return event;
         } catch (InvalidEventException e) {
             throw fail(e.getMessage());
@@ -238,18 +234,20 @@ final class MessageReader {
 
     /** The exception for a problem found now, with everything read so far. */
     MalformedMessageException fail(String reason) {
-        if (eventId == null && eventElement >= 0) {
-            eventId = scanEventId().orElse(null);
+        if (eventIdAsSent == null && eventElement >= 0) {
+            eventIdAsSent = scanEventId().orElse(null);
         }
         return new MalformedMessageException(reason, Optional.ofNullable(type), Optional.ofNullable(subscriptionId),
-                Optional.ofNullable(eventId));
+                Optional.ofNullable(eventIdAsSent));
     }
 
     /**
-     * The {@code id} of the event object that failed to read, found by reading the input again and looking only
-     * for that field, so that a relay can answer {@code OK false} for it. Only on the failure path.
+     * The {@code id} string of the event object that failed to read, found by reading the input again and looking
+     * only for that field, so that a relay can answer {@code OK false} for it. Any string counts, uppercase or short
+     * or not hex: NIP-01 answers every EVENT with OK, and the client matches the answer by the text it sent. Only on
+     * the failure path.
      */
-    private Optional<EventId> scanEventId() {
+    private Optional<String> scanEventId() {
         try (JsonParser scan = EventJson.jsonFactory().createParser(input)) {
             scan.nextToken(); // the message array
             for (int i = 0; i < eventElement; i++) {
@@ -263,9 +261,7 @@ final class MessageReader {
                 boolean isId = scan.currentName().equals("id");
                 JsonToken value = scan.nextToken();
                 if (isId) {
-                    return value == JsonToken.VALUE_STRING && Hex.isLowercaseHex(scan.getText(), 64)
-                            ? Optional.of(new EventId(scan.getText()))
-                            : Optional.empty();
+                    return value == JsonToken.VALUE_STRING ? Optional.of(scan.getText()) : Optional.empty();
                 }
                 scan.skipChildren();
             }

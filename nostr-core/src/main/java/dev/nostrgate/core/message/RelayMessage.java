@@ -1,5 +1,6 @@
 package dev.nostrgate.core.message;
 
+import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
 
@@ -45,6 +46,32 @@ public sealed interface RelayMessage {
         /** The event was refused, such as {@code rejected(id, INVALID, "bad signature")}. */
         public static Ok rejected(EventId eventId, ReasonPrefix prefix, String message) {
             return new Ok(eventId, false, prefix.format(message));
+        }
+
+        /** The message split into prefix and text. */
+        public Reason reason() {
+            return Reason.parse(message);
+        }
+
+        @Override
+        public String type() {
+            return "OK";
+        }
+    }
+
+    /**
+     * {@code ["OK", <id as sent>, false, <message>]}: the refusal of an {@code EVENT} or {@code AUTH} whose event
+     * could not be read and whose {@code id} is a string but no event id (uppercase, too short, not hex). NIP-01
+     * answers every {@code EVENT} with {@code OK}, and a client matches the answer by the text it sent, so the relay
+     * echoes that text. A valid event id makes an {@link Ok} instead, so each wire form has one record.
+     */
+    record OkAsSent(String idAsSent, String message) implements RelayMessage {
+        public OkAsSent {
+            requireNonNull(idAsSent, "OK needs the id as it was sent");
+            if (Hex.isLowercaseHex(idAsSent, 64)) {
+                throw new IllegalArgumentException("an OK for a valid event id is an Ok");
+            }
+            requireNonNull(message, "OK needs a message (may be empty)");
         }
 
         /** The message split into prefix and text. */

@@ -5,6 +5,8 @@ import static dev.nostrgate.core.message.ClientMessages.quoted;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.nostrgate.core.Hex;
+import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.EventJson;
 import java.io.IOException;
 
@@ -12,8 +14,9 @@ import java.io.IOException;
  * Reads and writes the messages a relay sends to a client: the client's parser, the relay's writer.
  *
  * <p>Reading is as strict as {@link ClientMessages}: exactly the elements each type takes, an {@code OK} with its
- * message (possibly empty), a {@code COUNT} result object with a non-negative integer {@code count} and an optional
- * boolean {@code approximate} (other fields, such as NIP-45 {@code hll}, are ignored).
+ * message (possibly empty) and an event id (or, refusing, any string: see {@link RelayMessage.OkAsSent}), a
+ * {@code COUNT} result object with a non-negative integer {@code count} and an optional boolean {@code approximate}
+ * (other fields, such as NIP-45 {@code hll}, are ignored).
  */
 public final class RelayMessages {
     private RelayMessages() {
@@ -42,11 +45,11 @@ public final class RelayMessages {
                 return new RelayMessage.EventMessage(id, event);
             }
             case "OK" -> {
-                var eventId = in.expect(type, "an event id, true or false, and a message").eventId();
+                String id = in.expect(type, "an event id, true or false, and a message").eventIdAsSent();
                 boolean accepted = in.bool("status");
                 String message = in.string("message");
                 in.end();
-                return new RelayMessage.Ok(eventId, accepted, message);
+                return ok(in, id, accepted, message);
             }
             case "EOSE" -> {
                 String id = in.expect(type, "a subscription id").subscriptionId();
@@ -89,6 +92,18 @@ public final class RelayMessages {
             }
             default -> throw in.unknownType(type);
         }
+    }
+
+    /** An {@code OK} for an event id; for another string only the refusal of an unreadable event, as sent. */
+    private static RelayMessage ok(MessageReader in, String id, boolean accepted, String message)
+            throws MalformedMessageException {
+        if (Hex.isLowercaseHex(id, 64)) {
+            return new RelayMessage.Ok(new EventId(id), accepted, message);
+        }
+        if (accepted) { // only a refusal can be about something that is not an event
+            throw in.fail("OK event id must be 64 lowercase hex characters");
+        }
+        return new RelayMessage.OkAsSent(id, message);
     }
 
     private static RelayMessage.CountResult countResult(MessageReader in, String subscriptionId)
@@ -140,6 +155,7 @@ public final class RelayMessages {
                     EventJson.appendTo(quoted(out, event.subscriptionId()).append(','), event.event());
             case RelayMessage.Ok ok -> quoted(out.append(",\"").append(ok.eventId().hex()).append("\",")
                     .append(ok.accepted()), ok.message());
+            case RelayMessage.OkAsSent ok -> quoted(quoted(out, ok.idAsSent()).append(",false"), ok.message());
             case RelayMessage.Eose eose -> quoted(out, eose.subscriptionId());
             case RelayMessage.Closed closed -> quoted(quoted(out, closed.subscriptionId()), closed.message());
             case RelayMessage.Notice notice -> quoted(out, notice.message());

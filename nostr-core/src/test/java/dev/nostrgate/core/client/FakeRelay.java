@@ -11,6 +11,7 @@ import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.core.message.RelayMessages;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,12 +20,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
 import org.java_websocket.server.WebSocketServer;
@@ -36,9 +42,23 @@ import org.java_websocket.server.WebSocketServer;
  * connections, send forged events). It records every message it receives, for assertions.
  *
  * <p>Thread-safe: Java-WebSocket calls it on several threads; every handler holds the relay's lock.
+ *
+ * <p>Java-WebSocket's server can strand a message: a send from any thread but its selector queues the frame and
+ * asks for write interest, while the selector, just done flushing the previous frame of that connection, sets the
+ * interest back to read-only. The frame then waits for the next send on that connection, which may never come (a
+ * lost EOSE, OK or NOTICE: a client test that hangs for no fault of the client). So the relay pings every open
+ * connection every {@link #FLUSH_EVERY}: each ping asks for write interest again, and a stranded frame goes out
+ * with it.
  */
 public final class FakeRelay implements AutoCloseable {
+    static final Duration FLUSH_EVERY = Duration.ofMillis(100);
+
     private final Server server;
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "fake-relay-flush");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final URI url;
     private final EventVerifier verifier = new EventVerifier();
 
@@ -62,6 +82,21 @@ public final class FakeRelay implements AutoCloseable {
         server.start();
         server.started.orTimeout(10, TimeUnit.SECONDS).join();
         url = URI.create("ws://127.0.0.1:" + server.getPort());
+        flusher.scheduleWithFixedDelay(this::flushStrandedFrames, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** See the class comment: a ping makes the selector write whatever waits in a connection's queue. */
+    private void flushStrandedFrames() {
+        for (WebSocket connection : server.getConnections()) {
+            if (connection.isOpen()) {
+                try {
+                    connection.sendPing();
+                } catch (WebsocketNotConnectedException closing) {
+                    // closed since isOpen: nothing left to flush
+                }
+            }
+        }
     }
 
     /** A relay listening on a free port of 127.0.0.1. */
@@ -167,6 +202,20 @@ public final class FakeRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Leaves a {@code NOTICE} in each connection's queue as the server's write race leaves a frame (see the class
+     * comment): queued, with no write interest asked for. Only the relay's flush sends it on.
+     */
+    public void strandNotice(String message) {
+        for (WebSocket connection : server.getConnections()) {
+            WebSocketImpl queue = (WebSocketImpl) connection;
+            Draft draft = queue.getDraft();
+            for (Framedata frame : draft.createFrames(new RelayMessage.Notice(message).toJson(), false)) {
+                queue.outQueue.add(draft.createBinaryFrame(frame));
+            }
+        }
+    }
+
     public synchronized List<Event> stored() {
         return List.copyOf(stored);
     }
@@ -192,6 +241,7 @@ public final class FakeRelay implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        flusher.shutdownNow();
         server.stop(1_000);
     }
 

@@ -84,6 +84,33 @@ class RelayClientTest {
         });
     }
 
+    @Test
+    void sendingAnEventThatAwaitsItsOkSendsNothingMoreAndBothCallersGetOneFate() {
+        RelayClient client = client();
+        Event hello = note(ALICE, 1_000, "hello");
+        CompletableFuture<OkResult> first = sentToASilentRelay(client, hello);
+
+        CompletableFuture<OkResult> second = client.send(hello);
+        client.close();
+
+        assertThat(failure(first)).isInstanceOf(ClientClosedException.class);
+        assertThat(failure(second)).isInstanceOf(ClientClosedException.class);
+        await().atMost(WAIT).until(() -> relay.closeCodes().size() == 1); // after anything sent before the close
+        assertThat(relay.received(ClientMessage.Publish.class)).hasSize(1);
+    }
+
+    @Test
+    void aCallerWhoCancelsASendDoesNotAnswerForAnotherSendingTheSameEvent() {
+        RelayClient client = client();
+        Event hello = note(ALICE, 1_000, "hello");
+        sentToASilentRelay(client, hello).cancel(false);
+
+        CompletableFuture<OkResult> second = client.send(hello);
+        client.close();
+
+        assertThat(failure(second)).isInstanceOf(ClientClosedException.class); // the EVENT's fate, not a cancel
+    }
+
     // ---- subscriptions
 
     @Test
@@ -401,6 +428,8 @@ class RelayClientTest {
         List<String> notices = new CopyOnWriteArrayList<>();
         RelayClient client = client(builder -> builder.noticeListener(notices::add));
         assertThat(client.connect()).succeedsWithin(WAIT);
+        // the server lists a connection only after it has sent the handshake answer: the client can be first
+        await().atMost(WAIT).until(() -> relay.openConnections() == 1);
 
         relay.notice("restarting soon");
 
@@ -435,6 +464,14 @@ class RelayClientTest {
         RelayClient client = builder.build();
         clients.add(client);
         return client;
+    }
+
+    /** Sends an event to the relay, made silent first, and returns once the relay has it: no OK will come. */
+    private CompletableFuture<OkResult> sentToASilentRelay(RelayClient client, Event event) {
+        relay.silent();
+        CompletableFuture<OkResult> sent = client.send(event);
+        await().atMost(WAIT).until(() -> relay.received(ClientMessage.Publish.class).size() == 1);
+        return sent;
     }
 
     /** A client that reconnects quickly. */

@@ -234,18 +234,92 @@ class ClientMessagesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            {"id":"ABC","kind":1}
             {"id":1}
+            {"id":null}
+            {"id":["%ID"]}
+            {"id":{"id":"%ID"}}
             {"kind":1}
             {"content":{"id":"%ID"},"id":2}
             """)
-    void anEventWithoutOneReadableIdIsAnsweredWithANotice(String event) {
+    void anEventWithoutAnIdStringIsAnsweredWithANotice(String event) {
         String json = "[\"EVENT\"," + event.replace("%ID", EVENT_ID) + "]";
         MalformedMessageException e = catchThrowableOfType(MalformedMessageException.class,
                 () -> ClientMessages.parse(json));
 
-        assertThat(e.eventId()).isEmpty();
+        assertThat(e.eventIdAsSent()).isEmpty();
         assertThat(e.reply()).isInstanceOf(RelayMessage.Notice.class);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            {"id":"%ID"}
+            ["EVENT"]
+            ["EVENT","%ID"]
+            ["EVENT",["%ID"]]
+            ["EVENT",null]
+            ["EVENT",1,{"id":"%ID"}]
+            ["AUTH","%ID"]
+            """)
+    void aFrameWithoutAnEventObjectIsAnsweredWithANotice(String frame) {
+        String json = frame.replace("%ID", EVENT_ID.toUpperCase());
+        MalformedMessageException e = catchThrowableOfType(MalformedMessageException.class,
+                () -> ClientMessages.parse(json));
+
+        assertThat(e.eventIdAsSent()).isEmpty();
+        assertThat(e.reply()).isInstanceOf(RelayMessage.Notice.class);
+    }
+
+    /** NIP-01: every EVENT gets an OK. When the id is no event id, the OK carries the string the client sent. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            {"id":"%UP","kind":1}            | %UP  | id must be 64 lowercase hex characters, had other characters
+            {"id":"abc"}                     | abc  | id must be 64 lowercase hex characters, had 3 characters
+            {"id":"%NOT_HEX"}                | %NOT_HEX | id must be 64 lowercase hex characters, had other characters
+            {"id":""}                        | ``   | id must be 64 lowercase hex characters, had 0 characters
+            {"id":"\\u0041BC"}             | ABC  | id must be 64 lowercase hex characters, had 3 characters
+            {"content":1,"id":"%UP"}         | %UP  | content must be a string, was an integer
+            {"pubkey":"%UP","id":"%UP"}      | %UP  | pubkey must be 64 lowercase hex characters, had other characters
+            {"sig":"00","id":"abc"}          | abc  | sig must be 128 lowercase hex characters, had 2 characters
+            {"tags":[[1]],"id":"abc"}        | abc  | tag 0 element 0 must be a string, was an integer
+            {"created_at":-1,"id":"abc"}     | abc  | created_at is out of range (0 to 9223372036854775807), was -1
+            {"id":"abc","id":"%ID"}          | abc  | id must be 64 lowercase hex characters, had 3 characters
+            {"kind":"1","id":"abc"}          | abc  | kind must be an integer, was a string
+            """)
+    void anEventWithAnIdStringThatIsNoEventIdIsAnsweredWithOkFalseCarryingItAsSent(String event, String idAsSent,
+            String reason) {
+        String json = "[\"EVENT\"," + fill(event) + "]";
+        MalformedMessageException e = catchThrowableOfType(MalformedMessageException.class,
+                () -> ClientMessages.parse(json));
+
+        assertThat(e.getMessage()).as(json).startsWith(reason);
+        assertThat(e.eventIdAsSent()).hasValue(fill(idAsSent));
+        assertThat(e.eventId()).isEmpty();
+        assertThat(e.reply()).isEqualTo(new RelayMessage.OkAsSent(fill(idAsSent), "invalid: " + e.getMessage()));
+        assertThat(e.reply().toJson()).startsWith("[\"OK\",\"" + fill(idAsSent) + "\",false,\"invalid: ");
+    }
+
+    @Test
+    void anAuthWithAnIdStringThatIsNoEventIdIsAnsweredLikeAnEvent() {
+        assertThat(replyTo("[\"AUTH\",{\"id\":\"ABC\"}]")).isEqualTo(new RelayMessage.OkAsSent("ABC",
+                "invalid: id must be 64 lowercase hex characters, had 3 characters"));
+    }
+
+    /** A valid id makes an ordinary OK, whatever else is wrong: missing fields, bad keys, a malformed signature. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            {"id":"%ID"}                          | missing field pubkey
+            {"id":"%ID","pubkey":"%UP"}           | pubkey must be 64 lowercase hex characters, had other characters
+            {"id":"%ID","sig":"%ID"}              | sig must be 128 lowercase hex characters, had 64 characters
+            {"id":"%ID","kind":"1"}               | kind must be an integer, was a string
+            """)
+    void anEventWithAValidIdIsAnsweredWithOkFalseForThatId(String event, String reason) {
+        assertThat(replyTo("[\"EVENT\"," + fill(event) + "]"))
+                .isEqualTo(new RelayMessage.Ok(ClientMessagesTest.event.id(), false, "invalid: " + reason));
+    }
+
+    private static String fill(String text) {
+        return text.replace("%UP", EVENT_ID.toUpperCase()).replace("%NOT_HEX", "g".repeat(64))
+                .replace("%ID", EVENT_ID);
     }
 
     @Test

@@ -39,6 +39,8 @@ class RelayMessagesTest {
                 RelayMessage.Ok.accepted(event.id()),
                 RelayMessage.Ok.rejected(event.id(), ReasonPrefix.DUPLICATE, "already have this event"),
                 new RelayMessage.Ok(event.id(), false, "no prefix \"here\"\n"),
+                new RelayMessage.OkAsSent(ID.toUpperCase(), "invalid: id must be 64 lowercase hex characters"),
+                new RelayMessage.OkAsSent("", "invalid: \"quoted\" ünï 😀"),
                 new RelayMessage.Eose("sub"),
                 RelayMessage.Closed.of("sub", ReasonPrefix.AUTH_REQUIRED, "sign in first"),
                 new RelayMessage.Closed("sub", ""),
@@ -68,6 +70,8 @@ class RelayMessagesTest {
         assertThat(RelayMessage.Ok.accepted(new EventId(ID)).toJson()).isEqualTo("[\"OK\",\"" + ID + "\",true,\"\"]");
         assertThat(RelayMessage.Ok.rejected(new EventId(ID), ReasonPrefix.RATE_LIMITED, "slow down").toJson())
                 .isEqualTo("[\"OK\",\"" + ID + "\",false,\"rate-limited: slow down\"]");
+        assertThat(new RelayMessage.OkAsSent("ABC", "invalid: bad id").toJson())
+                .isEqualTo("[\"OK\",\"ABC\",false,\"invalid: bad id\"]");
         assertThat(new RelayMessage.Eose("s").toJson()).isEqualTo("[\"EOSE\",\"s\"]");
         assertThat(new RelayMessage.Closed("s", "error: oops").toJson()).isEqualTo("[\"CLOSED\",\"s\",\"error: oops\"]");
         assertThat(new RelayMessage.Notice("hi").toJson()).isEqualTo("[\"NOTICE\",\"hi\"]");
@@ -114,6 +118,21 @@ class RelayMessagesTest {
         assertThat(RelayMessages.parse(json)).isEqualTo(new RelayMessage.EventMessage("feed \"1\"", event));
         assertThat(RelayMessages.encodeEvent("s", event.toJson())).isEqualTo(new RelayMessage.EventMessage("s", event).toJson());
         assertThatThrownBy(() -> RelayMessages.encodeEvent("", eventJson)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readsARefusalOfAnIdThatIsNoEventIdAsItWasSent() throws MalformedMessageException {
+        assertThat(RelayMessages.parse("[\"OK\",\"abc\",false,\"invalid: id too short\"]"))
+                .isEqualTo(new RelayMessage.OkAsSent("abc", "invalid: id too short"));
+        assertThat(RelayMessages.parse("[\"OK\",\"" + ID + "\",false,\"invalid: x\"]"))
+                .isEqualTo(new RelayMessage.Ok(new EventId(ID), false, "invalid: x"));
+    }
+
+    @Test
+    void anOkAsSentNeverHoldsAValidEventId() {
+        assertThatThrownBy(() -> new RelayMessage.OkAsSent(ID, "invalid: x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("an OK for a valid event id is an Ok");
     }
 
     @Test

@@ -11,17 +11,26 @@ import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;
+import dev.nostrgate.core.message.ClientMessage;
 import dev.nostrgate.core.message.ReasonPrefix;
+import dev.nostrgate.core.message.RelayMessage;
+import dev.nostrgate.core.message.RelayMessages;
 import dev.nostrgate.gateway.GatewayTestSchema;
 import dev.nostrgate.gateway.connector.ConnectorState;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.relay.store.SqlEventStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -122,6 +131,45 @@ class ReadRelayIT {
             }
             lifecycle.remove(relay.id());
             registry.remove(relay.id());
+        }
+    }
+
+    /** The read relay shares the relay's parser: an EVENT whose id is no event id still gets its OK, id as sent. */
+    @Test
+    void answersAnEventWhoseIdIsNoEventIdWithOkFalseCarryingTheIdAsSent() throws Exception {
+        Event event = note(System.currentTimeMillis() / 1000, "uppercase id");
+        String sentId = event.id().hex().toUpperCase();
+        BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + readRelay.port()), new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence part, boolean last) {
+                        text.append(part);
+                        if (last) {
+                            messages.add(text.toString());
+                            text.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        try {
+            socket.sendText(new ClientMessage.Publish(event).toJson().replace(event.id().hex(), sentId), true);
+
+            RelayMessage reply;
+            do { // the relay opens with its NIP-42 challenge
+                String text = messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(text).as("a message from the read relay within " + WAIT).isNotNull();
+                reply = RelayMessages.parse(text);
+            } while (reply instanceof RelayMessage.AuthChallenge);
+            assertThat(reply).isInstanceOfSatisfying(RelayMessage.OkAsSent.class, ok -> {
+                assertThat(ok.idAsSent()).isEqualTo(sentId);
+                assertThat(ok.message()).startsWith("invalid: id must be 64 lowercase hex characters");
+            });
+        } finally {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
         }
     }
 }

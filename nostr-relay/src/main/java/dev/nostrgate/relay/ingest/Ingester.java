@@ -84,10 +84,8 @@ public final class Ingester {
             log.debug("{}: malformed message: {}", connection, e.getMessage());
             RelayMessage reply = e.reply();
             switch (reply) {
-                case RelayMessage.Ok ok -> {
-                    metrics.eventReceived();
-                    metrics.eventRejected(ok.message());
-                }
+                case RelayMessage.Ok ok -> unreadableEventRejected(ok.message());
+                case RelayMessage.OkAsSent ok -> unreadableEventRejected(ok.message());
                 case RelayMessage.Closed closed -> metrics.subscriptionClosed(closed.message());
                 default -> metrics.notice();
             }
@@ -108,6 +106,12 @@ public final class Ingester {
                 // no reconciliation is ever open: nothing to close, and NEG-CLOSE takes no answer
             }
         }
+    }
+
+    /** An EVENT (or AUTH) that could not be read was still an event received, and its OK a rejection. */
+    private void unreadableEventRejected(String okMessage) {
+        metrics.eventReceived();
+        metrics.eventRejected(okMessage);
     }
 
     /** The connection is gone (its lane): its subscriptions leave the index. */

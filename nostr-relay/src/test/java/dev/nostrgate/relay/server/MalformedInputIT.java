@@ -1,8 +1,11 @@
 package dev.nostrgate.relay.server;
 
+import static dev.nostrgate.relay.Events.note;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.key.SecKey;
 import dev.nostrgate.core.message.ClientMessage;
 import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.relay.TestClient;
@@ -15,12 +18,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bad input of every kind is answered (NOTICE, CLOSED, OK false or NEG-ERR, as NIP-01 says), and afterwards the
  * same connection and another one still work.
  */
 class MalformedInputIT {
+    private static final SecKey KEY = SecKey.generate();
     private static TestRelay relay;
     private TestClient client;
 
@@ -74,6 +81,44 @@ class MalformedInputIT {
         RelayMessage.Closed closed = client.next(RelayMessage.Closed.class);
         assertThat(closed.subscriptionId()).isEqualTo("deep");
         assertThat(closed.message()).isEqualTo("invalid: nesting too deep (more than 16 levels)");
+    }
+
+    /** NIP-01: every EVENT gets an OK; an id that is no event id comes back as the client sent it. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            uppercase | id must be 64 lowercase hex characters, had other characters
+            short     | id must be 64 lowercase hex characters, had 3 characters
+            not hex   | id must be 64 lowercase hex characters, had other characters
+            """)
+    void answersAnEventWhoseIdIsNoEventIdWithOkFalseCarryingTheIdAsSent(String form, String reason) {
+        Event event = note(KEY, "id " + form);
+        String sentId = switch (form) {
+            case "uppercase" -> event.id().hex().toUpperCase();
+            case "short" -> "abc";
+            default -> "x".repeat(64);
+        };
+        client.send(new ClientMessage.Publish(event).toJson().replace(event.id().hex(), sentId));
+
+        RelayMessage.OkAsSent ok = client.next(RelayMessage.OkAsSent.class);
+        assertThat(ok.idAsSent()).isEqualTo(sentId);
+        assertThat(ok.message()).isEqualTo("invalid: " + reason);
+    }
+
+    @Test
+    void answersAnEventWithAnIdStringAndOtherFaultsWithOkFalseForThatId() {
+        client.send("[\"EVENT\",{\"content\":1,\"pubkey\":\"PK\",\"id\":\"ABC\"}]");
+
+        RelayMessage.OkAsSent ok = client.next(RelayMessage.OkAsSent.class);
+        assertThat(ok.idAsSent()).isEqualTo("ABC");
+        assertThat(ok.message()).isEqualTo("invalid: content must be a string, was an integer");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[\"EVENT\",{\"id\":1,\"kind\":1}]", "[\"EVENT\",{\"kind\":1}]", "[\"EVENT\",\"ABC\"]",
+            "[\"EVENT\"]", "{\"id\":\"ABC\"}"})
+    void answersAnEventWithoutAnIdStringWithANotice(String frame) {
+        client.send(frame);
+        assertThat(notice()).startsWith("invalid: ");
     }
 
     @Test
