@@ -43,6 +43,8 @@ final class MessageReader {
     private String subscriptionId;
     /** The id of the message's event as the JSON string had it: the text a relay's OK must carry back. */
     private String eventIdAsSent;
+    /** The message's event once read: its id is turned into text only if the message then fails. */
+    private Event event;
     private int element;
     private int eventElement = -1;
 
@@ -160,8 +162,7 @@ final class MessageReader {
         }
         eventElement = element;
         try {
-            Event event = EventJson.read(parser);
-            eventIdAsSent = event.id().hex();
+            event = EventJson.read(parser);
             return event;
         } catch (InvalidEventException e) {
             throw fail(e.getMessage());
@@ -234,7 +235,9 @@ final class MessageReader {
 
     /** The exception for a problem found now, with everything read so far. */
     MalformedMessageException fail(String reason) {
-        if (eventIdAsSent == null && eventElement >= 0) {
+        if (eventIdAsSent == null && event != null) {
+            eventIdAsSent = event.id().hex();
+        } else if (eventIdAsSent == null && eventElement >= 0) {
             eventIdAsSent = scanEventId().orElse(null);
         }
         return new MalformedMessageException(reason, Optional.ofNullable(type), Optional.ofNullable(subscriptionId),
