@@ -43,7 +43,7 @@ public enum FailureClass {
         if (state.isPresent()) {
             return ofSqlState(state.get());
         }
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLTransientException || cause instanceof SQLRecoverableException
                     || cause instanceof IOException || cause instanceof TimeoutException) {
                 return TRANSIENT;
@@ -54,7 +54,7 @@ public enum FailureClass {
 
     /** The first SQLSTATE along the failure's causes, if any. */
     public static Optional<String> sqlState(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql && sql.getSQLState() != null && !sql.getSQLState().isBlank()) {
                 return Optional.of(sql.getSQLState());
             }

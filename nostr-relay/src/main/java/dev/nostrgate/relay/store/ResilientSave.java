@@ -115,7 +115,7 @@ public final class ResilientSave {
     /** The database's own words (the innermost message), on one line. */
     private static String reason(Throwable failure) {
         Throwable innermost = failure;
-        while (innermost.getCause() != null && innermost.getCause() != innermost) {
+        while (innermost.getCause() != null) {
             innermost = innermost.getCause();
         }
         String message = innermost.getMessage() == null ? innermost.toString() : innermost.getMessage();

@@ -32,6 +32,12 @@ public final class SqlEventStore implements EventStore {
     private final Database.Vendor vendor;
     private final StoreConfig config;
     private final Clock clock;
+    /**
+     * Reads that fail transiently (a serialization failure under SERIALIZABLE, as CockroachDB always is, or a
+     * connection lost) are tried again within the query budget: a client's REQ is answered, not closed, when the
+     * database only asked to retry. A read changes nothing, so an ambiguous answer is retried the same way.
+     */
+    private final Retry readRetry;
 
     /**
      * @param writes connections for writes (the writer uses one at a time)
@@ -46,6 +52,7 @@ public final class SqlEventStore implements EventStore {
         this.config = config;
         this.clock = clock;
         this.reads = reads;
+        this.readRetry = Retry.within(config.queryTimeout(), READ_BACKOFF, () -> false).forIdempotentStep();
     }
 
     /** A store on a database opened with {@link Database}. */
@@ -86,7 +93,7 @@ public final class SqlEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> query(List<Filter> filters) {
-        return readRetry().call("a query", () -> queryOnce(filters));
+        return readRetry.call("a query", () -> queryOnce(filters));
     }
 
     private List<StoredEvent> queryOnce(List<Filter> filters) {
@@ -120,7 +127,7 @@ public final class SqlEventStore implements EventStore {
 
     @Override
     public long count(List<Filter> filters) {
-        return readRetry().call("a count", () -> countOnce(filters));
+        return readRetry.call("a count", () -> countOnce(filters));
     }
 
     private long countOnce(List<Filter> filters) {
@@ -145,7 +152,7 @@ public final class SqlEventStore implements EventStore {
         if (ids.isEmpty()) {
             return Set.of();
         }
-        return readRetry().call("looking up " + ids.size() + " events", () -> {
+        return readRetry.call("looking up " + ids.size() + " events", () -> {
             Set<EventId> stored = new HashSet<>();
             // the writes pool: it sees what was just committed, and has no query time budget to run over
             // a replaceable version replaced since (even by a later event of the same batch) was stored too
@@ -168,15 +175,6 @@ public final class SqlEventStore implements EventStore {
             }
             return stored;
         });
-    }
-
-    /**
-     * Reads that fail transiently (a serialization failure under SERIALIZABLE, as CockroachDB always is, or a
-     * connection lost) are tried again within the query budget: a client's REQ is answered, not closed, when the
-     * database only asked to retry. A read changes nothing, so an ambiguous answer is retried the same way.
-     */
-    private Retry readRetry() {
-        return Retry.within(config.queryTimeout(), READ_BACKOFF, () -> false).forIdempotentStep();
     }
 
     @Override
