@@ -15,6 +15,7 @@ import dev.nostrgate.relay.server.RelayServer;
 import dev.nostrgate.relay.store.Database;
 import dev.nostrgate.relay.store.EventWriter;
 import dev.nostrgate.relay.store.ExpirationSweeper;
+import dev.nostrgate.relay.store.RecentEvents;
 import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.subscription.LiveMonitor;
 import dev.nostrgate.relay.subscription.QueryWorker;
@@ -127,7 +128,16 @@ public final class Relay implements AutoCloseable {
             push(resources, new JvmGcMetrics()).bindTo(registry);
             Readiness readiness = new Readiness();
 
-            SqlEventStore store = new SqlEventStore(database, config.store(), clock);
+            Optional<RecentEvents> recent = recentEvents(config, ownsDatabase);
+            SqlEventStore store = new SqlEventStore(database.writes(), database.reads(), database.vendor(),
+                    config.store(), clock, recent);
+            recent.ifPresent(index -> {
+                metrics.counter("nostr.relay.query.recent.answered", "filters answered from the recent events in "
+                        + "memory", index::answered);
+                metrics.counter("nostr.relay.query.recent.referred", "filters the recent events in memory could not "
+                        + "answer alone (the database did)", index::referred);
+                metrics.gauge("nostr.relay.query.recent.events", "events held in memory", index::size);
+            });
             QueryWorker queries = push(resources, new QueryWorker(store, config.query().threads(),
                     config.query().timeout(), config.limits().maxOutboundBytes() / 2, metrics));
             LiveMonitor monitor = push(resources, new LiveMonitor(queries, metrics));
@@ -169,6 +179,23 @@ public final class Relay implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    /**
+     * The recent events in memory, if this relay may keep them: it must see every write to its database, so not
+     * when it serves another program's store or shares its database with replicas.
+     */
+    private static Optional<RecentEvents> recentEvents(RelayConfig config, boolean ownsDatabase) {
+        int megabytes = config.query().recentEventsMegabytes();
+        if (megabytes == 0) {
+            return Optional.empty();
+        }
+        if (!ownsDatabase || config.rabbit().url().isPresent()) {
+            log.info("recent events in memory: off, other programs write this database too ({})",
+                    ownsDatabase ? "replicas through RabbitMQ" : "its owner");
+            return Optional.empty();
+        }
+        return Optional.of(new RecentEvents((long) megabytes << 20));
     }
 
     /**

@@ -347,17 +347,29 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
      * @param timeout the time budget of one REQ's stored part (and of a COUNT); the database cancels a statement
      *     over it and the subscription is CLOSED with {@code error:}
      * @param expirationSweepEvery how often expired events (NIP-40) are deleted
+     * @param recentEventsMegabytes memory for the newest events, which answer most REQs without the database
+     *     ({@code RecentEvents}); 0: every REQ goes to the database. Used only by a relay that is its
+     *     database's only writer (no replicas through RabbitMQ, not serving another program's store).
      */
-    public record Query(int threads, Duration timeout, Duration expirationSweepEvery) {
+    public record Query(int threads, Duration timeout, Duration expirationSweepEvery, int recentEventsMegabytes) {
+        /**
+         * The default memory for recent events: a quarter of the heap the JVM may grow to, at most 256 MB, so that
+         * a small heap is not filled by it.
+         */
+        public static final int DEFAULT_RECENT_EVENTS_MEGABYTES =
+                (int) Math.min(256, Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024));
+
         /** As many query threads as read connections (a thread holds one while its statement runs). */
         public static final Query DEFAULTS = new Query(DatabaseConfig.DEFAULT_READ_POOL_SIZE, Duration.ofSeconds(3),
-                Duration.ofMinutes(1));
+                Duration.ofMinutes(1), DEFAULT_RECENT_EVENTS_MEGABYTES);
 
         public Query {
             ConfigCheck.check(threads >= 1 && threads <= 256, "query.threads must be 1..256, was " + threads);
             ConfigCheck.check(timeout != null && timeout.toMillis() >= 1, "query.timeout must be at least 1ms, such as 3s");
             ConfigCheck.check(expirationSweepEvery != null && expirationSweepEvery.toMillis() >= 1,
                     "query.expirationSweepEvery must be at least 1ms, such as 1m");
+            ConfigCheck.check(recentEventsMegabytes >= 0, "query.recentEventsMegabytes must be 0 (off) or more, was "
+                    + recentEventsMegabytes);
         }
     }
 

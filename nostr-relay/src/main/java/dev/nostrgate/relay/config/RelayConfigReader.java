@@ -142,7 +142,8 @@ public final class RelayConfigReader {
                 integer("query.threads", "NOSTR_RELAY_QUERY_THREADS", q.threads()),
                 duration("query.timeout", "NOSTR_RELAY_QUERY_TIMEOUT", q.timeout()),
                 duration("query.expirationSweepEvery", "NOSTR_RELAY_EXPIRATION_SWEEP_EVERY",
-                        q.expirationSweepEvery()));
+                        q.expirationSweepEvery()),
+                integer("query.recentEventsMegabytes", "NOSTR_RELAY_RECENT_EVENTS_MB", q.recentEventsMegabytes()));
 
         var rabbit = new RelayConfig.Rabbit(
                 optional("rabbitmq.url", "NOSTR_RELAY_RABBITMQ_URL"),

@@ -1,6 +1,7 @@
 package dev.nostrgate.relay.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -134,6 +135,12 @@ public final class RelayMetrics {
 
     public void notice() {
         notices.increment();
+    }
+
+    /** A count kept elsewhere and read when scraped; it only grows. */
+    public void counter(String name, String description, Supplier<Number> value) {
+        FunctionCounter.builder(name, value, supplier -> supplier.get().doubleValue()).description(description)
+                .register(registry);
     }
 
     /** A value read when scraped, such as the number of open connections. */

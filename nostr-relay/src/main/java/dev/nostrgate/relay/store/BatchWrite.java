@@ -67,12 +67,31 @@ final class BatchWrite {
     private final Connection connection;
     private final Database.Vendor vendor;
     private final long now;
+    /** What this batch changed in {@code events}, for {@link RecentEvents}: valid once the transaction commits. */
+    private final List<Event> inserted = new ArrayList<>();
+    private final List<UUID> removed = new ArrayList<>();
 
     /** @param vendor the database on the other end of the connection: how many tag rows are written differs */
     BatchWrite(Connection connection, Database.Vendor vendor, long nowSeconds) {
         this.connection = connection;
         this.vendor = vendor;
         this.now = nowSeconds;
+    }
+
+    /** The events this batch inserted into {@code events} (not those it stored in history only). */
+    List<Event> inserted() {
+        return inserted;
+    }
+
+    /** The keys of the events this batch removed from {@code events}: replaced or deleted. */
+    List<UUID> removed() {
+        return removed;
+    }
+
+    /** Removes the tag rows of events that just left {@code events}, and notes that they left. */
+    private void removedFromEvents(List<TagRows.Removed> events) throws SQLException {
+        TagRows.delete(connection, events);
+        events.forEach(event -> removed.add(event.key()));
     }
 
     /** Outcomes in the order of the events. */
@@ -143,8 +162,12 @@ final class BatchWrite {
             try (ResultSet rows = write.executeQuery()) {
                 while (rows.next()) {
                     int i = byKey.get(rows.getObject(1, UUID.class));
-                    outcomes[i] = rows.getBoolean(2) ? SaveOutcome.stored(events.get(i).id())
-                            : SaveOutcome.rejected(events.get(i).id(), DELETED);
+                    if (rows.getBoolean(2)) {
+                        outcomes[i] = SaveOutcome.stored(events.get(i).id());
+                        inserted.add(events.get(i));
+                    } else {
+                        outcomes[i] = SaveOutcome.rejected(events.get(i).id(), DELETED);
+                    }
                 }
             }
         }
@@ -201,8 +224,10 @@ final class BatchWrite {
                 outcomes[byKey.get(key)] = SaveOutcome.duplicate(event.id()); // another writer was first
             }
         }
-        TagRows.insert(connection, vendor,
-                toInsert.stream().filter(e -> inserted.contains(EventKeys.of(e.id().toBytes()))).toList());
+        List<Event> insertedEvents = toInsert.stream()
+                .filter(e -> inserted.contains(EventKeys.of(e.id().toBytes()))).toList();
+        TagRows.insert(connection, vendor, insertedEvents);
+        this.inserted.addAll(insertedEvents);
         for (Event event : toInsert) {
             if (event.kind() == DELETION && inserted.contains(EventKeys.of(event.id().toBytes()))) {
                 applyDeletion(event);
@@ -418,7 +443,7 @@ final class BatchWrite {
                 }
             }
         }
-        TagRows.delete(connection, replaced);
+        removedFromEvents(replaced);
     }
 
     private void insertHistory(List<Event> superseded) throws SQLException {
@@ -492,7 +517,7 @@ final class BatchWrite {
                     }
                 }
             }
-            TagRows.delete(connection, deleted);
+            removedFromEvents(deleted);
             insertTombstones(tombstones, deletionKey, author);
         }
         for (String coordinate : deletion.tagValues("a")) {
@@ -543,7 +568,7 @@ final class BatchWrite {
                 }
             }
         }
-        TagRows.delete(connection, deleted);
+        removedFromEvents(deleted);
         try (PreparedStatement tombstone = connection.prepareStatement(
                 "INSERT INTO deleted_addresses (pubkey, kind, d_tag, deleted_up_to) VALUES (?, ?, ?, ?) "
                         + "ON CONFLICT (pubkey, kind, d_tag) DO UPDATE SET deleted_up_to = "

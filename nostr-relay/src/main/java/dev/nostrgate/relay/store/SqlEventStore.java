@@ -15,14 +15,19 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The {@link EventStore} on PostgreSQL or CockroachDB (schema: {@code db/migration}). Thread-safe. */
 public final class SqlEventStore implements EventStore {
+    private static final Logger log = LoggerFactory.getLogger(SqlEventStore.class);
     private static final String QUERY_CANCELED = "57014";
     /** Between attempts of a read: short, since the query's whole budget is a few seconds. */
     private static final Backoff READ_BACKOFF = new Backoff(Duration.ofMillis(5), Duration.ofMillis(200));
@@ -38,6 +43,8 @@ public final class SqlEventStore implements EventStore {
      * database only asked to retry. A read changes nothing, so an ambiguous answer is retried the same way.
      */
     private final Retry readRetry;
+    /** The newest events in memory, answering what it can before the database is asked; empty: off. */
+    private final Optional<RecentEvents> recent;
 
     /**
      * @param writes connections for writes (the writer uses one at a time)
@@ -47,12 +54,25 @@ public final class SqlEventStore implements EventStore {
      */
     public SqlEventStore(DataSource writes, DataSource reads, Database.Vendor vendor, StoreConfig config,
                          Clock clock) {
+        this(writes, reads, vendor, config, clock, Optional.empty());
+    }
+
+    /**
+     * A store that answers from {@code recent} what it can, and keeps it up to date with its commits. Only for a
+     * store that is its database's only writer (see {@link RecentEvents}); the index is loaded here.
+     *
+     * @throws StoreUnavailableException if the index cannot be loaded from the database
+     */
+    public SqlEventStore(DataSource writes, DataSource reads, Database.Vendor vendor, StoreConfig config,
+                         Clock clock, Optional<RecentEvents> recent) {
+        this.recent = recent;
         this.writes = writes;
         this.vendor = vendor;
         this.config = config;
         this.clock = clock;
         this.reads = reads;
         this.readRetry = Retry.within(config.queryTimeout(), READ_BACKOFF, () -> false).forIdempotentStep();
+        recent.ifPresent(this::loadIfInvalid);
     }
 
     /** A store on a database opened with {@link Database}. */
@@ -70,24 +90,51 @@ public final class SqlEventStore implements EventStore {
         if (events.isEmpty()) {
             return List.of();
         }
+        recent.ifPresent(this::loadIfInvalid);
         try (Connection connection = writes.getConnection()) {
             BatchWrite write = new BatchWrite(connection, vendor, nowSeconds());
+            List<SaveOutcome> outcomes;
             if (BatchWrite.fitsOneStatement(events)) {
                 connection.setAutoCommit(true); // the statement is its own transaction
-                return write.applyInOneStatement(events);
+                outcomes = write.applyInOneStatement(events);
+            } else {
+                connection.setAutoCommit(false);
+                try {
+                    outcomes = write.apply(events);
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection, e);
+                    throw e;
+                }
             }
-            connection.setAutoCommit(false);
-            try {
-                List<SaveOutcome> outcomes = write.apply(events);
-                connection.commit();
-                return outcomes;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection, e);
-                throw e;
-            }
+            recent.ifPresent(index -> index.committed(write.inserted(), write.removed()));
+            return outcomes;
         } catch (SQLException e) {
+            recent.filter(index -> mayHaveCommitted(e)).ifPresent(RecentEvents::invalidate);
             throw new StoreUnavailableException("writing " + events.size() + " events failed: " + e.getMessage(), e,
                     false);
+        }
+    }
+
+    /**
+     * True unless the database said the transaction was rolled back: a commit whose answer was lost (a dropped
+     * connection, CockroachDB's 40003) may have happened, and then the index no longer knows what is stored.
+     */
+    private static boolean mayHaveCommitted(SQLException e) {
+        Optional<String> state = FailureClass.sqlState(e);
+        return state.isEmpty() || state.get().startsWith("08") || FailureClass.of(e) == FailureClass.AMBIGUOUS;
+    }
+
+    /** Loads the index if it is not answering; if the database fails, it stays off until the next write. */
+    private void loadIfInvalid(RecentEvents index) {
+        if (index.isValid()) {
+            return;
+        }
+        try {
+            index.loadIfInvalid(writes);
+        } catch (SQLException e) {
+            log.warn("recent events not loaded, queries go to the database until the next write: {}",
+                    e.getMessage());
         }
     }
 
@@ -100,29 +147,49 @@ public final class SqlEventStore implements EventStore {
         long now = nowSeconds();
         List<StoredEvent> result = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        try (Connection connection = reads.getConnection()) {
-            for (Filter filter : filters) {
-                if (FilterSql.matchesNothing(filter) || filter.search().isPresent()
-                        || filter.limit().orElse(1) == 0) {
-                    continue;
-                }
-                int limit = Math.min(filter.limit().orElse(config.maxLimit()), config.maxLimit());
-                try (PreparedStatement select = FilterSql.newest(filter, limit, now).prepare(connection);
-                     ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        String id = Hex.encode(rows.getBytes(1));
-                        if (seen.add(id)) {
-                            // getBytes on a text column: the UTF-8 as the database sent it, not decoded
-                            result.add(new StoredEvent(id, rows.getLong(2), rows.getBytes(3)));
+        Map<Filter, Integer> toDatabase = new LinkedHashMap<>();
+        for (Filter filter : filters) {
+            if (FilterSql.matchesNothing(filter) || filter.search().isPresent() || filter.limit().orElse(1) == 0) {
+                continue;
+            }
+            int limit = Math.min(filter.limit().orElse(config.maxLimit()), config.maxLimit());
+            Optional<List<StoredEvent>> answered = recent.flatMap(index -> index.answer(filter, limit, now));
+            if (answered.isPresent()) {
+                addNew(answered.get(), seen, result);
+            } else {
+                toDatabase.put(filter, limit);
+            }
+        }
+        if (!toDatabase.isEmpty()) {
+            // a connection only when the database is asked: answers from memory never wait for the pool
+            try (Connection connection = reads.getConnection()) {
+                for (Map.Entry<Filter, Integer> filter : toDatabase.entrySet()) {
+                    try (PreparedStatement select = FilterSql.newest(filter.getKey(), filter.getValue(), now)
+                            .prepare(connection);
+                         ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            String id = Hex.encode(rows.getBytes(1));
+                            if (seen.add(id)) {
+                                // getBytes on a text column: the UTF-8 as the database sent it, not decoded
+                                result.add(new StoredEvent(id, rows.getLong(2), rows.getBytes(3)));
+                            }
                         }
                     }
                 }
+            } catch (SQLException e) {
+                throw unavailable("query", e);
             }
-        } catch (SQLException e) {
-            throw unavailable("query", e);
         }
         result.sort(StoredEvent.NEWEST_FIRST);
         return result;
+    }
+
+    private static void addNew(List<StoredEvent> events, Set<String> seen, List<StoredEvent> result) {
+        for (StoredEvent event : events) {
+            if (seen.add(event.idHex())) {
+                result.add(event);
+            }
+        }
     }
 
     @Override
@@ -197,6 +264,7 @@ public final class SqlEventStore implements EventStore {
                 }
                 TagRows.delete(connection, expired);
                 connection.commit();
+                recent.ifPresent(index -> index.expired(expired.stream().map(TagRows.Removed::key).toList()));
                 return expired.size();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);

@@ -20,6 +20,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The store against the dumb evaluator: random events and random filters, and the store's answer must equal
  * nostr-core's {@link FilterQuery#apply} (Filter.matches plus NIP-01 order and limits) over the same events.
+ *
+ * <p>Four stores answer each filter set: one that always asks the database, and three with {@link RecentEvents}
+ * in memory: the writer's own (kept up to date commit by commit, its capacity passed, so its floor rose while it
+ * was written), one loaded afterwards holding every event, and one loaded holding only the newest few seconds
+ * (few distinct timestamps: the floor falls among ties).
  */
 class DifferentialQueryTest {
     private static final int EVENTS = 600;
@@ -27,6 +32,8 @@ class DifferentialQueryTest {
 
     private static TestDatabase db;
     private static SqlEventStore store;
+    private static final List<RecentEvents> indexes = new ArrayList<>();
+    private static final List<SqlEventStore> cachedStores = new ArrayList<>();
     private static final List<Event> events = new ArrayList<>();
     private static final List<SecKey> keys = new ArrayList<>();
     private static final Random random = new Random(20261122);
@@ -34,7 +41,9 @@ class DifferentialQueryTest {
     @BeforeAll
     static void fill() {
         db = TestDatabase.create();
-        store = new SqlEventStore(db.database(), new StoreConfig(100_000, java.time.Duration.ofSeconds(5)));
+        StoreConfig config = new StoreConfig(100_000, java.time.Duration.ofSeconds(5));
+        store = new SqlEventStore(db.database(), config);
+        SqlEventStore writer = cached(config, 150_000);
         for (int i = 0; i < 6; i++) {
             keys.add(SecKey.generate());
         }
@@ -54,8 +63,22 @@ class DifferentialQueryTest {
             events.add(new UnsignedEvent(key.pubKey(), 1_000 + random.nextInt(40), kind, tags, "n" + i).sign(key));
         }
         for (int from = 0; from < events.size(); from += 97) {
-            store.saveAll(events.subList(from, Math.min(events.size(), from + 97)));
+            writer.saveAll(events.subList(from, Math.min(events.size(), from + 97)));
         }
+        cached(config, 100_000_000);
+        cached(config, 60_000);
+        assertThat(indexes.get(0).floor()).as("the writer's index passed its capacity").isGreaterThan(1_000);
+        assertThat(indexes.get(1).size()).isEqualTo(EVENTS);
+        assertThat(indexes.get(2).floor()).as("the small index holds the newest few seconds").isBetween(1_001L, 1_038L);
+    }
+
+    private static SqlEventStore cached(StoreConfig config, long capacityBytes) {
+        RecentEvents index = new RecentEvents(capacityBytes);
+        indexes.add(index);
+        SqlEventStore cachedStore = new SqlEventStore(db.database().writes(), db.database().reads(),
+                db.database().vendor(), config, java.time.Clock.systemUTC(), java.util.Optional.of(index));
+        cachedStores.add(cachedStore);
+        return cachedStore;
     }
 
     @AfterAll
@@ -73,10 +96,22 @@ class DifferentialQueryTest {
             List<String> expected = FilterQuery.apply(filters, events).stream().map(e -> e.id().hex()).toList();
             List<String> actual = store.query(filters).stream().map(StoredEvent::idHex).toList();
             assertThat(actual).as("filters %s", filters).containsExactlyElementsOf(expected);
+            for (int c = 0; c < cachedStores.size(); c++) {
+                List<String> fromMemory = cachedStores.get(c).query(filters).stream().map(StoredEvent::idHex).toList();
+                assertThat(fromMemory).as("recent events %d, floor %d: filters %s", c, indexes.get(c).floor(),
+                        filters).containsExactlyElementsOf(expected);
+            }
             assertThat(store.count(filters.stream().map(f -> f.toBuilder().build()).toList()))
                     .as("count %s", filters)
                     .isEqualTo(FilterQuery.apply(filters.stream().map(DifferentialQueryTest::withoutLimit).toList(),
                             events).size());
+        }
+        // every path was taken: the whole index answers every filter; the partial ones some, and refer the rest
+        assertThat(indexes.get(1).referred()).isZero();
+        assertThat(indexes.get(1).answered()).isGreaterThan(FILTER_SETS);
+        for (RecentEvents partial : List.of(indexes.get(0), indexes.get(2))) {
+            assertThat(partial.answered()).as("answered from memory").isGreaterThan(FILTER_SETS / 10);
+            assertThat(partial.referred()).as("left to the database").isGreaterThan(FILTER_SETS / 10);
         }
     }
 
