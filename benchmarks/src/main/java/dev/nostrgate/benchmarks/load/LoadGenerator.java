@@ -1,8 +1,11 @@
 package dev.nostrgate.benchmarks.load;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The load generator: drives one Nostr relay over WebSocket with one scenario, bounded in count and in time, and
@@ -81,12 +84,13 @@ public final class LoadGenerator {
         Progress progress = new Progress(out, options.progress());
         progress.say(String.format("load %s against %s, %d client threads", scenario.word(), options.url(),
                 options.threads()));
+        CpuMeter cpu = cpuMeter(options, progress, Path.of("/proc"));
         try (RelayClient client = new RelayClient(options.url(), options.threads())) {
             Report report = switch (scenario) {
-                case INGEST -> new IngestScenario(client, options, progress).run();
-                case QUERY -> new QueryScenario(client, options, progress).run();
-                case FANOUT -> new FanoutScenario(client, options, progress).run();
-                case IDLE -> new IdleScenario(client, options, progress).run();
+                case INGEST -> new IngestScenario(client, options, progress, cpu).run();
+                case QUERY -> new QueryScenario(client, options, progress, cpu).run();
+                case FANOUT -> new FanoutScenario(client, options, progress, cpu).run();
+                case IDLE -> new IdleScenario(client, options, progress, cpu).run();
             };
             report.print(out);
             if (options.json().isPresent()) {
@@ -95,5 +99,26 @@ public final class LoadGenerator {
             }
             return report;
         }
+    }
+
+    /**
+     * The process trees whose CPU time a run reports: the relay's ({@code --pid}), its database's ({@code --db-pid},
+     * or else the local PostgreSQL the relay is connected to, if there is one), and this generator's own.
+     */
+    static CpuMeter cpuMeter(LoadOptions options, Progress progress, Path proc) {
+        List<CpuMeter.Tree> trees = new ArrayList<>();
+        options.pid().ifPresent(pid -> trees.add(new CpuMeter.Tree("relay", pid)));
+        OptionalLong database = options.dbPid();
+        if (database.isEmpty() && options.pid().isPresent()) {
+            database = DatabaseLookup.postmasterOf(proc, options.pid().getAsLong());
+            progress.say(database.isPresent()
+                    ? "cpu: counting PostgreSQL pid " + database.getAsLong() + " and its backends as the relay's "
+                            + "database (found at the other end of the relay's connections)"
+                    : "cpu: no PostgreSQL on this machine at the other end of the relay's connections (or not "
+                            + "readable as this user): the database is not counted; --db-pid names it");
+        }
+        database.ifPresent(pid -> trees.add(new CpuMeter.Tree("database", pid)));
+        trees.add(new CpuMeter.Tree("generator", ProcessHandle.current().pid()));
+        return new CpuMeter(proc, trees, CpuMeter.clockTicksPerSecond());
     }
 }
