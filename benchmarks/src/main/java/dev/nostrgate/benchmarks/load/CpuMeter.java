@@ -82,7 +82,7 @@ final class CpuMeter {
      */
     CompletableFuture<Reading> readAside(LongSupplier workDone) {
         return CompletableFuture.supplyAsync(() -> read(workDone),
-                task -> Thread.ofVirtual().name("cpu-reading").start(task));
+                task -> Thread.ofPlatform().daemon().name("cpu-reading").start(task));
     }
 
     /** What each tree spent from {@code start} to {@code end}. */
