@@ -15,8 +15,12 @@ import java.util.function.LongSupplier;
 /**
  * The CPU time that named process trees (the relay, its database, this generator) spend between two readings of
  * {@code /proc}, so that a run can say what its work cost the whole system and not only the relay's JVM: a change
- * that moves work from Java into PostgreSQL shows as no gain. A tree is a root process and its descendants; see
- * {@link ProcessTable#treeTicks} for what is counted.
+ * that moves work from Java into PostgreSQL shows as no gain.
+ *
+ * <p>A tree is a root process and its descendants alive at a reading; its CPU time so far is the sum, over them,
+ * of their own time and that of the children they reaped. The difference between two readings is the tree's CPU
+ * time in between, members that started or ended meanwhile included, as long as whoever reaps an ended member is
+ * in the tree too (a postmaster reaps its backends).
  */
 final class CpuMeter {
     /** USER_HZ when {@code getconf} cannot tell: 100 on every mainstream Linux build, whatever the kernel's HZ. */
@@ -45,10 +49,6 @@ final class CpuMeter {
         this.proc = proc;
         this.trees = List.copyOf(trees);
         this.ticksPerSecond = ticksPerSecond;
-    }
-
-    List<Tree> trees() {
-        return trees;
     }
 
     /**

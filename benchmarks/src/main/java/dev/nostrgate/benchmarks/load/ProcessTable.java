@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -81,18 +80,6 @@ final class ProcessTable {
             }
         }
         return tree;
-    }
-
-    /**
-     * The CPU time of a process tree so far, in clock ticks: each live member's own time plus that of its children
-     * it has reaped. The difference between two such sums is the tree's CPU time in between, members that started
-     * or ended in between included, as long as whoever reaps an ended member is in the tree too (a postmaster
-     * reaps its backends); empty if the root process is not alive.
-     */
-    OptionalLong treeTicks(long root) {
-        List<ProcessStat> tree = tree(root);
-        return tree.isEmpty() ? OptionalLong.empty()
-                : OptionalLong.of(tree.stream().mapToLong(ProcessStat::totalTicks).sum());
     }
 
     private static Optional<ProcessStat> readStat(Path stat) {

@@ -34,6 +34,40 @@ class CpuMeterTest {
     }
 
     @Test
+    void aTreeIncludesItsDescendants() {
+        FakeProc proc = new FakeProc(dir)
+                .process(100, "postgres", 1, 10, 3, 50)
+                .process(101, "postgres", 100, 20, 0, 51)
+                .process(102, "postgres", 100, 30, 0, 52)
+                .process(103, "sh", 102, 1, 0, 53)
+                .process(200, "postgres", 1, 1000, 0, 60);
+        CpuMeter meter = new CpuMeter(dir, List.of(new CpuMeter.Tree("database", 100)), 100);
+        CpuMeter.Reading start = meter.read(() -> 0);
+        proc.process(101, "postgres", 100, 25, 0, 51).process(103, "sh", 102, 3, 0, 53)
+                .process(200, "postgres", 1, 5000, 0, 60);
+
+        assertThat(meter.between(start, meter.read(() -> 0)).trees().getFirst().ticks()).hasValue(5 + 2);
+    }
+
+    @Test
+    void aBackendThatEndsBetweenTwoReadingsIsCountedThroughThePostmasterThatReapedIt() {
+        FakeProc proc = new FakeProc(dir)
+                .process(100, "postgres", 1, 10, 0, 50)
+                .process(101, "postgres", 100, 50, 0, 51);
+        CpuMeter meter = new CpuMeter(dir, List.of(new CpuMeter.Tree("database", 100)), 100);
+        CpuMeter.Reading start = meter.read(() -> 0);
+        // the backend ran 30 more ticks and ended at 80; the postmaster ran 2 more and reaped it
+        proc.remove(101);
+        proc.process(100, "postgres", 1, 12, 80, 50);
+        // and a new backend started and has run 7
+        proc.process(102, "postgres", 100, 7, 0, 90);
+
+        CpuUsage usage = meter.between(start, meter.read(() -> 0));
+
+        assertThat(usage.trees().getFirst().ticks()).hasValue(30 + 2 + 7);
+    }
+
+    @Test
     void countsTheWorkDoneBetweenTheReadings() {
         new FakeProc(dir).process(100, "java", 1, 500, 0, 40);
         CpuMeter meter = new CpuMeter(dir, List.of(new CpuMeter.Tree("relay", 100)), 100);

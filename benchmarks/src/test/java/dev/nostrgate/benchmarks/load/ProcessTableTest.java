@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,9 +26,16 @@ class ProcessTableTest {
         ProcessTable table = ProcessTable.read(proc.root());
 
         assertThat(table.tree(100)).extracting(ProcessStat::pid).containsExactlyInAnyOrder(100L, 101L, 102L, 103L);
-        assertThat(table.treeTicks(100)).hasValue(10 + 3 + 20 + 30 + 1);
-        assertThat(table.treeTicks(102)).hasValue(31);
         assertThat(table.processes()).hasSize(6);
+    }
+
+    @Test
+    void readsOnlyTheProcessesAskedFor() {
+        new FakeProc(dir).process(1, "systemd", 0, 5, 0, 1).process(100, "postgres", 1, 10, 3, 50);
+
+        ProcessTable table = ProcessTable.read(dir, List.of(100L, 4242L));
+
+        assertThat(table.processes()).extracting(ProcessStat::pid).containsExactly(100L);
     }
 
     @Test
@@ -37,24 +45,6 @@ class ProcessTableTest {
         ProcessTable table = ProcessTable.read(dir);
 
         assertThat(table.tree(4242)).isEmpty();
-        assertThat(table.treeTicks(4242)).isEmpty();
-    }
-
-    @Test
-    void aBackendThatEndsBetweenTwoReadingsIsCountedThroughTheParentThatReapedIt() {
-        FakeProc proc = new FakeProc(dir)
-                .process(100, "postgres", 1, 10, 0, 50)
-                .process(101, "postgres: backend", 100, 50, 0, 51);
-        long before = ProcessTable.read(dir).treeTicks(100).orElseThrow();
-        // the backend ran 30 more ticks and ended at 80; the postmaster ran 2 more and reaped it
-        proc.remove(101);
-        proc.process(100, "postgres", 1, 12, 80, 50);
-        // and a new backend started and has run 7
-        proc.process(102, "postgres: backend", 100, 7, 0, 90);
-
-        long after = ProcessTable.read(dir).treeTicks(100).orElseThrow();
-
-        assertThat(after - before).isEqualTo(30 + 2 + 7);
     }
 
     @Test
@@ -62,7 +52,7 @@ class ProcessTableTest {
         ProcessTable table = ProcessTable.read(dir.resolve("no-such-proc"));
 
         assertThat(table.processes()).isEmpty();
-        assertThat(table.treeTicks(1)).isEmpty();
+        assertThat(table.tree(1)).isEmpty();
     }
 
     @Test
