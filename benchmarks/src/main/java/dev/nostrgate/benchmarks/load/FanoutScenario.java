@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -39,11 +40,13 @@ final class FanoutScenario {
     private final RelayClient client;
     private final LoadOptions options;
     private final Progress progress;
+    private final CpuMeter cpu;
 
-    FanoutScenario(RelayClient client, LoadOptions options, Progress progress) {
+    FanoutScenario(RelayClient client, LoadOptions options, Progress progress, CpuMeter cpu) {
         this.client = client;
         this.options = options;
         this.progress = progress;
+        this.cpu = cpu;
     }
 
     Report run() throws InterruptedException {
@@ -56,7 +59,7 @@ final class FanoutScenario {
                 i -> List.of(Tag.of("t", runTag), Tag.of(EventFrames.SEQUENCE_TAG, Integer.toString(i))));
         progress.say(String.format("fanout: signed %,d notes tagged #%s in %.1f s", events.size(), runTag,
                 (System.nanoTime() - start) / 1e9));
-        Run run = new Run(events, warmup, ClientMessages.encode(new ClientMessage.Req("fanout",
+        Run run = new Run(events, warmup, cpu, ClientMessages.encode(new ClientMessage.Req("fanout",
                 Filter.builder().kinds(1).tag('t', runTag).since(now - 120).build())));
 
         RelayClient.Opened opened = client.openAll("fanout", options.subscribers(), options.connectRate(),
@@ -102,6 +105,7 @@ final class FanoutScenario {
                 () -> String.format("fanout: %,d / %,d delivered, waiting", run.deliveries.sum(),
                         (long) run.subscribed.get() * run.measuredSent()));
         run.closing = true;
+        CpuMeter.Reading cpuEnd = cpu.read(run::measuredSent);
         long measuredStart = warmup < run.sent.get() ? run.sentAt.get(warmup) : lastSend;
         long elapsed = Math.max(run.lastDelivery.get(), lastSend) - measuredStart;
         RelayClient.closeAll(opened.connections(), options.grace());
@@ -128,8 +132,11 @@ final class FanoutScenario {
                 .count("subscribers_lost", run.lost.get())
                 .number("send_rate_per_s", run.measuredSent() / Math.max(1e-9, (lastSend - measuredStart) / 1e9))
                 .number("elapsed_s", elapsed / 1e9)
-                .number("deliveries_per_s", delivered / Math.max(1e-9, elapsed / 1e9))
-                .latency("delivery (send -> receive)", run.latency)
+                .number("deliveries_per_s", delivered / Math.max(1e-9, elapsed / 1e9));
+        if (run.cpuStart != null) {
+            cpu.between(run.cpuStart.join(), cpuEnd).addTo(report, "events");
+        }
+        report                .latency("delivery (send -> receive)", run.latency)
                 .latency("ok (publisher)", run.okLatency)
                 .latency("connect + handshake", opened.handshakes());
         return report;
@@ -169,12 +176,16 @@ final class FanoutScenario {
         final Latency okLatency = new Latency();
         volatile long start;
         final LongAccumulator lastDelivery = new LongAccumulator(Math::max, 0);
+        final CpuMeter cpu;
+        /** The CPU reading when the first measured event was sent; null until then. */
+        volatile CompletableFuture<CpuMeter.Reading> cpuStart;
         volatile int open;
         volatile boolean stopping;
         volatile boolean closing;
 
-        Run(List<Event> events, int warmup, String req) {
+        Run(List<Event> events, int warmup, CpuMeter cpu, String req) {
             this.warmup = warmup;
+            this.cpu = cpu;
             this.messages = new byte[events.size()][];
             this.ids = new String[events.size()];
             for (int i = 0; i < events.size(); i++) {
@@ -195,6 +206,9 @@ final class FanoutScenario {
         void publishDue(RelayConnection publisher, double rate) {
             long due = Math.min(messages.length, 1 + (long) ((System.nanoTime() - start) / 1e9 * rate));
             for (int i = sent.get(); i < due && !stopping && publisher.isOpen(); i = sent.get()) {
+                if (i == warmup) {
+                    cpuStart = cpu.readAside(this::measuredSent);
+                }
                 sentAt.set(i, System.nanoTime());
                 publisher.send(messages[i]);
                 sent.incrementAndGet();

@@ -13,17 +13,20 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * {@code idle}: K WebSocket connections opened at a bounded rate and held open, quiet but for a ping now and then;
  * how many opened, how many the relay closed, and, given the relay's pid, what they cost it in resident memory
- * ({@code VmRSS} of {@code /proc/<pid>/status} before, once open, at the end of the hold).
+ * ({@code VmRSS} of {@code /proc/<pid>/status} before, once open, at the end of the hold) and in CPU time over
+ * the hold.
  */
 final class IdleScenario {
     private final RelayClient client;
     private final LoadOptions options;
     private final Progress progress;
+    private final CpuMeter cpu;
 
-    IdleScenario(RelayClient client, LoadOptions options, Progress progress) {
+    IdleScenario(RelayClient client, LoadOptions options, Progress progress, CpuMeter cpu) {
         this.client = client;
         this.options = options;
         this.progress = progress;
+        this.cpu = cpu;
     }
 
     Report run() {
@@ -67,6 +70,7 @@ final class IdleScenario {
                 opened.failed(), connectSeconds, LoadOptions.format(options.hold())));
         OptionalLong rssOpen = relayRss();
 
+        CpuMeter.Reading cpuStart = cpu.read(() -> 0);
         long holdEnd = System.nanoTime() + options.hold().toNanos();
         long holdStart = System.nanoTime();
         progress.restart();
@@ -75,6 +79,7 @@ final class IdleScenario {
                         + "pongs", connections.size() - closedByRelay.get(), (System.nanoTime() - holdStart) / 1e9,
                         options.hold().toSeconds(), closedByRelay.get(), pongs.sum()));
         OptionalLong rssEnd = relayRss();
+        CpuUsage cpuUsage = cpu.between(cpuStart, cpu.read(() -> 0));
         long stillOpen = connections.stream().filter(RelayConnection::isOpen).count();
         closing.set(true);
         RelayClient.closeAll(connections, options.grace());
@@ -91,8 +96,7 @@ final class IdleScenario {
                 .number("connect_s", connectSeconds)
                 .number("connects_per_s", connections.size() / Math.max(1e-9, connectSeconds));
         if (rssBefore.isPresent()) {
-            report.count("relay_pid", options.pid().getAsLong())
-                    .count("relay_rss_before_kb", rssBefore.getAsLong());
+            report.count("relay_rss_before_kb", rssBefore.getAsLong());
             rssOpen.ifPresent(kb -> report.count("relay_rss_open_kb", kb));
             rssEnd.ifPresent(kb -> report.count("relay_rss_end_kb", kb));
             if (rssEnd.isPresent() && stillOpen > 0) {
@@ -102,6 +106,7 @@ final class IdleScenario {
         } else if (options.pid().isPresent()) {
             report.text("relay_rss", "unreadable: /proc/" + options.pid().getAsLong() + "/status");
         }
+        cpuUsage.addTo(report); // over the hold: what keeping the connections costs, no unit of work
         report.latency("connect + handshake", opened.handshakes());
         return report;
     }

@@ -13,17 +13,19 @@ final class IngestScenario {
     private final RelayClient client;
     private final LoadOptions options;
     private final Progress progress;
+    private final CpuMeter cpu;
 
-    IngestScenario(RelayClient client, LoadOptions options, Progress progress) {
+    IngestScenario(RelayClient client, LoadOptions options, Progress progress, CpuMeter cpu) {
         this.client = client;
         this.options = options;
         this.progress = progress;
+        this.cpu = cpu;
     }
 
     Report run() {
         List<Event> signed = sign(options, progress, "ingest", options.warmup() + options.events());
         long deadline = System.nanoTime() + options.duration().toNanos();
-        Publishing publishing = new Publishing(client, options, progress);
+        Publishing publishing = new Publishing(client, options, progress, cpu);
         long warmedUp = 0;
         if (options.warmup() > 0) {
             Publishing.Result warmup = publishing.publish("ingest warm-up", signed.subList(0, options.warmup()),
@@ -52,8 +54,9 @@ final class IngestScenario {
                 .count("connections_lost", result.connectionsLost())
                 .number("mean_event_bytes", result.meanMessageBytes())
                 .number("elapsed_s", result.elapsedNanos() / 1e9)
-                .number("accepted_per_s", result.acceptedPerSecond())
-                .latency("ok (send -> OK)", result.okLatency())
+                .number("accepted_per_s", result.acceptedPerSecond());
+        result.cpu().addTo(report, "events");
+        report.latency("ok (send -> OK)", result.okLatency())
                 .latency("connect + handshake", result.opened().handshakes());
         return report;
     }

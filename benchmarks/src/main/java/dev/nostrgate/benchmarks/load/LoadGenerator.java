@@ -1,8 +1,11 @@
 package dev.nostrgate.benchmarks.load;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The load generator: drives one Nostr relay over WebSocket with one scenario, bounded in count and in time, and
@@ -29,7 +32,7 @@ public final class LoadGenerator {
                        [--subscribers 200] [--events 2000] [--warmup 2000] [--rate 200/s]
               idle     open --connections at --connect-rate, hold them --hold (a ping every --ping-interval);
                        established / failed / closed, and with --pid the relay's RSS before and after
-                       [--connections 10000] [--hold 30s] [--ping-interval 20s] [--pid <relay pid>]
+                       [--connections 10000] [--hold 30s] [--ping-interval 20s]
 
             common options:
               --url ws://HOST:PORT   the relay (default ws://127.0.0.1:7447); a loopback address unless
@@ -41,8 +44,17 @@ public final class LoadGenerator {
               --authors 1000         size of the pool of signing keys
               --threads N            client event-loop threads (default: min(4, cores))
               --json FILE            also write the results as JSON
+              --pid PID              the relay's process: its CPU time (and its children's) over the
+                                     measured phase, per 1,000 REQs / events (read from /proc)
+              --db-pid PID|FILE|DIR  the database's postmaster: its pid, its postmaster.pid, or its data
+                                     directory (the relay's embedded one: NOSTR_RELAY_DATA_DIR); its
+                                     backends are counted with it. Without it, --pid looks for the local
+                                     PostgreSQL at the other end of the relay's connections
 
             Durations: 500ms, 30s, 2m. Rates: 200, 200/s, 12000/m.
+            CPU rows: cpu_s_<relay|database|generator>, cores_busy_*, cpu_ms_per_1000_<req|events>_<relay|
+            database|system>, system being relay + database. The generator's own CPU is always shown: on a
+            small machine it shares the cores with what it measures.
             Many connections: each is a file descriptor on both sides. The JVM raises its soft limit to the hard
             one (ulimit -Hn); for 10,000 connections check it is above that, and raise the relay's too, e.g.
             ulimit -n 65536 in the shells that start both. Loopback has room for ~28,000 client ports per
@@ -81,12 +93,13 @@ public final class LoadGenerator {
         Progress progress = new Progress(out, options.progress());
         progress.say(String.format("load %s against %s, %d client threads", scenario.word(), options.url(),
                 options.threads()));
+        CpuMeter cpu = cpuMeter(options, progress, Path.of("/proc"));
         try (RelayClient client = new RelayClient(options.url(), options.threads())) {
             Report report = switch (scenario) {
-                case INGEST -> new IngestScenario(client, options, progress).run();
-                case QUERY -> new QueryScenario(client, options, progress).run();
-                case FANOUT -> new FanoutScenario(client, options, progress).run();
-                case IDLE -> new IdleScenario(client, options, progress).run();
+                case INGEST -> new IngestScenario(client, options, progress, cpu).run();
+                case QUERY -> new QueryScenario(client, options, progress, cpu).run();
+                case FANOUT -> new FanoutScenario(client, options, progress, cpu).run();
+                case IDLE -> new IdleScenario(client, options, progress, cpu).run();
             };
             report.print(out);
             if (options.json().isPresent()) {
@@ -95,5 +108,28 @@ public final class LoadGenerator {
             }
             return report;
         }
+    }
+
+    /**
+     * The process trees whose CPU time a run reports: the relay's ({@code --pid}), its database's ({@code --db-pid},
+     * or else the local PostgreSQL the relay is connected to, if there is one), and this generator's own.
+     */
+    static CpuMeter cpuMeter(LoadOptions options, Progress progress, Path proc) {
+        List<CpuMeter.Tree> trees = new ArrayList<>();
+        options.pid().ifPresent(pid -> trees.add(new CpuMeter.Tree("relay", pid)));
+        OptionalLong database = options.dbPid();
+        if (database.isEmpty() && options.pid().isPresent()) {
+            database = DatabaseLookup.postmasterOf(proc, options.pid().getAsLong());
+            progress.say(database.isPresent()
+                    ? "cpu: counting PostgreSQL pid " + database.getAsLong() + " and its backends as the relay's "
+                            + "database (found at the other end of the relay's connections)"
+                    : "cpu: no PostgreSQL on this machine at the other end of the relay's connections (or not "
+                            + "readable as this user): the database is not counted; --db-pid names it");
+        }
+        database.ifPresent(pid -> trees.add(new CpuMeter.Tree("database", pid)));
+        trees.add(new CpuMeter.Tree("generator", ProcessHandle.current().pid()));
+        CpuMeter meter = new CpuMeter(proc, trees, CpuMeter.clockTicksPerSecond());
+        meter.read(() -> 0); // the code that reads /proc runs cold once here, not at the start of a measured phase
+        return meter;
     }
 }

@@ -1,8 +1,12 @@
 package dev.nostrgate.benchmarks.load;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,6 +44,7 @@ record LoadOptions(
         int authors,
         int threads,
         OptionalLong pid,
+        OptionalLong dbPid,
         Optional<Path> json,
         boolean allowRemote) {
 
@@ -48,7 +53,7 @@ record LoadOptions(
         INGEST("connections", "in-flight", "events", "warmup"),
         QUERY("connections", "queries", "warmup", "seed-events", "in-flight"),
         FANOUT("subscribers", "events", "rate", "warmup"),
-        IDLE("connections", "hold", "ping-interval", "pid");
+        IDLE("connections", "hold", "ping-interval");
 
         private final Set<String> options;
 
@@ -72,7 +77,7 @@ record LoadOptions(
 
     /** Options every scenario reads. */
     static final Set<String> COMMON = Set.of("url", "duration", "connect-rate", "grace", "progress", "authors",
-            "threads", "json", "allow-remote");
+            "threads", "json", "allow-remote", "pid", "db-pid");
 
     static final String URL = "ws://127.0.0.1:7447";
     static final int INGEST_CONNECTIONS = 16;
@@ -120,6 +125,7 @@ record LoadOptions(
         check(authors >= 1, "--authors must be at least 1, was " + authors);
         check(threads >= 1, "--threads must be at least 1, was " + threads);
         check(pid.isEmpty() || pid.getAsLong() > 0, "--pid must be a process id, was " + pid);
+        check(dbPid.isEmpty() || dbPid.getAsLong() > 0, "--db-pid must be a process id, was " + dbPid);
     }
 
     /**
@@ -165,6 +171,8 @@ record LoadOptions(
                 values.integer("authors", AUTHORS),
                 values.integer("threads", THREADS),
                 given.containsKey("pid") ? OptionalLong.of(values.integer("pid", 0)) : OptionalLong.empty(),
+                given.containsKey("db-pid") ? OptionalLong.of(databasePid(given.get("db-pid")))
+                        : OptionalLong.empty(),
                 Optional.ofNullable(given.get("json")).map(Path::of),
                 given.containsKey("allow-remote") && values.flag("allow-remote"));
     }
@@ -228,6 +236,31 @@ record LoadOptions(
             };
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a duration: '" + text + "' (write 30s, 500ms, 2m or 1h)");
+        }
+    }
+
+    /**
+     * Reads {@code --db-pid}: the pid of a PostgreSQL postmaster, or its {@code postmaster.pid} file, or the data
+     * directory that holds that file (PostgreSQL writes it there while it runs, its pid on the first line).
+     */
+    static long databasePid(String text) {
+        if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+            return Long.parseLong(text);
+        }
+        Path given = Path.of(text);
+        Path file = Files.isDirectory(given) ? given.resolve("postmaster.pid") : given;
+        String firstLine;
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            firstLine = String.valueOf(reader.readLine()).strip();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--db-pid: cannot read " + file + " (" + e.getMessage() + "); give "
+                    + "the postmaster's pid, its postmaster.pid, or the data directory of a running PostgreSQL");
+        }
+        try {
+            return Long.parseLong(firstLine);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--db-pid: the first line of " + file + " is not a pid: '"
+                    + firstLine + "'");
         }
     }
 

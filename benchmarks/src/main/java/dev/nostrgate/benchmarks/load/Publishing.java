@@ -29,7 +29,7 @@ final class Publishing {
     /** What one publishing run saw. Latency is from the send to the {@code OK}, per event. */
     record Result(int events, long sent, long accepted, SortedMap<String, Long> rejected, long unanswered,
             long unexpectedMessages, long notices, long malformed, long connectionsLost, long elapsedNanos,
-            double meanMessageBytes, Latency okLatency, RelayClient.Opened opened) {
+            double meanMessageBytes, Latency okLatency, RelayClient.Opened opened, CpuUsage cpu) {
         long rejectedTotal() {
             return rejected.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -42,11 +42,13 @@ final class Publishing {
     private final RelayClient client;
     private final LoadOptions options;
     private final Progress progress;
+    private final CpuMeter cpu;
 
-    Publishing(RelayClient client, LoadOptions options, Progress progress) {
+    Publishing(RelayClient client, LoadOptions options, Progress progress, CpuMeter cpu) {
         this.client = client;
         this.options = options;
         this.progress = progress;
+        this.cpu = cpu;
     }
 
     Result publish(String label, List<Event> events, int connections, int inFlight, long deadlineNanos) {
@@ -60,6 +62,7 @@ final class Publishing {
                 + " %d in flight per connection", label, opened.connections().size(), events.size(),
                 run.meanBytes, inFlight));
         run.open = opened.connections().size();
+        CpuMeter.Reading cpuStart = cpu.read(run.accepted::sum); // before the first send: nothing is in flight
         run.start = System.nanoTime();
         for (RelayConnection connection : opened.connections()) {
             connection.eventLoop().execute(() -> run.lanes.get(connection.index()).fill(connection));
@@ -85,12 +88,13 @@ final class Publishing {
         }
         run.stopping = true;
         run.closing = true;
+        CpuUsage cpuUsage = cpu.between(cpuStart, cpu.read(run.accepted::sum));
         long elapsed = (run.answered.get() > 0 ? run.lastAnswer.get() : System.nanoTime()) - run.start;
         SortedMap<String, Long> rejected = new TreeMap<>();
         run.rejectedBy.forEach((prefix, n) -> rejected.put(prefix, n.sum()));
         Result result = new Result(events.size(), run.sent.get(), run.accepted.sum(), rejected,
                 run.sent.get() - run.answered.get(), run.unexpected.sum(), run.notices.sum(), run.malformed.sum(),
-                run.lost.get(), elapsed, run.meanBytes, run.latency, opened);
+                run.lost.get(), elapsed, run.meanBytes, run.latency, opened, cpuUsage);
         RelayClient.closeAll(opened.connections(), options.grace());
         return result;
     }

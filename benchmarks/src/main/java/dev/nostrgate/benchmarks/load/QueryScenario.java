@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
@@ -35,11 +36,13 @@ final class QueryScenario {
     private final RelayClient client;
     private final LoadOptions options;
     private final Progress progress;
+    private final CpuMeter cpu;
 
-    QueryScenario(RelayClient client, LoadOptions options, Progress progress) {
+    QueryScenario(RelayClient client, LoadOptions options, Progress progress, CpuMeter cpu) {
         this.client = client;
         this.options = options;
         this.progress = progress;
+        this.cpu = cpu;
     }
 
     Report run() {
@@ -52,13 +55,13 @@ final class QueryScenario {
             seeded = notes.sign(options.seedEvents(), System.currentTimeMillis() / 1000, i -> List.of());
             progress.say(String.format("seed: signed %,d notes in %.1f s", seeded.size(),
                     (System.nanoTime() - start) / 1e9));
-            seeding = new Publishing(client, options, progress)
+            seeding = new Publishing(client, options, progress, cpu)
                     .publish("seed", seeded, options.connections(), options.inFlight(), deadline);
             progress.say(String.format("seed: %,d accepted, %,d rejected, %,d unanswered (%,.0f events/s)",
                     seeding.accepted(), seeding.rejectedTotal(), seeding.unanswered(), seeding.acceptedPerSecond()));
         }
         List<QueryType> types = mix(seeded, notes);
-        Run run = new Run(types, options.warmup(), options.queries());
+        Run run = new Run(types, options.warmup(), options.queries(), cpu);
         RelayClient.Opened opened = client.openAll("query", options.connections(), options.connectRate(),
                 i -> run.new Lane(i), Optional.empty(), deadline, progress);
         if (opened.connections().isEmpty()) {
@@ -91,6 +94,7 @@ final class QueryScenario {
         }
         run.stopping = true;
         run.closing = true;
+        CpuMeter.Reading cpuEnd = cpu.read(run.eoses::sum);
         long measuredFrom = run.measuredFrom.get() == Long.MIN_VALUE ? run.start : run.measuredFrom.get();
         long elapsed = (run.eoses.sum() > 0 ? run.lastAnswer.get() : System.nanoTime()) - measuredFrom;
         RelayClient.closeAll(opened.connections(), options.grace());
@@ -114,6 +118,9 @@ final class QueryScenario {
                 .count("connections_lost", run.lost.get())
                 .number("elapsed_s", elapsed / 1e9)
                 .number("reqs_per_s", elapsed <= 0 ? 0 : eoses / (elapsed / 1e9));
+        if (run.cpuStart != null) {
+            cpu.between(run.cpuStart.join(), cpuEnd).addTo(report, "req");
+        }
         for (int t = 0; t < types.size(); t++) {
             long count = run.latencies.get(t).count();
             report.number("events_per_req: " + types.get(t).name(),
@@ -193,13 +200,17 @@ final class QueryScenario {
         final List<LongAdder> eventsByType = new ArrayList<>();
         final Latency all = new Latency();
         final LongAccumulator lastAnswer = new LongAccumulator(Math::max, Long.MIN_VALUE);
+        final CpuMeter cpu;
+        /** The CPU reading when the first measured query was sent; null until then. */
+        volatile CompletableFuture<CpuMeter.Reading> cpuStart;
         volatile boolean stopping;
         volatile boolean closing;
         volatile long start;
         volatile int open;
 
-        Run(List<QueryType> types, int warmup, int queries) {
+        Run(List<QueryType> types, int warmup, int queries, CpuMeter cpu) {
             this.types = types;
+            this.cpu = cpu;
             this.warmup = warmup;
             this.total = warmup + queries;
             for (int i = 0; i < types.size(); i++) {
@@ -252,6 +263,7 @@ final class QueryScenario {
                 sentAt = System.nanoTime();
                 if (n == warmup) {
                     measuredFrom.set(sentAt);
+                    cpuStart = cpu.readAside(eoses::sum);
                 }
                 connection.send(req);
             }

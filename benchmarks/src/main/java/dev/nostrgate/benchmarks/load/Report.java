@@ -59,6 +59,22 @@ final class Report {
         return number.longValue();
     }
 
+    /** A number by name (counts included); fails for a name the run did not report. */
+    double number(String name) {
+        if (!(results.get(name) instanceof Number number)) {
+            throw new IllegalArgumentException("no number '" + name + "' in " + results.keySet());
+        }
+        return number.doubleValue();
+    }
+
+    /** A text by name; fails for a name the run did not report as text. */
+    String text(String name) {
+        if (!(results.get(name) instanceof String text)) {
+            throw new IllegalArgumentException("no text '" + name + "' in " + results.keySet());
+        }
+        return text;
+    }
+
     boolean has(String name) {
         return results.containsKey(name);
     }

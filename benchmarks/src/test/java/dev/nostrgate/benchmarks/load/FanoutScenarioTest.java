@@ -21,6 +21,7 @@ class FanoutScenarioTest {
             assertThat(report.count("duplicates")).isZero();
             assertThat(report.count("foreign_events")).isZero();
             assertThat(report.latency("delivery (send -> receive)").count()).isEqualTo(100);
+            assertThat(report.has("cpu_s_generator")).isTrue();
         }
     }
 

@@ -24,6 +24,7 @@ class IdleScenarioTest {
             assertThat(report.count("relay_rss_before_kb")).isPositive();
             assertThat(report.count("relay_rss_end_kb")).isPositive();
             assertThat(report.has("relay_kb_per_connection")).isTrue();
+            assertThat(report.number("cpu_s_relay")).as("over the hold").isNotNegative();
             await().atMost(Duration.ofSeconds(10)).until(() -> relay.openConnections() == 0);
         }
     }

@@ -31,6 +31,8 @@ class IngestScenarioTest {
             assertThat(report.count("connections_open")).isEqualTo(4);
             assertThat(report.latency("ok (send -> OK)").count()).isEqualTo(200);
             assertThat(relay.storedEvents()).isEqualTo(200);
+            assertThat(report.has("cpu_s_generator")).isTrue();
+            assertThat(report.has("cpu_ms_per_1000_events_relay")).as("no --pid").isFalse();
         }
     }
 

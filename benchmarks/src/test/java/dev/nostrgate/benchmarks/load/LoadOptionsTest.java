@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nostrgate.benchmarks.load.LoadOptions.Scenario;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LoadOptionsTest {
     @Test
@@ -52,6 +55,38 @@ class LoadOptionsTest {
         assertThat(options.pid()).hasValue(1234);
         assertThat(options.url().getPort()).isEqualTo(9000);
         assertThat(options.json()).hasValueSatisfying(path -> assertThat(path).hasToString("out/idle.json"));
+    }
+
+    @Test
+    void everyScenarioTakesTheRelaysAndTheDatabasesPid() {
+        for (Scenario scenario : Scenario.values()) {
+            LoadOptions options = LoadOptions.parse(scenario, List.of("--pid", "1234", "--db-pid", "5678"));
+
+            assertThat(options.pid()).hasValue(1234);
+            assertThat(options.dbPid()).hasValue(5678);
+        }
+        assertThat(LoadOptions.parse(Scenario.QUERY, List.of()).dbPid()).isEmpty();
+    }
+
+    @Test
+    void readsTheDatabasesPidFromItsPostmasterPidFileOrItsDataDirectory(@TempDir Path dataDir) throws Exception {
+        // as PostgreSQL writes it: pid, data directory, start time, port, socket directory, ...
+        Path file = dataDir.resolve("postmaster.pid");
+        Files.writeString(file, "27465\n" + dataDir + "\n1796409290\n43645\n/tmp\nlocalhost\n"
+                + "  2293821     98347\nready   \n");
+
+        assertThat(LoadOptions.parse(Scenario.QUERY, List.of("--db-pid", file.toString())).dbPid()).hasValue(27465);
+        assertThat(LoadOptions.parse(Scenario.INGEST, List.of("--db-pid", dataDir.toString())).dbPid())
+                .hasValue(27465);
+    }
+
+    @Test
+    void refusesADatabasePidItCannotRead(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> LoadOptions.parse(Scenario.QUERY, List.of("--db-pid", dir.toString())))
+                .hasMessageContaining("--db-pid: cannot read " + dir.resolve("postmaster.pid"));
+        Files.writeString(dir.resolve("postmaster.pid"), "not a pid\n");
+        assertThatThrownBy(() -> LoadOptions.parse(Scenario.QUERY, List.of("--db-pid", dir.toString())))
+                .hasMessageContaining("is not a pid");
     }
 
     @Test

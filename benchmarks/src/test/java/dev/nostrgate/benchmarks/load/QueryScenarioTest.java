@@ -29,6 +29,25 @@ class QueryScenarioTest {
     }
 
     @Test
+    void reportsTheCpuTimeOfEachProcessTreeGivenPerThousandMeasuredQueries() throws Exception {
+        String pid = Long.toString(ProcessHandle.current().pid()); // the fake relay runs in this JVM
+        try (FakeRelay relay = FakeRelay.start()) {
+            Report report = run("query", "--url", relay.url(), "--seed-events", "20", "--queries", "40",
+                    "--warmup", "8", "--connections", "2", "--authors", "5", "--pid", pid, "--db-pid", pid);
+
+            assertThat(report.count("relay_pid")).isEqualTo(ProcessHandle.current().pid());
+            assertThat(report.number("cpu_window_s")).isPositive();
+            assertThat(report.number("cpu_s_relay")).isNotNegative();
+            assertThat(report.number("cpu_s_database")).isNotNegative();
+            assertThat(report.number("cpu_s_generator")).isNotNegative();
+            assertThat(report.number("cores_busy_relay")).isNotNegative();
+            assertThat(report.number("cpu_ms_per_1000_req_relay")).isNotNegative();
+            assertThat(report.number("cpu_ms_per_1000_req_system")).isEqualTo(
+                    report.number("cpu_ms_per_1000_req_relay") + report.number("cpu_ms_per_1000_req_database"));
+        }
+    }
+
+    @Test
     void runsWithoutSeedingAgainstAnEmptyRelay() throws Exception {
         try (FakeRelay relay = FakeRelay.start()) {
             Report report = run("query", "--url", relay.url(), "--seed-events", "0", "--queries", "8",
@@ -37,6 +56,8 @@ class QueryScenarioTest {
             assertThat(report.count("eose")).isEqualTo(8);
             assertThat(report.count("events_received")).isZero();
             assertThat(report.has("seed_accepted")).isFalse();
+            assertThat(report.has("cpu_s_generator")).as("this process is always measured").isTrue();
+            assertThat(report.has("cpu_s_relay")).as("no --pid").isFalse();
         }
     }
 }
