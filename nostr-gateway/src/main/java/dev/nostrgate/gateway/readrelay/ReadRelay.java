@@ -35,7 +35,8 @@ public class ReadRelay implements LiveFeed, AutoCloseable {
                 .withInfo(info)
                 .withLimits(d.limits().toBuilder().maxLimit(store.maxLimit()).build())
                 .withQuery(new RelayConfig.Query(d.query().threads(), store.queryTimeout(),
-                        d.query().expirationSweepEvery()));
+                        // no recent events in memory: the gateway's sinks, not this relay, write the store
+                        d.query().expirationSweepEvery(), 0));
     }
 
     /** The port the relay listens on (the one chosen when {@code gateway.relay-port} is 0). */
