@@ -85,8 +85,11 @@ public final class RecentEvents {
     private final LongAdder referred = new LongAdder();
     private long bytes;
     private long floor = EVERYTHING;
-    /** False until loaded, and after {@link #invalidate()}: every query goes to the database then. */
-    private boolean valid;
+    /**
+     * False until loaded, while loading, and after {@link #invalidate()}: every query goes to the database then.
+     * Volatile so that a query checks it before the lock, and never waits for a load (seconds) to finish.
+     */
+    private volatile boolean valid;
 
     /** @param capacityBytes about how much memory the index may use; the oldest events leave past it */
     public RecentEvents(long capacityBytes) {
@@ -123,6 +126,7 @@ public final class RecentEvents {
 
     private void loadLocked(DataSource database) throws SQLException {
         long start = System.nanoTime();
+        valid = false;
         clear();
         try (Connection connection = database.getConnection();
              PreparedStatement select = connection.prepareStatement(
@@ -176,12 +180,7 @@ public final class RecentEvents {
 
     /** True while the index answers queries. */
     public boolean isValid() {
-        lock.readLock().lock();
-        try {
-            return valid;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return valid;
     }
 
     /**
@@ -198,7 +197,7 @@ public final class RecentEvents {
                 return;
             }
             long now = System.nanoTime();
-            removedUnseen.values().removeIf(at -> now - at > REMOVED_MEMORY_NANOS);
+            forgetOldRemovals(now);
             Set<UUID> gone = new HashSet<>(removed);
             for (Event event : stored) {
                 UUID key = EventKeys.of(event.id());
@@ -214,12 +213,21 @@ public final class RecentEvents {
                 } else {
                     // another lane may not have added it yet (a gift wrap deleted by its recipient): it must not
                     // arrive after its removal
+                    removedUnseen.remove(key); // to the end: the map stays oldest first
                     removedUnseen.put(key, now);
                 }
             }
             evictPastCapacity();
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** Drops removals remembered longer than needed: the oldest come first, so it stops at the first young one. */
+    private void forgetOldRemovals(long now) {
+        var oldest = removedUnseen.values().iterator();
+        while (oldest.hasNext() && now - oldest.next() > REMOVED_MEMORY_NANOS) {
+            oldest.remove();
         }
     }
 
@@ -252,6 +260,9 @@ public final class RecentEvents {
     }
 
     private Optional<List<StoredEvent>> answerFromMemory(Filter filter, int limit, long nowSeconds) {
+        if (!valid) {
+            return Optional.empty(); // not waiting for the lock a load holds
+        }
         lock.readLock().lock();
         try {
             if (!valid) {

@@ -59,9 +59,9 @@ public final class SqlEventStore implements EventStore {
 
     /**
      * A store that answers from {@code recent} what it can, and keeps it up to date with its commits. Only for a
-     * store that is its database's only writer (see {@link RecentEvents}); the index is loaded here.
-     *
-     * @throws StoreUnavailableException if the index cannot be loaded from the database
+     * store that is its database's only writer (see {@link RecentEvents}). The index is loaded here, on the
+     * caller's thread (a relay's start); if the database fails, it is loaded by the first write that finds it
+     * off, and until then every query goes to the database.
      */
     public SqlEventStore(DataSource writes, DataSource reads, Database.Vendor vendor, StoreConfig config,
                          Clock clock, Optional<RecentEvents> recent) {
