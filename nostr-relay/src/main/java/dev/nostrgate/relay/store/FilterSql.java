@@ -2,12 +2,29 @@ package dev.nostrgate.relay.store;
 
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.filter.Filter;
-import dev.nostrgate.relay.store.SqlText.SqlArray;
+import dev.nostrgate.relay.store.BoundSql.SqlArray;
+import dev.nostrgate.relay.store.FilterShape.Driver;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.Select;
+import org.jooq.conf.ParamCastMode;
+import org.jooq.conf.ParamType;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
 
 /**
  * Turns a NIP-01 filter into SQL whose plan is an ordered index range scan that stops after {@code limit} rows.
@@ -20,17 +37,36 @@ import java.util.UUID;
  * {@value #MAX_BRANCHES} values the branches would cost more to plan than they save, and one {@code = ANY} query is
  * used instead. Every other field is a condition on the same rows.
  *
- * <p>The SQL is written here as text, not rendered by a query builder: this is the hottest path of a relay under
- * query load, and building and rendering a jOOQ query for every filter took 45% of the relay's CPU there. Every
- * statement stays within what PostgreSQL and CockroachDB both accept (DESIGN.md, Storage), and every value is a
- * bound parameter.
+ * <p>The statements are built with jOOQ over the schema classes generated from the migrations
+ * ({@link FilterStatements}), but not for every query: this is the hottest path of a relay under query load, and
+ * building and rendering a jOOQ query per filter once took 45% of the relay's CPU there. A filter is reduced to its
+ * {@link FilterShape} and its values; jOOQ renders the statement of a shape the first time it is seen, and every
+ * later filter of that shape binds its values by name into the cached text. The text depending only on the shape
+ * also lets the driver's statement cache reuse the server-side plan. Every statement stays within what PostgreSQL
+ * and CockroachDB both accept (DESIGN.md, Storage), and every value is a bound parameter.
  */
 final class FilterSql {
     static final int MAX_BRANCHES = 32;
 
-    /** The columns every result row has, in this order: id, created_at, json, event_key. */
-    private static final String EVENT_COLUMNS = "e.id, e.created_at, e.json, e.event_key";
-    private static final String ORDER_BY = " ORDER BY created_at DESC, event_key ASC LIMIT ";
+    /**
+     * At most this many rendered statements are kept. Real traffic has a few dozen shapes; a client that makes up
+     * new ones only makes the cache start over, never grow.
+     */
+    private static final int MAX_STATEMENTS = 2_048;
+    private static final Pattern NAMED_PARAMETER = Pattern.compile(":([a-z][a-z0-9_]*)");
+    private static final Map<Object, RenderedStatement> STATEMENTS = new ConcurrentHashMap<>();
+    static {
+        // jOOQ prints a banner and a tip of the day on first use: not in a relay's log
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+    }
+
+    /** PostgreSQL's dialect, which is what CockroachDB speaks; each parameter rendered as its name. */
+    private static final DSLContext RENDER = DSL.using(SQLDialect.POSTGRES, new Settings()
+            .withParamType(ParamType.NAMED)
+            .withParamCastMode(ParamCastMode.NEVER)
+            .withRenderQuotedNames(RenderQuotedNames.NEVER)
+            .withRenderFormatted(false));
 
     private FilterSql() {
     }
@@ -46,163 +82,161 @@ final class FilterSql {
     }
 
     /** The newest {@code limit} matching events: rows of (id, created_at, json, event_key), ordered. */
-    static SqlText newest(Filter filter, int limit, long now) {
+    static BoundSql newest(Filter filter, int limit, long now) {
+        Map<String, Object> values = new HashMap<>();
+        values.put(FilterStatements.LIMIT, limit);
+        FilterShape shape = newestShape(filter, now, "", values);
+        return statement(shape, () -> FilterStatements.newest(shape)).bind(values);
+    }
+
+    /** How many events match any of the filters, each once (NIP-45 COUNT; limits are ignored). */
+    static BoundSql count(List<Filter> filters, long now) {
+        Map<String, Object> values = new HashMap<>();
+        List<FilterShape> shapes = new ArrayList<>(filters.size());
+        for (int i = 0; i < filters.size(); i++) {
+            Filter filter = filters.get(i);
+            String prefix = FilterStatements.countPrefix(i);
+            boolean ids = filter.ids().isPresent();
+            if (ids) {
+                idsValues(filter, prefix, values);
+            }
+            shapes.add(conditionValues(filter, now, prefix, values, Driver.ALL, 0, ids, null));
+        }
+        return statement(List.copyOf(shapes), () -> FilterStatements.count(shapes)).bind(values);
+    }
+
+    /**
+     * Chooses the driving field (ids, a tag, authors, kinds, else time), puts the filter's values under the names
+     * the statement of its shape binds, and returns that shape.
+     */
+    private static FilterShape newestShape(Filter filter, long now, String prefix, Map<String, Object> values) {
         if (filter.ids().isPresent()) {
-            SqlText sql = new SqlText().append("SELECT " + EVENT_COLUMNS + " FROM events e WHERE ");
-            idsCondition(sql, filter);
-            authorsCondition(sql, filter);
-            kindsCondition(sql, filter);
-            tagConditions(sql, filter, null);
-            timeAndExpiry(sql, filter, now);
-            return sql.append(ORDER_BY).bind(limit);
+            idsValues(filter, prefix, values);
+            return conditionValues(filter, now, prefix, values, Driver.IDS, 0, true, null);
         }
         if (!filter.tags().isEmpty()) {
             Map.Entry<Character, Set<String>> driving = filter.tags().entrySet().stream()
                     .min(Comparator.comparingInt(entry -> entry.getValue().size())).orElseThrow();
-            String name = String.valueOf(driving.getKey());
-            List<String> values = driving.getValue().stream().map(TagRows::indexForm).toList();
-            return merged(values, value -> {
-                // ordered by the tag row's own created_at (a copy of the event's), so the scan follows
-                // event_tags_lookup
-                SqlText sql = new SqlText().append("SELECT e.id, t.created_at AS created_at, e.json, "
-                        + "t.event_key AS event_key FROM event_tags t JOIN events e ON e.event_key = t.event_key "
-                        + "WHERE t.name = ").bind(name);
-                if (value.size() == 1) {
-                    sql.append(" AND t.value = ").bind(value.get(0));
-                } else {
-                    sql.append(" AND t.value = ANY(").bind(textArray(value)).append(")");
-                }
-                // the time bounds again, on the tag row, so they narrow the range scan itself
-                filter.since().ifPresent(since -> sql.append(" AND t.created_at >= ").bind(since));
-                filter.until().ifPresent(until -> sql.append(" AND t.created_at <= ").bind(until));
-                sql.append(" AND ");
-                authorsCondition(sql, filter);
-                kindsCondition(sql, filter);
-                tagConditions(sql, filter, driving.getKey());
-                timeAndExpiry(sql, filter, now);
-                return sql.append(ORDER_BY).bind(limit);
-            }, limit, true);
+            values.put(prefix + FilterStatements.DRIVING_TAG, String.valueOf(driving.getKey()));
+            List<String> tagValues = driving.getValue().stream().map(TagRows::indexForm).toList();
+            int branches = drivingValues(tagValues, prefix, values, FilterSql::textArray);
+            return conditionValues(filter, now, prefix, values, Driver.TAG, branches, false, driving.getKey());
         }
         if (filter.authors().isPresent()) {
             List<byte[]> authors = filter.authors().get().stream().map(Hex::decode).toList();
-            return merged(authors, author -> {
-                SqlText sql = new SqlText().append("SELECT " + EVENT_COLUMNS + " FROM events e WHERE ");
-                if (author.size() == 1) {
-                    sql.append("e.pubkey = ").bind(author.get(0));
-                } else {
-                    sql.append("e.pubkey = ANY(").bind(bytesArray(author)).append(")");
-                }
-                sql.append(" AND ");
-                kindsCondition(sql, filter);
-                timeAndExpiry(sql, filter, now);
-                return sql.append(ORDER_BY).bind(limit);
-            }, limit, false);
+            int branches = drivingValues(authors, prefix, values, FilterSql::bytesArray);
+            filter.kinds().ifPresent(kinds -> values.put(prefix + FilterStatements.KINDS, intArray(kinds)));
+            return new FilterShape(Driver.AUTHORS, branches, false, false, filter.kinds().isPresent(), 0,
+                    timeValues(filter, now, prefix, values), filter.until().isPresent());
         }
         if (filter.kinds().isPresent()) {
-            List<Integer> kinds = List.copyOf(filter.kinds().get());
-            return merged(kinds, kind -> {
-                SqlText sql = new SqlText().append("SELECT " + EVENT_COLUMNS + " FROM events e WHERE ");
-                if (kind.size() == 1) {
-                    sql.append("e.kind = ").bind(kind.get(0));
-                } else {
-                    sql.append("e.kind = ANY(").bind(new SqlArray("int4", kind.toArray(Integer[]::new)))
-                            .append(")");
-                }
-                sql.append(" AND ");
-                timeAndExpiry(sql, filter, now);
-                return sql.append(ORDER_BY).bind(limit);
-            }, limit, false);
+            int branches = drivingValues(List.copyOf(filter.kinds().get()), prefix, values, FilterSql::intArray);
+            return new FilterShape(Driver.KINDS, branches, false, false, false, 0,
+                    timeValues(filter, now, prefix, values), filter.until().isPresent());
         }
-        SqlText sql = new SqlText().append("SELECT " + EVENT_COLUMNS + " FROM events e WHERE ");
-        timeAndExpiry(sql, filter, now);
-        return sql.append(ORDER_BY).bind(limit);
+        return new FilterShape(Driver.TIME, 1, false, false, false, 0, timeValues(filter, now, prefix, values),
+                filter.until().isPresent());
     }
 
-    /** How many events match any of the filters, each once (NIP-45 COUNT; limits are ignored). */
-    static SqlText count(List<Filter> filters, long now) {
-        SqlText sql = new SqlText().append("SELECT count(*) FROM (");
-        for (int i = 0; i < filters.size(); i++) {
-            if (i > 0) {
-                sql.append(" UNION ");
-            }
-            Filter filter = filters.get(i);
-            sql.append("SELECT e.event_key FROM events e WHERE ");
-            if (filter.ids().isPresent()) {
-                idsCondition(sql, filter);
-            }
-            authorsCondition(sql, filter);
-            kindsCondition(sql, filter);
-            tagConditions(sql, filter, null);
-            timeAndExpiry(sql, filter, now);
+    /** The driving field's values: one per branch, or all in one array past {@link #MAX_BRANCHES}. */
+    private static <T> int drivingValues(List<T> driving, String prefix, Map<String, Object> values,
+                                         Function<List<T>, SqlArray> array) {
+        if (driving.size() > MAX_BRANCHES) {
+            values.put(prefix + FilterStatements.DRIVING, array.apply(driving));
+            return 0;
         }
-        return sql.append(") AS matched");
+        for (int i = 0; i < driving.size(); i++) {
+            values.put(prefix + FilterStatements.driving(i), driving.get(i));
+        }
+        return driving.size();
     }
 
-    private interface Branch<T> {
-        SqlText of(List<T> values);
-    }
-
-    /** One branch per value, merged in NIP-01 order; or one branch for all values past {@link #MAX_BRANCHES}. */
-    private static <T> SqlText merged(List<T> values, Branch<T> branch, int limit, boolean mayRepeat) {
-        if (values.size() == 1 || values.size() > MAX_BRANCHES) {
-            SqlText single = branch.of(values);
-            if (values.size() == 1 || !mayRepeat) {
-                return single;
-            }
-            // an event with two of the asked tag values is found twice
-            return new SqlText().append("SELECT DISTINCT d.id, d.created_at, d.json, d.event_key FROM (")
-                    .append(single).append(") AS d ORDER BY d.created_at DESC, d.event_key ASC LIMIT ").bind(limit);
-        }
-        SqlText sql = new SqlText().append("SELECT m.id, m.created_at, m.json, m.event_key FROM (");
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                // an event with two of the asked tag values appears in two branches: UNION (not ALL) removes it
-                sql.append(mayRepeat ? " UNION " : " UNION ALL ");
-            }
-            sql.append("(").append(branch.of(List.of(values.get(i)))).append(")");
-        }
-        return sql.append(") AS m ORDER BY m.created_at DESC, m.event_key ASC LIMIT ").bind(limit);
-    }
-
-    /** Each condition below ends with " AND ", so that {@link #timeAndExpiry}, always last, closes the WHERE. */
-    private static void idsCondition(SqlText sql, Filter filter) {
+    private static void idsValues(Filter filter, String prefix, Map<String, Object> values) {
         List<byte[]> ids = filter.ids().orElseThrow().stream().map(Hex::decode).toList();
-        sql.append("e.event_key = ANY(").bind(new SqlArray("uuid", ids.stream().map(EventKeys::of)
-                        .toArray(UUID[]::new)))
-                .append(") AND e.id = ANY(").bind(bytesArray(ids)).append(") AND ");
+        values.put(prefix + FilterStatements.EVENT_KEYS,
+                new SqlArray("uuid", ids.stream().map(EventKeys::of).toArray(UUID[]::new)));
+        values.put(prefix + FilterStatements.IDS, bytesArray(ids));
     }
 
-    private static void authorsCondition(SqlText sql, Filter filter) {
-        filter.authors().ifPresent(authors -> sql.append("e.pubkey = ANY(")
-                .bind(bytesArray(authors.stream().map(Hex::decode).toList())).append(") AND "));
-    }
-
-    private static void kindsCondition(SqlText sql, Filter filter) {
-        filter.kinds().ifPresent(kinds -> sql.append("e.kind = ANY(")
-                .bind(new SqlArray("int4", kinds.toArray(Integer[]::new))).append(") AND "));
-    }
-
-    /** Every tag condition except the driving one, as EXISTS probes of event_tags_lookup on its whole key. */
-    private static void tagConditions(SqlText sql, Filter filter, Character except) {
+    /** The values of the conditions beside the driver (authors, kinds, tags but {@code except}, time). */
+    private static FilterShape conditionValues(Filter filter, long now, String prefix, Map<String, Object> values,
+                                               Driver driver, int branches, boolean ids, Character except) {
+        filter.authors().ifPresent(authors -> values.put(prefix + FilterStatements.AUTHORS,
+                bytesArray(authors.stream().map(Hex::decode).toList())));
+        filter.kinds().ifPresent(kinds -> values.put(prefix + FilterStatements.KINDS, intArray(kinds)));
+        int tags = 0;
         for (Map.Entry<Character, Set<String>> tag : filter.tags().entrySet()) {
             if (tag.getKey().equals(except)) {
                 continue;
             }
-            sql.append("EXISTS (SELECT 1 FROM event_tags x WHERE x.name = ").bind(String.valueOf(tag.getKey()))
-                    .append(" AND x.value = ANY(")
-                    .bind(textArray(tag.getValue().stream().map(TagRows::indexForm).toList()))
-                    .append(") AND x.created_at = e.created_at AND x.event_key = e.event_key) AND ");
+            values.put(prefix + FilterStatements.tagName(tags), String.valueOf(tag.getKey()));
+            values.put(prefix + FilterStatements.tagValues(tags),
+                    textArray(tag.getValue().stream().map(TagRows::indexForm).toList()));
+            tags++;
         }
+        boolean since = timeValues(filter, now, prefix, values);
+        return new FilterShape(driver, branches, ids, filter.authors().isPresent(), filter.kinds().isPresent(),
+                tags, since, filter.until().isPresent());
     }
 
-    private static void timeAndExpiry(SqlText sql, Filter filter, long now) {
-        sql.append("(e.expires_at IS NULL OR e.expires_at > ").bind(now).append(")");
-        filter.since().ifPresent(since -> sql.append(" AND e.created_at >= ").bind(since));
-        filter.until().ifPresent(until -> sql.append(" AND e.created_at <= ").bind(until));
+    /** Puts now, since and until; true if there is a since. */
+    private static boolean timeValues(Filter filter, long now, String prefix, Map<String, Object> values) {
+        values.put(prefix + FilterStatements.NOW, now);
+        filter.since().ifPresent(since -> values.put(prefix + FilterStatements.SINCE, since));
+        filter.until().ifPresent(until -> values.put(prefix + FilterStatements.UNTIL, until));
+        return filter.since().isPresent();
+    }
+
+    /** The statement of a shape, rendered by jOOQ the first time the shape is seen. */
+    private static RenderedStatement statement(Object shape, Supplier<Select<?>> build) {
+        RenderedStatement statement = STATEMENTS.get(shape);
+        if (statement == null) {
+            if (STATEMENTS.size() >= MAX_STATEMENTS) {
+                STATEMENTS.clear();
+            }
+            statement = STATEMENTS.computeIfAbsent(shape, key -> RenderedStatement.of(build.get()));
+        }
+        return statement;
+    }
+
+    /** The SQL jOOQ rendered for one shape, and the names of its parameters in the order they are bound. */
+    private record RenderedStatement(String sql, List<String> parameters) {
+        static RenderedStatement of(Select<?> select) {
+            // rendered with each parameter's name in its place (:name), which is then replaced by ? in the order
+            // the names occur: that order is the binding order, whatever jOOQ's traversal does
+            String named = RENDER.renderNamedParams(select);
+            if (named.indexOf('\'') >= 0) {
+                throw new IllegalStateException("a filter statement has a literal: " + named);
+            }
+            List<String> parameters = new ArrayList<>();
+            Matcher parameter = NAMED_PARAMETER.matcher(named);
+            StringBuilder sql = new StringBuilder(named.length());
+            while (parameter.find()) {
+                parameters.add(parameter.group(1));
+                parameter.appendReplacement(sql, "?");
+            }
+            parameter.appendTail(sql);
+            return new RenderedStatement(sql.toString(), List.copyOf(parameters));
+        }
+
+        BoundSql bind(Map<String, Object> values) {
+            Object[] bound = new Object[parameters.size()];
+            for (int i = 0; i < bound.length; i++) {
+                bound[i] = values.get(parameters.get(i));
+                if (bound[i] == null) {
+                    throw new IllegalStateException("no value for parameter " + parameters.get(i) + " of " + sql);
+                }
+            }
+            return new BoundSql(sql, List.of(bound));
+        }
     }
 
     private static SqlArray bytesArray(List<byte[]> values) {
         return new SqlArray("bytea", values.toArray(byte[][]::new));
+    }
+
+    private static SqlArray intArray(Collection<Integer> values) {
+        return new SqlArray("int4", values.toArray(Integer[]::new));
     }
 
     private static SqlArray textArray(List<String> values) {
