@@ -74,7 +74,8 @@ public class RelayRuntime implements RelayLifecycle {
     /**
      * Closes relays, each on a thread of its own: a removal waits for its queue to drain, and a stop closes every
      * relay at once, so that it takes about as long as the slowest relay, not the sum of them all. Platform threads:
-     * closing waits inside the AMQP client's and the listener container's monitors, which would pin virtual ones.
+     * a close may block inside synchronized code of the AMQP client or the listener container, which on Java 21
+     * pins a virtual thread to one of the few carriers and would close the relays a few at a time.
      */
     private final ExecutorService closing = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "relay-close");
