@@ -129,7 +129,7 @@ class CockroachContractIT {
         assertThat(provenanceRows()).as("provenance: the shared events from each relay, the rest from one")
                 .isEqualTo(sources);
         for (RegisteredRelay relay : relays) {
-            lifecycle.remove(relay.id());
+            lifecycle.remove(relay.id()).join();
             registry.remove(relay.id());
         }
         for (FakeRelay upstream : upstreams) {

@@ -132,9 +132,9 @@ class DataPathIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> registry.find(relayB.id()).orElseThrow().cursor()
                     .orElse(0) >= live.createdAt());
 
-            lifecycle.remove(relayA.id());
+            lifecycle.remove(relayA.id()).join();
             registry.remove(relayA.id());
-            lifecycle.remove(relayB.id());
+            lifecycle.remove(relayB.id()).join();
             registry.remove(relayB.id());
         }
     }
@@ -173,7 +173,7 @@ class DataPathIT {
             assertThat(rabbit.receive(RelayTopology.DEAD_LETTERS, 500)).isNull();
             assertThat(storedIds()).doesNotContain(genuine.id().hex());
 
-            lifecycle.remove(relay.id());
+            lifecycle.remove(relay.id()).join();
             registry.remove(relay.id());
         }
     }
@@ -205,7 +205,7 @@ class DataPathIT {
                     .getMessageCount() == 0);
             assertThat(rabbit.receive(RelayTopology.DEAD_LETTERS, 500)).isNull();
 
-            lifecycle.remove(relay.id());
+            lifecycle.remove(relay.id()).join();
             registry.remove(relay.id());
         }
     }
@@ -236,7 +236,7 @@ class DataPathIT {
                     .getMessageCount() == 0);
             assertThat(storedIds()).doesNotContain(refused.id().hex());
 
-            lifecycle.remove(relay.id());
+            lifecycle.remove(relay.id()).join();
             registry.remove(relay.id());
         }
     }
@@ -248,7 +248,7 @@ class DataPathIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> upstream.openConnections() == 1);
             assertThat(admin.getQueueInfo(RelayTopology.queue(relay.id()))).isNotNull();
 
-            lifecycle.remove(relay.id());
+            lifecycle.remove(relay.id()).join();
             registry.remove(relay.id());
 
             assertThat(admin.getQueueInfo(RelayTopology.queue(relay.id()))).isNull();

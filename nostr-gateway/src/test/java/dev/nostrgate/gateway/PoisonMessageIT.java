@@ -140,7 +140,7 @@ class PoisonMessageIT {
             assertThat(tap.drain(relay.id())).isEmpty();
             assertThat(storedIds()).doesNotContainAnyElementsOf(ids(poison, sibling));
 
-            lifecycle.remove(relay.id());
+            lifecycle.remove(relay.id()).join();
             registry.remove(relay.id());
         }
     }

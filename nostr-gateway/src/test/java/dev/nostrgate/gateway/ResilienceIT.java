@@ -142,7 +142,7 @@ class ResilienceIT {
                     second.getBean(RelayLifecycle.class).status(relayId).state() == ConnectorState.LIVE);
             publish(10);
             awaitEverything(second);
-            second.getBean(RelayLifecycle.class).remove(relayId);
+            second.getBean(RelayLifecycle.class).remove(relayId).join();
         }
     }
 
@@ -175,7 +175,7 @@ class ResilienceIT {
         upstream.acceptConnections();
         try (ConfigurableApplicationContext third = gateway()) {
             awaitEverything(third);
-            third.getBean(RelayLifecycle.class).remove(relayId);
+            third.getBean(RelayLifecycle.class).remove(relayId).join();
         }
     }
 
@@ -213,7 +213,7 @@ class ResilienceIT {
             publish(20);
             try (ConfigurableApplicationContext second = gateway()) {
                 awaitEverything(second); // had the cursor gone to 2100, the restart would have asked since 2100
-                second.getBean(RelayLifecycle.class).remove(relayId);
+                second.getBean(RelayLifecycle.class).remove(relayId).join();
             }
             dead.addAll(tap.drain(relayId));
             assertThat(deadIds(dead)).isEqualTo(ids(List.of(inCatchUp, live)));

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
@@ -81,7 +82,7 @@ public class RelayController {
 
     private void undoStart(RegisteredRelay relay, RuntimeException cause) {
         try {
-            lifecycle.remove(relay.id());
+            removeRunning(relay.id());
         } catch (RuntimeException cleanup) {
             cause.addSuppressed(cleanup);
         }
@@ -150,7 +151,7 @@ public class RelayController {
     public ResponseEntity<Void> delete(@PathVariable("id") UUID id) {
         RegisteredRelay relay = find(id);
         try {
-            lifecycle.remove(id);
+            removeRunning(id);
         } catch (RuntimeException e) {
             throw new RelayStartException("the relay's consumer, queue or exchange could not be removed ("
                     + e.getMessage() + "); it is still registered: check RabbitMQ and retry", e);
@@ -159,6 +160,18 @@ public class RelayController {
         stats.deleteRelay(id);
         log.info("relay removed: {} {}", id, relay.url());
         return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * Removes what runs for the relay and waits for it on this request's thread: the removal itself does not hold
+     * other requests up, and the answer still says whether the queue and exchange are gone.
+     */
+    private void removeRunning(UUID id) {
+        try {
+            lifecycle.remove(id).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     RegisteredRelay find(UUID id) {

@@ -2,6 +2,7 @@ package dev.nostrgate.gateway.connector;
 
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts, changes and stops everything that runs for a registered relay: its RabbitMQ topology, its consumer and
@@ -17,9 +18,10 @@ public interface RelayLifecycle {
 
     /**
      * A relay is being removed: stop its connector, let its consumer drain what is queued (bounded wait), stop the
-     * consumer, and delete its queue and exchange.
+     * consumer, and delete its queue and exchange. Returns at once; the future completes when all that is done (or
+     * fails with why), and meanwhile other relays are started, changed and removed as usual.
      */
-    void remove(java.util.UUID relayId);
+    CompletableFuture<Void> remove(UUID relayId);
 
     /** Its current state. */
     RelayStatus status(UUID relayId);

@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,10 +48,6 @@ public class RelayRuntime implements RelayLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RelayRuntime.class);
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
 
-    private record Running(SimpleMessageListenerContainer consumer, Optional<UpstreamConnector> connector,
-                           boolean paused) {
-    }
-
     private final RelayRegistry registry;
     private final RelayTopology topology;
     private final SimpleRabbitListenerContainerFactory containers;
@@ -67,9 +65,20 @@ public class RelayRuntime implements RelayLifecycle {
     private final BatchLimits batching;
     private final FutureLimit futureLimit;
     private final GatewayState state;
-    private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+    private final Map<UUID, BoundRelay> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, runnable -> {
         Thread thread = new Thread(runnable, "connector-timers"); // publish retries and batch lingers
+        thread.setDaemon(true);
+        return thread;
+    });
+    /**
+     * Closes relays, each on a thread of its own: a removal waits for its queue to drain, and a stop closes every
+     * relay at once, so that it takes about as long as the slowest relay, not the sum of them all. Platform threads:
+     * a close may block inside synchronized code of the AMQP client or the listener container, which on Java 21
+     * pins a virtual thread to one of the few carriers and would close the relays a few at a time.
+     */
+    private final ExecutorService closing = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "relay-close");
         thread.setDaemon(true);
         return thread;
     });
@@ -131,21 +140,23 @@ public class RelayRuntime implements RelayLifecycle {
     }
 
     private void updatePhase() {
-        boolean allLive = running.values().stream()
-                .allMatch(r -> r.paused() || r.connector().map(c -> c.state() == ConnectorState.LIVE).orElse(true));
+        boolean allLive = running.values().stream().allMatch(BoundRelay::caughtUp);
         state.set(allLive ? GatewayState.Phase.READY : GatewayState.Phase.CATCHING_UP);
     }
 
+    /** Without waiting for other relays' starts, changes or removals: each relay has its own lock. */
     @Override
-    public synchronized void start(RegisteredRelay relay) {
-        if (running.containsKey(relay.id())) {
+    public void start(RegisteredRelay relay) {
+        BoundRelay bound = new BoundRelay(relay.id(), topology, this::consumer, this::connect);
+        if (running.putIfAbsent(relay.id(), bound) != null) {
             return;
         }
-        topology.declare(relay.id());
-        SimpleMessageListenerContainer consumer = consumer(relay.id());
-        consumer.start();
-        Optional<UpstreamConnector> connector = relay.paused() ? Optional.empty() : Optional.of(connect(relay));
-        running.put(relay.id(), new Running(consumer, connector, relay.paused()));
+        try {
+            bound.start(relay);
+        } catch (RuntimeException e) {
+            running.remove(relay.id(), bound);
+            throw e;
+        }
         log.info("relay {} ({}) bound: queue {}{}", relay.name(), relay.url(), RelayTopology.queue(relay.id()),
                 relay.paused() ? " (paused)" : "");
     }
@@ -178,66 +189,69 @@ public class RelayRuntime implements RelayLifecycle {
     }
 
     @Override
-    public synchronized void change(RegisteredRelay relay) {
-        Running current = running.get(relay.id());
-        if (current == null) {
+    public void change(RegisteredRelay relay) {
+        BoundRelay bound = running.get(relay.id());
+        if (bound == null) {
             start(relay);
             return;
         }
-        current.connector().ifPresent(UpstreamConnector::close);
-        // the cursor as persisted plus what is committed but not flushed yet: flush first
-        cursors.flush();
-        RegisteredRelay fresh = registry.find(relay.id()).orElse(relay);
-        Optional<UpstreamConnector> connector = fresh.paused() ? Optional.empty() : Optional.of(connect(fresh));
-        running.put(relay.id(), new Running(current.consumer(), connector, fresh.paused()));
+        bound.change(() -> {
+            // the cursor as persisted plus what is committed but not flushed yet: flush first
+            cursors.flush();
+            return registry.find(relay.id()).orElse(relay);
+        });
     }
 
+    /**
+     * Takes the relay out at once (its status is no longer shown) and closes it on a thread of its own, so that
+     * starting, changing or removing other relays goes on meanwhile.
+     */
     @Override
-    public synchronized void remove(UUID relayId) {
-        Running current = running.remove(relayId);
-        if (current != null) {
-            current.connector().ifPresent(UpstreamConnector::close);
-            long deadline = System.nanoTime() + DRAIN_WAIT.toNanos();
-            while (topology.depth(relayId) > 0 && System.nanoTime() < deadline) {
-                try {
-                    TimeUnit.MILLISECONDS.sleep(50); // the consumer is draining the queue
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+    public CompletableFuture<Void> remove(UUID relayId) {
+        BoundRelay bound = running.remove(relayId);
+        return CompletableFuture.runAsync(() -> {
+            if (bound != null) {
+                bound.drainAndClose(DRAIN_WAIT);
             }
-            current.consumer().stop();
-        }
-        topology.delete(relayId);
-        counters.forget(relayId);
-        cursors.forget(relayId);
+            topology.delete(relayId);
+            counters.forget(relayId);
+            cursors.forget(relayId);
+        }, closing);
     }
 
     @Override
     public RelayStatus status(UUID relayId) {
-        Running current = running.get(relayId);
+        BoundRelay bound = running.get(relayId);
         long depth;
         try {
             depth = topology.depth(relayId);
         } catch (RuntimeException brokerDown) {
             depth = -1;
         }
-        if (current == null) {
+        if (bound == null) {
             return new RelayStatus(ConnectorState.CONNECTING, Optional.of("not started yet"), depth);
         }
-        if (current.paused() || current.connector().isEmpty()) {
-            return new RelayStatus(ConnectorState.PAUSED, Optional.empty(), depth);
-        }
-        UpstreamConnector connector = current.connector().get();
-        return new RelayStatus(connector.state(), connector.lastError(), depth);
+        return bound.status(depth);
     }
 
+    /** Closes every relay in parallel: each connector publishes its pending batch, each consumer stops. */
     @PreDestroy
     public void stop() {
+        if (stopping) {
+            return;
+        }
         stopping = true;
-        running.values().forEach(r -> r.connector().ifPresent(UpstreamConnector::close));
-        running.values().forEach(r -> r.consumer().stop());
+        long started = System.nanoTime();
+        List<BoundRelay> all = List.copyOf(running.values());
+        running.clear();
+        CompletableFuture.allOf(all.stream().map(bound -> CompletableFuture.runAsync(bound::close, closing)
+                .exceptionally(failure -> {
+                    log.warn("closing a relay failed: {}", failure.toString());
+                    return null;
+                })).toArray(CompletableFuture[]::new)).join();
+        log.info("stopped {} relays in {} ms", all.size(), (System.nanoTime() - started) / 1_000_000);
         cursors.flush();
         scheduler.shutdownNow();
+        closing.shutdown();
     }
 }

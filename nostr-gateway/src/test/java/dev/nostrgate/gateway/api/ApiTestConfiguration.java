@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,9 +45,10 @@ public class ApiTestConfiguration {
         }
 
         @Override
-        public void remove(UUID relayId) {
+        public CompletableFuture<Void> remove(UUID relayId) {
             record("remove " + relayId);
             paused.remove(relayId);
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override

@@ -129,7 +129,7 @@ class ReadRelayIT {
                 assertThat(ok.prefix()).hasValue(ReasonPrefix.RESTRICTED);
                 assertThat(ok.message()).startsWith("restricted:");
             }
-            lifecycle.remove(relay.id());
+            lifecycle.remove(relay.id()).join();
             registry.remove(relay.id());
         }
     }
