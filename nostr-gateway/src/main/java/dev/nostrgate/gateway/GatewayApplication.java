@@ -4,12 +4,16 @@ import dev.nostrgate.core.event.EventVerifier;
 import dev.nostrgate.gateway.config.GatewayProperties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.jooq.JooqAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** The aggregator gateway: {@code java -jar nostr-gateway.jar} (or {@code ./nostr gateway}). */
-@SpringBootApplication
+/**
+ * The aggregator gateway: {@code java -jar nostr-gateway.jar} (or {@code ./nostr gateway}). Its jOOQ
+ * {@code DSLContext} is built in {@code StoreConfiguration}, so Boot's jOOQ auto-configuration stays out.
+ */
+@SpringBootApplication(exclude = JooqAutoConfiguration.class)
 @EnableConfigurationProperties(GatewayProperties.class)
 @EnableScheduling
 public class GatewayApplication {

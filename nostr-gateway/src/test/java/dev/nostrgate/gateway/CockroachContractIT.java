@@ -1,5 +1,7 @@
 package dev.nostrgate.gateway;
 
+import static dev.nostrgate.gateway.schema.Tables.GATEWAY_EVENT_SOURCES;
+import static dev.nostrgate.relay.store.schema.Tables.EVENT_TAGS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,11 +25,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -64,7 +66,7 @@ class CockroachContractIT {
     @Autowired
     SqlEventStore store;
     @Autowired
-    JdbcClient jdbc;
+    DSLContext dsl;
 
     private static List<Event> notes(SecKey key, int n, String text) {
         List<Event> events = new ArrayList<>();
@@ -121,7 +123,7 @@ class CockroachContractIT {
                 .isPositive();
 
         assertThat(storedIds()).as("nothing else, nothing twice").hasSameSizeAs(expected);
-        assertThat(jdbc.sql("SELECT count(*) FROM event_tags").query(Long.class).single())
+        assertThat(dsl.fetchCount(EVENT_TAGS))
                 .as("one tag row per event").isEqualTo(expected.size());
         // provenance is recorded after the events' commit: the last batch's may still be on its way
         long sources = shared.size() * 3L + (expected.size() - shared.size());
@@ -138,7 +140,7 @@ class CockroachContractIT {
     }
 
     private long provenanceRows() {
-        return jdbc.sql("SELECT count(*) FROM gateway_event_sources").query(Long.class).single();
+        return dsl.fetchCount(GATEWAY_EVENT_SOURCES);
     }
 
     private Set<String> storedIds() {

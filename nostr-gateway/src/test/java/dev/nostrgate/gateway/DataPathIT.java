@@ -1,5 +1,6 @@
 package dev.nostrgate.gateway;
 
+import static dev.nostrgate.gateway.schema.Tables.GATEWAY_EVENT_SOURCES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,6 +26,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AmqpAdmin;
@@ -33,7 +36,6 @@ import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -72,7 +74,7 @@ class DataPathIT {
     @Autowired
     RabbitTemplate rabbit;
     @Autowired
-    JdbcClient jdbc;
+    DSLContext dsl;
 
     private static List<Event> notes(SecKey key, int n, String text) {
         List<Event> events = new ArrayList<>();
@@ -124,8 +126,8 @@ class DataPathIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> storedIds().contains(live.id().hex()));
 
             // provenance: the shared events were seen on both relays
-            long sharedKeysOnBoth = jdbc.sql("SELECT count(*) FROM gateway_event_sources GROUP BY event_key "
-                    + "HAVING count(*) = 2").query(Long.class).list().size();
+            long sharedKeysOnBoth = dsl.select(GATEWAY_EVENT_SOURCES.EVENT_KEY).from(GATEWAY_EVENT_SOURCES)
+                    .groupBy(GATEWAY_EVENT_SOURCES.EVENT_KEY).having(DSL.count().eq(2)).fetch().size();
             assertThat(sharedKeysOnBoth).isEqualTo(shared.size());
 
             // cursors move to the newest created_at stored

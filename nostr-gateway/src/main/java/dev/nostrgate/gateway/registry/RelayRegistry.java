@@ -1,17 +1,18 @@
 package dev.nostrgate.gateway.registry;
 
+import static dev.nostrgate.gateway.schema.Tables.GATEWAY_RELAYS;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.filter.FilterJson;
 import dev.nostrgate.core.filter.InvalidFilterException;
+import dev.nostrgate.gateway.schema.tables.records.GatewayRelaysRecord;
 import java.io.IOException;
 import java.net.URI;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,17 +20,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
 import org.springframework.stereotype.Repository;
 
 /** The {@code gateway_relays} table: which relays are registered and where each one's cursor stands. */
 @Repository
 public class RelayRegistry {
-    private final JdbcClient jdbc;
+    /** PostgreSQL's and CockroachDB's unique_violation: here, the URL's unique index. */
+    private static final String UNIQUE_VIOLATION = "23505";
 
-    public RelayRegistry(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    private final DSLContext dsl;
+
+    public RelayRegistry(DSLContext dsl) {
+        this.dsl = dsl;
     }
 
     /**
@@ -41,69 +45,73 @@ public class RelayRegistry {
         RegisteredRelay relay = new RegisteredRelay(UUID.randomUUID(), url, name, filters, false,
                 OptionalLong.empty(), Instant.now().truncatedTo(ChronoUnit.MICROS)); // as the database keeps it
         try {
-            jdbc.sql("INSERT INTO gateway_relays (id, url, name, filters, paused, cursor, created_at) "
-                            + "VALUES (:id, :url, :name, :filters, false, NULL, :createdAt)")
-                    .param("id", relay.id())
-                    .param("url", url.toString())
-                    .param("name", name)
-                    .param("filters", filtersJson(filters))
-                    .param("createdAt", Timestamp.from(relay.createdAt()))
-                    .update();
-        } catch (DuplicateKeyException e) {
+            dsl.insertInto(GATEWAY_RELAYS)
+                    .set(GATEWAY_RELAYS.ID, relay.id())
+                    .set(GATEWAY_RELAYS.URL, url.toString())
+                    .set(GATEWAY_RELAYS.NAME, name)
+                    .set(GATEWAY_RELAYS.FILTERS, filtersJson(filters))
+                    .set(GATEWAY_RELAYS.PAUSED, false)
+                    .set(GATEWAY_RELAYS.CURSOR, (Long) null)
+                    .set(GATEWAY_RELAYS.CREATED_AT, relay.createdAt().atOffset(ZoneOffset.UTC))
+                    .execute();
+        } catch (DataAccessException e) {
+            if (!UNIQUE_VIOLATION.equals(e.sqlState())) {
+                throw e;
+            }
             throw new DuplicateUrlException(url, find(url).map(RegisteredRelay::id).orElse(null));
         }
         return relay;
     }
 
     public List<RegisteredRelay> all() {
-        return jdbc.sql("SELECT * FROM gateway_relays ORDER BY created_at, id").query(this::row).list();
+        return dsl.selectFrom(GATEWAY_RELAYS).orderBy(GATEWAY_RELAYS.CREATED_AT, GATEWAY_RELAYS.ID)
+                .fetch(RelayRegistry::relay);
     }
 
     public Optional<RegisteredRelay> find(UUID id) {
-        return jdbc.sql("SELECT * FROM gateway_relays WHERE id = :id").param("id", id).query(this::row).optional();
+        return dsl.selectFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.ID.eq(id)).fetchOptional(RelayRegistry::relay);
     }
 
     public Optional<RegisteredRelay> find(URI url) {
-        return jdbc.sql("SELECT * FROM gateway_relays WHERE url = :url").param("url", url.toString())
-                .query(this::row).optional();
+        return dsl.selectFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.URL.eq(url.toString()))
+                .fetchOptional(RelayRegistry::relay);
     }
 
     /** Saves name, filters and paused (the cursor has its own, forward-only update). */
     public void update(RegisteredRelay relay) {
-        jdbc.sql("UPDATE gateway_relays SET name = :name, filters = :filters, paused = :paused WHERE id = :id")
-                .param("name", relay.name())
-                .param("filters", filtersJson(relay.filters()))
-                .param("paused", relay.paused())
-                .param("id", relay.id())
-                .update();
+        dsl.update(GATEWAY_RELAYS)
+                .set(GATEWAY_RELAYS.NAME, relay.name())
+                .set(GATEWAY_RELAYS.FILTERS, filtersJson(relay.filters()))
+                .set(GATEWAY_RELAYS.PAUSED, relay.paused())
+                .where(GATEWAY_RELAYS.ID.eq(relay.id()))
+                .execute();
     }
 
     /** Moves cursors forward, never back. */
     public void advanceCursors(Map<UUID, Long> cursors) {
         for (Map.Entry<UUID, Long> cursor : cursors.entrySet()) {
-            jdbc.sql("UPDATE gateway_relays SET cursor = :cursor WHERE id = :id "
-                            + "AND (cursor IS NULL OR cursor < :cursor)")
-                    .param("cursor", cursor.getValue())
-                    .param("id", cursor.getKey())
-                    .update();
+            dsl.update(GATEWAY_RELAYS)
+                    .set(GATEWAY_RELAYS.CURSOR, cursor.getValue())
+                    .where(GATEWAY_RELAYS.ID.eq(cursor.getKey()))
+                    .and(GATEWAY_RELAYS.CURSOR.isNull().or(GATEWAY_RELAYS.CURSOR.lt(cursor.getValue())))
+                    .execute();
         }
     }
 
     public boolean remove(UUID id) {
-        return jdbc.sql("DELETE FROM gateway_relays WHERE id = :id").param("id", id).update() > 0;
+        return dsl.deleteFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.ID.eq(id)).execute() > 0;
     }
 
-    private RegisteredRelay row(ResultSet rows, int number) throws SQLException {
-        long cursor = rows.getLong("cursor");
-        OptionalLong maybeCursor = rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(cursor);
+    private static RegisteredRelay relay(GatewayRelaysRecord row) {
+        Long cursor = row.getCursor();
         return new RegisteredRelay(
-                rows.getObject("id", UUID.class),
-                URI.create(rows.getString("url")),
-                rows.getString("name"),
-                parseFilters(rows.getString("filters")),
-                rows.getBoolean("paused"),
-                maybeCursor,
-                rows.getTimestamp("created_at").toInstant());
+                row.getId(),
+                URI.create(row.getUrl()),
+                row.getName(),
+                parseFilters(row.getFilters()),
+                row.getPaused(),
+                cursor == null ? OptionalLong.empty() : OptionalLong.of(cursor),
+                row.getCreatedAt().toInstant());
     }
 
     /** Filters as the JSON array stored in {@code gateway_relays.filters}. */
@@ -118,7 +126,7 @@ public class RelayRegistry {
         return out.append(']').toString();
     }
 
-    private static List<Filter> parseFilters(String json) throws SQLException {
+    private static List<Filter> parseFilters(String json) {
         // Written by this class from validated filters: a failure means the row was edited by hand.
         try (JsonParser parser = EventJson.jsonFactory().createParser(json)) {
             List<Filter> filters = new ArrayList<>();
@@ -128,7 +136,8 @@ public class RelayRegistry {
             }
             return filters;
         } catch (IOException | InvalidFilterException e) {
-            throw new SQLException("gateway_relays.filters is not a JSON array of filters: " + e.getMessage(), e);
+            throw new DataAccessException("gateway_relays.filters is not a JSON array of filters: " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -19,7 +19,6 @@ import dev.nostrgate.gateway.stats.RelayCounters;
 import dev.nostrgate.gateway.topology.EventBatchCodec;
 import dev.nostrgate.gateway.topology.UnreadableBatchException;
 import java.io.IOException;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +27,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -341,7 +341,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                 try {
                     provenance.seen(relayId, eventKeys, firstSeen);
                     return true;
-                } catch (SQLException e) {
+                } catch (DataAccessException e) {
                     throw new StoreUnavailableException("recording provenance failed: " + e.getMessage(), e, false);
                 }
             }).isPresent();

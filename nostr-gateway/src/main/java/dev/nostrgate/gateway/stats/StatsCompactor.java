@@ -3,16 +3,15 @@ package dev.nostrgate.gateway.stats;
 import dev.nostrgate.gateway.config.GatewayProperties;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
@@ -95,19 +94,19 @@ public class StatsCompactor implements SchedulingConfigurer {
         while (true) {
             int taken;
             try {
-                taken = rows.inTransaction(connection -> {
-                    List<StatsRepository.Row> minutes = rows.takeMinuteRows(connection, relays, before, CHUNK);
+                taken = rows.inTransaction(transaction -> {
+                    List<StatsRepository.Row> minutes = rows.takeMinuteRows(transaction, relays, before, CHUNK);
                     Map<Long, Map<UUID, RollupCounts>> byHour = new HashMap<>();
                     for (StatsRepository.Row row : minutes) {
                         byHour.computeIfAbsent(StatsBucket.HOUR.startOf(row.key().start()), hour -> new HashMap<>())
                                 .merge(row.key().relayId(), row.counts(), RollupCounts::plus);
                     }
                     for (Map.Entry<Long, Map<UUID, RollupCounts>> hour : byHour.entrySet()) {
-                        rows.add(connection, StatsBucket.HOUR, hour.getKey(), hour.getValue());
+                        rows.add(transaction, StatsBucket.HOUR, hour.getKey(), hour.getValue());
                     }
                     return minutes.size();
                 });
-            } catch (SQLException e) {
+            } catch (DataAccessException e) {
                 throw new StatsUnavailableException("compacting minute statistics failed after "
                         + (compactedSoFar + compacted) + " rows: " + e.getMessage(), e);
             }

@@ -5,12 +5,12 @@ import dev.nostrgate.gateway.config.GatewayProperties;
 import dev.nostrgate.relay.store.FailureClass;
 import dev.nostrgate.relay.store.Retry;
 import jakarta.annotation.PreDestroy;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
@@ -86,11 +86,11 @@ public class StatsFlusher implements SchedulingConfigurer {
         try {
             retry.call("writing the statistics of " + counts.size() + " relays", () -> {
                 try {
-                    return rows.inTransaction(connection -> {
-                        rows.add(connection, StatsBucket.MINUTE, minute, counts);
+                    return rows.inTransaction(transaction -> {
+                        rows.add(transaction, StatsBucket.MINUTE, minute, counts);
                         return null;
                     });
-                } catch (SQLException e) {
+                } catch (DataAccessException e) {
                     throw new StatsUnavailableException("writing statistics failed: " + e.getMessage(), e);
                 }
             });

@@ -1,18 +1,22 @@
 package dev.nostrgate.gateway.stats;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import static dev.nostrgate.gateway.schema.Tables.GATEWAY_RELAY_STATS;
+import static org.jooq.impl.DSL.any;
+import static org.jooq.impl.DSL.excluded;
+import static org.jooq.impl.DSL.row;
+import static org.jooq.impl.DSL.select;
+
+import dev.nostrgate.gateway.schema.tables.GatewayRelayStats;
+import dev.nostrgate.gateway.schema.tables.records.GatewayRelayStatsRecord;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import javax.sql.DataSource;
+import org.jooq.BatchBindStep;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -20,12 +24,11 @@ import org.springframework.stereotype.Repository;
  * {@link StatsFlusher}, 3600 s rows made of old ones by {@link StatsCompactor}). Every read is a range scan of its
  * primary key (relay_id, bucket_seconds, bucket_start); nothing here ever reads the events table.
  *
- * <p>Plain JDBC on the writes pool: the writers need one transaction around a read-modify-write, and arrays.
+ * <p>On the writes pool: the writers need one transaction around a read-modify-write.
  */
 @Repository
 public class StatsRepository {
-    private static final String COLUMNS = "relay_id, bucket_seconds, bucket_start, received, stored, duplicates, "
-            + "invalid, bytes, lag_seconds_sum, lag_samples, size_histogram";
+    private static final GatewayRelayStats STATS = GATEWAY_RELAY_STATS;
 
     /** A row's key. */
     public record Key(UUID relayId, StatsBucket bucket, long start) {
@@ -35,119 +38,85 @@ public class StatsRepository {
     public record Row(Key key, RollupCounts counts) {
     }
 
-    /** Some work in one transaction. */
+    /** Some work in one transaction, given the transaction's context. */
     @FunctionalInterface
     public interface Work<T> {
-        T run(Connection connection) throws SQLException;
+        T run(DSLContext transaction);
     }
 
-    private final DataSource dataSource;
+    private final DSLContext dsl;
 
-    public StatsRepository(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public StatsRepository(DSLContext dsl) {
+        this.dsl = dsl;
     }
 
     /**
      * Runs the work in one transaction: committed if it returns, rolled back if it throws.
      *
-     * @throws SQLException if the work or the commit fails (nothing of it is then written)
+     * @throws DataAccessException if the work or the commit fails (nothing of it is then written)
      */
-    public <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
-            }
-        }
+    public <T> T inTransaction(Work<T> work) {
+        return dsl.transactionResult(configuration -> work.run(configuration.dsl()));
     }
 
     /**
      * Adds counts to rows, creating the rows that do not exist yet. The counters are added by the database
      * ({@code received = received + excluded.received}); the size histograms are added here, from the rows locked
      * first ({@code FOR UPDATE}), since element-wise array addition is not portable SQL. Call inside
-     * {@link #inTransaction}.
+     * {@link #inTransaction}, with its context.
      */
-    public void add(Connection connection, StatsBucket bucket, long start, Map<UUID, RollupCounts> byRelay)
-            throws SQLException {
+    public void add(DSLContext transaction, StatsBucket bucket, long start, Map<UUID, RollupCounts> byRelay) {
         if (byRelay.isEmpty()) {
             return;
         }
-        Map<UUID, SizeHistogram> existing = new HashMap<>();
-        try (PreparedStatement lock = connection.prepareStatement("SELECT relay_id, size_histogram "
-                + "FROM gateway_relay_stats WHERE bucket_seconds = ? AND bucket_start = ? AND relay_id = ANY(?) "
-                + "FOR UPDATE")) {
-            lock.setInt(1, bucket.seconds());
-            lock.setLong(2, start);
-            lock.setArray(3, connection.createArrayOf("uuid", byRelay.keySet().toArray(UUID[]::new)));
-            try (ResultSet rows = lock.executeQuery()) {
-                while (rows.next()) {
-                    existing.put(rows.getObject(1, UUID.class), histogram(rows.getArray(2)));
-                }
-            }
+        Map<UUID, SizeHistogram> existing = transaction.select(STATS.RELAY_ID, STATS.SIZE_HISTOGRAM)
+                .from(STATS)
+                .where(STATS.BUCKET_SECONDS.eq(bucket.seconds()))
+                .and(STATS.BUCKET_START.eq(start))
+                .and(STATS.RELAY_ID.eq(any(byRelay.keySet().toArray(UUID[]::new))))
+                .forUpdate()
+                .fetchMap(STATS.RELAY_ID, row -> histogram(row.value2()));
+        // One statement, bound once per relay and sent as one JDBC batch; the nulls are its bind placeholders.
+        BatchBindStep upsert = transaction.batch(transaction.insertInto(STATS, STATS.RELAY_ID, STATS.BUCKET_SECONDS,
+                        STATS.BUCKET_START, STATS.RECEIVED, STATS.STORED, STATS.DUPLICATES, STATS.INVALID, STATS.BYTES,
+                        STATS.LAG_SECONDS_SUM, STATS.LAG_SAMPLES, STATS.SIZE_HISTOGRAM)
+                .values((UUID) null, null, null, null, null, null, null, null, null, null, null)
+                .onConflict(STATS.RELAY_ID, STATS.BUCKET_SECONDS, STATS.BUCKET_START)
+                .doUpdate()
+                .set(STATS.RECEIVED, STATS.RECEIVED.plus(excluded(STATS.RECEIVED)))
+                .set(STATS.STORED, STATS.STORED.plus(excluded(STATS.STORED)))
+                .set(STATS.DUPLICATES, STATS.DUPLICATES.plus(excluded(STATS.DUPLICATES)))
+                .set(STATS.INVALID, STATS.INVALID.plus(excluded(STATS.INVALID)))
+                .set(STATS.BYTES, STATS.BYTES.plus(excluded(STATS.BYTES)))
+                .set(STATS.LAG_SECONDS_SUM, STATS.LAG_SECONDS_SUM.plus(excluded(STATS.LAG_SECONDS_SUM)))
+                .set(STATS.LAG_SAMPLES, STATS.LAG_SAMPLES.plus(excluded(STATS.LAG_SAMPLES)))
+                .set(STATS.SIZE_HISTOGRAM, excluded(STATS.SIZE_HISTOGRAM)));
+        for (Map.Entry<UUID, RollupCounts> entry : byRelay.entrySet()) {
+            RollupCounts counts = entry.getValue();
+            SizeHistogram sizes = existing.getOrDefault(entry.getKey(), SizeHistogram.EMPTY).plus(counts.sizes());
+            upsert = upsert.bind(entry.getKey(), bucket.seconds(), start, counts.received(), counts.stored(),
+                    counts.duplicates(), counts.invalid(), counts.bytes(), counts.lagSecondsSum(),
+                    counts.lagSamples(), boxed(sizes.toArray()));
         }
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO gateway_relay_stats (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (relay_id, bucket_seconds, bucket_start) DO UPDATE SET "
-                + "received = gateway_relay_stats.received + excluded.received, "
-                + "stored = gateway_relay_stats.stored + excluded.stored, "
-                + "duplicates = gateway_relay_stats.duplicates + excluded.duplicates, "
-                + "invalid = gateway_relay_stats.invalid + excluded.invalid, "
-                + "bytes = gateway_relay_stats.bytes + excluded.bytes, "
-                + "lag_seconds_sum = gateway_relay_stats.lag_seconds_sum + excluded.lag_seconds_sum, "
-                + "lag_samples = gateway_relay_stats.lag_samples + excluded.lag_samples, "
-                + "size_histogram = excluded.size_histogram")) {
-            for (Map.Entry<UUID, RollupCounts> entry : byRelay.entrySet()) {
-                RollupCounts counts = entry.getValue();
-                SizeHistogram sizes = existing.getOrDefault(entry.getKey(), SizeHistogram.EMPTY).plus(counts.sizes());
-                upsert.setObject(1, entry.getKey());
-                upsert.setInt(2, bucket.seconds());
-                upsert.setLong(3, start);
-                upsert.setLong(4, counts.received());
-                upsert.setLong(5, counts.stored());
-                upsert.setLong(6, counts.duplicates());
-                upsert.setLong(7, counts.invalid());
-                upsert.setLong(8, counts.bytes());
-                upsert.setLong(9, counts.lagSecondsSum());
-                upsert.setLong(10, counts.lagSamples());
-                upsert.setArray(11, connection.createArrayOf("int8", boxed(sizes.toArray())));
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
-        }
+        upsert.execute();
     }
 
     /**
      * Deletes up to {@code max} minute rows of these relays that started before {@code before} and returns them.
-     * Call inside {@link #inTransaction}: the rows are gone only if the caller's transaction commits. Keyed by
-     * relay, the lookup is a range scan of the primary key per relay, not a scan of the table.
+     * Call inside {@link #inTransaction}, with its context: the rows are gone only if the caller's transaction
+     * commits. Keyed by relay, the lookup is a range scan of the primary key per relay, not a scan of the table.
      */
-    public List<Row> takeMinuteRows(Connection connection, Collection<UUID> relays, long before, int max)
-            throws SQLException {
-        List<Row> taken = new ArrayList<>();
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM gateway_relay_stats "
-                + "WHERE (relay_id, bucket_seconds, bucket_start) IN (SELECT relay_id, bucket_seconds, bucket_start "
-                + "FROM gateway_relay_stats WHERE relay_id = ANY(?) AND bucket_seconds = ? AND bucket_start < ? "
-                + "LIMIT ?) RETURNING " + COLUMNS)) {
-            delete.setArray(1, connection.createArrayOf("uuid", relays.toArray(UUID[]::new)));
-            delete.setInt(2, StatsBucket.MINUTE.seconds());
-            delete.setLong(3, before);
-            delete.setInt(4, max);
-            try (ResultSet rows = delete.executeQuery()) {
-                while (rows.next()) {
-                    taken.add(row(rows));
-                }
-            }
-        }
-        return taken;
+    public List<Row> takeMinuteRows(DSLContext transaction, Collection<UUID> relays, long before, int max) {
+        return transaction.deleteFrom(STATS)
+                .where(row(STATS.RELAY_ID, STATS.BUCKET_SECONDS, STATS.BUCKET_START).in(
+                        select(STATS.RELAY_ID, STATS.BUCKET_SECONDS, STATS.BUCKET_START)
+                                .from(STATS)
+                                .where(STATS.RELAY_ID.eq(any(relays.toArray(UUID[]::new))))
+                                .and(STATS.BUCKET_SECONDS.eq(StatsBucket.MINUTE.seconds()))
+                                .and(STATS.BUCKET_START.lt(before))
+                                .limit(max)))
+                .returning()
+                .fetch(StatsRepository::read);
     }
 
     /**
@@ -156,25 +125,18 @@ public class StatsRepository {
      * compacted yet; a minute point exists only while its minute row does (see {@code minute-stats-retention}).
      */
     public TreeMap<Long, RollupCounts> series(UUID relayId, StatsBucket bucket, long from, long to) {
-        String sql = "SELECT " + COLUMNS + " FROM gateway_relay_stats WHERE relay_id = ? AND bucket_seconds = ? "
-                + "AND bucket_start >= ? AND bucket_start < ?";
         List<Row> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection()) {
+        try {
             for (StatsBucket stored : bucket == StatsBucket.HOUR ? List.of(StatsBucket.HOUR, StatsBucket.MINUTE)
                     : List.of(StatsBucket.MINUTE)) {
-                try (PreparedStatement select = connection.prepareStatement(sql)) {
-                    select.setObject(1, relayId);
-                    select.setInt(2, stored.seconds());
-                    select.setLong(3, from);
-                    select.setLong(4, to);
-                    try (ResultSet result = select.executeQuery()) {
-                        while (result.next()) {
-                            rows.add(row(result));
-                        }
-                    }
-                }
+                rows.addAll(dsl.selectFrom(STATS)
+                        .where(STATS.RELAY_ID.eq(relayId))
+                        .and(STATS.BUCKET_SECONDS.eq(stored.seconds()))
+                        .and(STATS.BUCKET_START.ge(from))
+                        .and(STATS.BUCKET_START.lt(to))
+                        .fetch(StatsRepository::read));
             }
-        } catch (SQLException e) {
+        } catch (DataAccessException e) {
             throw new StatsUnavailableException("reading the statistics of relay " + relayId + " failed: "
                     + e.getMessage(), e);
         }
@@ -192,32 +154,27 @@ public class StatsRepository {
 
     /** Deletes a removed relay's rows. */
     public int deleteRelay(UUID relayId) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement(
-                     "DELETE FROM gateway_relay_stats WHERE relay_id = ?")) {
-            delete.setObject(1, relayId);
-            return delete.executeUpdate();
-        } catch (SQLException e) {
+        try {
+            return dsl.deleteFrom(STATS).where(STATS.RELAY_ID.eq(relayId)).execute();
+        } catch (DataAccessException e) {
             throw new StatsUnavailableException("deleting the statistics of relay " + relayId + " failed: "
                     + e.getMessage(), e);
         }
     }
 
-    private static Row row(ResultSet rows) throws SQLException {
-        int seconds = rows.getInt("bucket_seconds");
-        StatsBucket bucket = seconds == StatsBucket.HOUR.seconds() ? StatsBucket.HOUR : StatsBucket.MINUTE;
-        Key key = new Key(rows.getObject("relay_id", UUID.class), bucket, rows.getLong("bucket_start"));
-        return new Row(key, new RollupCounts(rows.getLong("received"), rows.getLong("stored"),
-                rows.getLong("duplicates"), rows.getLong("invalid"), rows.getLong("bytes"),
-                rows.getLong("lag_seconds_sum"), rows.getLong("lag_samples"),
-                histogram(rows.getArray("size_histogram"))));
+    private static Row read(GatewayRelayStatsRecord row) {
+        StatsBucket bucket = row.getBucketSeconds() == StatsBucket.HOUR.seconds() ? StatsBucket.HOUR
+                : StatsBucket.MINUTE;
+        Key key = new Key(row.getRelayId(), bucket, row.getBucketStart());
+        return new Row(key, new RollupCounts(row.getReceived(), row.getStored(), row.getDuplicates(),
+                row.getInvalid(), row.getBytes(), row.getLagSecondsSum(), row.getLagSamples(),
+                histogram(row.getSizeHistogram())));
     }
 
-    private static SizeHistogram histogram(Array array) throws SQLException {
-        Object[] values = (Object[]) array.getArray();
+    private static SizeHistogram histogram(Long[] values) {
         long[] counts = new long[values.length];
         for (int i = 0; i < values.length; i++) {
-            counts[i] = values[i] == null ? 0 : ((Number) values[i]).longValue();
+            counts[i] = values[i] == null ? 0 : values[i];
         }
         return SizeHistogram.of(counts);
     }

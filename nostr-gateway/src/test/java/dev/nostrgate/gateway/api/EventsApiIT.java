@@ -1,5 +1,6 @@
 package dev.nostrgate.gateway.api;
 
+import static dev.nostrgate.gateway.schema.Tables.GATEWAY_EVENT_SOURCES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -62,7 +63,7 @@ class EventsApiIT {
     @Autowired
     SqlEventStore store;
     @Autowired
-    JdbcClient jdbc;
+    DSLContext dsl;
 
     ApiClient api;
     private static List<Event> alice;
@@ -211,10 +212,7 @@ class EventsApiIT {
         UUID relayA = UUID.randomUUID();
         UUID relayB = UUID.randomUUID();
         UUID key = EventPages.key(newest.id().hex());
-        jdbc.sql("INSERT INTO gateway_event_sources VALUES (:key, :relay, :seen)")
-                .param("key", key).param("relay", relayB).param("seen", T0 + 20).update();
-        jdbc.sql("INSERT INTO gateway_event_sources VALUES (:key, :relay, :seen)")
-                .param("key", key).param("relay", relayA).param("seen", T0 + 10).update();
+        dsl.insertInto(GATEWAY_EVENT_SOURCES).values(key, relayB, T0 + 20).values(key, relayA, T0 + 10).execute();
 
         JsonNode page = api.get("/api/events?limit=2").json();
         JsonNode first = page.get("events").get(0);

@@ -1,5 +1,7 @@
 package dev.nostrgate.gateway.api;
 
+import static dev.nostrgate.gateway.schema.Tables.GATEWAY_RELAYS;
+import static dev.nostrgate.gateway.schema.Tables.GATEWAY_RELAY_STATS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +24,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -51,7 +53,7 @@ class RelayApiIT {
     @Autowired
     RelayCounters counters;
     @Autowired
-    JdbcClient jdbc;
+    DSLContext dsl;
 
     ApiClient api;
 
@@ -121,7 +123,7 @@ class RelayApiIT {
         JsonNode relay = register("{\"url\":\"wss://" + host() + "\"}");
         UUID id = UUID.fromString(relay.get("id").asText());
         lifecycle.statuses.put(id, new RelayStatus(ConnectorState.BACKOFF, Optional.of("connection refused"), 12));
-        jdbc.sql("UPDATE gateway_relays SET cursor = 1700000000 WHERE id = :id").param("id", id).update();
+        dsl.update(GATEWAY_RELAYS).set(GATEWAY_RELAYS.CURSOR, 1_700_000_000L).where(GATEWAY_RELAYS.ID.eq(id)).execute();
         counters.received(id, 300);
         counters.received(id, 500);
         counters.stored(id, 20);
@@ -169,15 +171,14 @@ class RelayApiIT {
     @Test
     void removesARelayItsRuntimeAndItsStatistics() {
         String id = register("{\"url\":\"wss://" + host() + "\"}").get("id").asText();
-        jdbc.sql("INSERT INTO gateway_relay_stats VALUES (:id, 60, 0, 1, 1, 0, 0, 100, 0, 1, ARRAY[1]::BIGINT[])")
-                .param("id", UUID.fromString(id)).update();
+        dsl.insertInto(GATEWAY_RELAY_STATS).values(UUID.fromString(id), 60, 0L, 1L, 1L, 0L, 0L, 100L, 0L, 1L,
+                new Long[] {1L}).execute();
 
         ApiClient.Reply deleted = api.delete("/api/relays/" + id);
         assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
         assertThat(lifecycle.calls).contains("remove " + id);
         assertThat(api.get("/api/relays/" + id).status()).isEqualTo(404);
-        assertThat(jdbc.sql("SELECT count(*) FROM gateway_relay_stats WHERE relay_id = :id")
-                .param("id", UUID.fromString(id)).query(Long.class).single()).isZero();
+        assertThat(dsl.fetchCount(GATEWAY_RELAY_STATS, GATEWAY_RELAY_STATS.RELAY_ID.eq(UUID.fromString(id)))).isZero();
         assertThat(api.delete("/api/relays/" + id).status()).isEqualTo(404);
     }
 
@@ -198,8 +199,7 @@ class RelayApiIT {
 
         ApiClient.Reply reply = api.post("/api/relays", "{\"url\":\"wss://" + host + "\"}");
         ProblemAssert.problem(reply, 503, "check RabbitMQ");
-        assertThat(jdbc.sql("SELECT count(*) FROM gateway_relays WHERE url = :url").param("url", "wss://" + host)
-                .query(Long.class).single()).isZero();
+        assertThat(dsl.fetchCount(GATEWAY_RELAYS, GATEWAY_RELAYS.URL.eq("wss://" + host))).isZero();
         register("{\"url\":\"wss://" + host + "\"}"); // and the URL is free for a retry
     }
 

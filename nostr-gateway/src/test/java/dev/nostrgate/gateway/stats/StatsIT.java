@@ -1,5 +1,6 @@
 package dev.nostrgate.gateway.stats;
 
+import static dev.nostrgate.gateway.schema.Tables.GATEWAY_RELAY_STATS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import java.time.Instant;
 import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,6 @@ import org.springframework.boot.test.autoconfigure.actuate.observability.AutoCon
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -56,7 +58,7 @@ class StatsIT {
     @Autowired
     StatsCompactor compactor;
     @Autowired
-    JdbcClient jdbc;
+    DSLContext dsl;
     @Autowired
     MeterRegistry meters;
 
@@ -141,8 +143,8 @@ class StatsIT {
         assertThat(hoursAfter.get("total")).isEqualTo(total);
         assertThat(hoursAfter.get("points").get(0).get("medianSize").asLong())
                 .isEqualTo(hoursBefore.get("points").get(0).get("medianSize").asLong());
-        assertThat(jdbc.sql("SELECT bucket_seconds FROM gateway_relay_stats WHERE relay_id = :id")
-                .param("id", relay).query(Integer.class).list()).containsExactly(3_600);
+        assertThat(dsl.select(GATEWAY_RELAY_STATS.BUCKET_SECONDS).from(GATEWAY_RELAY_STATS)
+                .where(GATEWAY_RELAY_STATS.RELAY_ID.eq(relay)).fetch(GATEWAY_RELAY_STATS.BUCKET_SECONDS)).containsExactly(3_600);
 
         // a minute of an hour compacted already: read together with the hour row, then added into it
         counters.received(relay, 100);
@@ -153,8 +155,7 @@ class StatsIT {
         assertThat(again.get("points")).hasSize(1);
         assertThat(again.get("total").get("received").asLong()).isEqualTo(7);
         assertThat(again.get("total").get("bytes").asLong()).isEqualTo(8_400);
-        assertThat(jdbc.sql("SELECT count(*) FROM gateway_relay_stats WHERE relay_id = :id")
-                .param("id", relay).query(Long.class).single()).isEqualTo(1);
+        assertThat(dsl.fetchCount(GATEWAY_RELAY_STATS, GATEWAY_RELAY_STATS.RELAY_ID.eq(relay))).isEqualTo(1);
     }
 
     @Test
@@ -168,8 +169,9 @@ class StatsIT {
 
         compactor.compact(Instant.ofEpochSecond(now));
 
-        assertThat(jdbc.sql("SELECT bucket_seconds FROM gateway_relay_stats WHERE relay_id = :id "
-                + "ORDER BY bucket_start").param("id", relay).query(Integer.class).list())
+        assertThat(dsl.select(GATEWAY_RELAY_STATS.BUCKET_SECONDS).from(GATEWAY_RELAY_STATS)
+                .where(GATEWAY_RELAY_STATS.RELAY_ID.eq(relay)).orderBy(GATEWAY_RELAY_STATS.BUCKET_START)
+                .fetch(GATEWAY_RELAY_STATS.BUCKET_SECONDS))
                 .containsExactly(3_600, 60);
         assertThat(series(relay, "hour", now - 5 * 3_600, now).get("total").get("received").asLong())
                 .isEqualTo(2);
@@ -213,7 +215,7 @@ class StatsIT {
     }
 
     private String schema() {
-        return jdbc.sql("SELECT current_schema()").query(String.class).single();
+        return dsl.fetchValue(DSL.currentSchema());
     }
 
     @Test
