@@ -1,6 +1,6 @@
 package dev.nostrgate.relay.ingest;
 
-import dev.nostrgate.relay.server.Connection;
+
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -32,7 +32,7 @@ public final class IngestLanes implements AutoCloseable {
     }
 
     /** Runs the task on the connection's lane, after every task given for that connection before. */
-    public void execute(Connection connection, Runnable task) {
+    public void execute(ClientSession connection, Runnable task) {
         lanes[(int) Math.floorMod(connection.id(), (long) lanes.length)].execute(task);
     }
 

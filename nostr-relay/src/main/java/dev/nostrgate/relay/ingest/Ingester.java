@@ -13,7 +13,7 @@ import dev.nostrgate.core.message.ReasonPrefix;
 import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.relay.config.RelayConfig;
 import dev.nostrgate.relay.metrics.RelayMetrics;
-import dev.nostrgate.relay.server.Connection;
+import dev.nostrgate.relay.ingest.ClientSession;
 import dev.nostrgate.relay.store.EventWriter;
 import dev.nostrgate.relay.subscription.LiveMonitor;
 import dev.nostrgate.relay.subscription.QueryWorker;
@@ -73,7 +73,7 @@ public final class Ingester {
     }
 
     /** One WebSocket text message from the connection (its lane). */
-    public void handle(Connection connection, byte[] utf8) {
+    public void handle(ClientSession connection, byte[] utf8) {
         if (!connection.isOpen()) {
             return;
         }
@@ -115,7 +115,7 @@ public final class Ingester {
     }
 
     /** The connection is gone (its lane): its subscriptions leave the index. */
-    public void connectionClosed(Connection connection) {
+    public void connectionClosed(ClientSession connection) {
         for (Subscription subscription : connection.subscriptions().values()) {
             subscription.cancel();
             monitor.unsubscribe(subscription);
@@ -123,7 +123,7 @@ public final class Ingester {
         connection.subscriptions().clear();
     }
 
-    private void publish(Connection connection, Event event) {
+    private void publish(ClientSession connection, Event event) {
         metrics.eventReceived();
         EventId id = event.id();
         if (readOnly) {
@@ -186,7 +186,7 @@ public final class Ingester {
         });
     }
 
-    private void req(Connection connection, String subscriptionId, List<Filter> filters) {
+    private void req(ClientSession connection, String subscriptionId, List<Filter> filters) {
         Optional<String> refusal = readRefusal(connection, subscriptionId, filters);
         if (refusal.isEmpty() && !connection.subscriptions().containsKey(subscriptionId)
                 && connection.subscriptions().size() >= limits.maxSubscriptions()) {
@@ -208,7 +208,7 @@ public final class Ingester {
         monitor.subscribe(subscription);
     }
 
-    private void close(Connection connection, String subscriptionId) {
+    private void close(ClientSession connection, String subscriptionId) {
         Subscription subscription = connection.subscriptions().remove(subscriptionId);
         if (subscription != null) {
             subscription.cancel();
@@ -216,7 +216,7 @@ public final class Ingester {
         }
     }
 
-    private void count(Connection connection, String subscriptionId, List<Filter> filters) {
+    private void count(ClientSession connection, String subscriptionId, List<Filter> filters) {
         Optional<String> refusal = readRefusal(connection, subscriptionId, filters);
         if (refusal.isPresent()) {
             refuse(connection, subscriptionId, refusal.get());
@@ -227,7 +227,7 @@ public final class Ingester {
     }
 
     /** Why a REQ or COUNT is refused, as a CLOSED message, or empty. */
-    private Optional<String> readRefusal(Connection connection, String subscriptionId, List<Filter> filters) {
+    private Optional<String> readRefusal(ClientSession connection, String subscriptionId, List<Filter> filters) {
         if (subscriptionId.length() > limits.maxSubidLength()) {
             return Optional.of(ReasonPrefix.INVALID.format("subscription id longer than " + limits.maxSubidLength()
                     + " characters"));
@@ -248,7 +248,7 @@ public final class Ingester {
         return Optional.empty();
     }
 
-    private void authenticate(Connection connection, Event event) {
+    private void authenticate(ClientSession connection, Event event) {
         Optional<String> problem = authChecker.problem(event, connection.challenge(), connection.host(),
                 clock.millis() / 1000);
         if (problem.isPresent()) {
@@ -270,14 +270,14 @@ public final class Ingester {
         return false;
     }
 
-    private void reject(Connection connection, EventId id, ReasonPrefix prefix, String message) {
+    private void reject(ClientSession connection, EventId id, ReasonPrefix prefix, String message) {
         log.debug("{}: event {} refused: {}: {}", connection, id, prefix.word(), message);
         String text = prefix.format(message);
         metrics.eventRejected(text);
         connection.send(new RelayMessage.Ok(id, false, text));
     }
 
-    private void refuse(Connection connection, String subscriptionId, String closedMessage) {
+    private void refuse(ClientSession connection, String subscriptionId, String closedMessage) {
         log.debug("{}: subscription {} refused: {}", connection, subscriptionId, closedMessage);
         metrics.subscriptionClosed(closedMessage);
         connection.send(new RelayMessage.Closed(subscriptionId, closedMessage));

@@ -3,6 +3,7 @@ package dev.nostrgate.relay.server;
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.key.PubKey;
 import dev.nostrgate.core.message.RelayMessage;
+import dev.nostrgate.relay.ingest.ClientSession;
 import dev.nostrgate.relay.ingest.RateLimiter;
 import dev.nostrgate.relay.subscription.Subscription;
 import io.netty.channel.Channel;
@@ -16,14 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One client's WebSocket, as the stages see it: an id (which picks its ingest lane), a way to send, and the state
- * of the conversation.
+ * One client's WebSocket: an id (which picks its ingest lane), a way to send, and the state of the conversation.
+ * The later stages see it only through what they need: {@link ClientSession} (ingest) and, through that, the
+ * subscription stage's {@code Subscriber}; so they depend on no server class.
  *
  * <p>Thread rules: {@link #send} and {@link #subscriptions()} are safe from any thread. The NIP-42 state and the
  * rate limiter belong to the connection's ingest lane, the only thread that reads or changes them (a connection's
  * messages are always handled on one lane), so they need no locks.
  */
-public final class Connection {
+public final class Connection implements ClientSession {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final long id;
@@ -51,7 +53,7 @@ public final class Connection {
         this.challenge = Hex.encode(random);
     }
 
-    /** Unique in this process; picks the ingest lane. */
+    @Override
     public long id() {
         return id;
     }
@@ -60,12 +62,12 @@ public final class Connection {
         return address;
     }
 
-    /** The {@code Host} header of the upgrade request (NIP-42 relay URL check when no public URL is set). */
+    @Override
     public String host() {
         return host;
     }
 
-    /** The NIP-42 challenge of this connection. */
+    @Override
     public String challenge() {
         return challenge;
     }
@@ -75,30 +77,46 @@ public final class Connection {
         return outbound.send(json);
     }
 
-    /** Queues a message for the client; any thread. */
+    @Override
     public boolean send(RelayMessage message) {
         return outbound.send(message.toJson());
     }
 
-    public Outbound outbound() {
+    @Override
+    public boolean sendEvent(byte[] prefix, byte[] eventUtf8) {
+        return outbound.sendEvent(prefix, eventUtf8);
+    }
+
+    @Override
+    public long queuedBytes() {
+        return outbound.queuedBytes();
+    }
+
+    @Override
+    public void whenDrained(Runnable callback) {
+        outbound.whenDrained(callback);
+    }
+
+    Outbound outbound() {
         return outbound;
     }
 
-    /** Open subscriptions by id. */
+    @Override
     public Map<String, Subscription> subscriptions() {
         return subscriptions;
     }
 
-    /** The connection's token bucket (ingest lane only). */
+    @Override
     public RateLimiter rateLimiter() {
         return rateLimiter;
     }
 
-    /** NIP-42: pubkeys this connection has authenticated as (ingest lane only). */
+    @Override
     public Set<PubKey> authenticated() {
         return authenticated;
     }
 
+    @Override
     public boolean isOpen() {
         return open && !outbound.isClosing();
     }

@@ -3,7 +3,6 @@ package dev.nostrgate.relay.subscription;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.relay.metrics.RelayMetrics;
-import dev.nostrgate.relay.server.Connection;
 import dev.nostrgate.relay.store.EventStore;
 import dev.nostrgate.relay.store.StoreUnavailableException;
 import dev.nostrgate.relay.store.StoredEvent;
@@ -96,20 +95,20 @@ public final class QueryWorker implements AutoCloseable {
     }
 
     /** NIP-45: answers {@code COUNT} (or {@code CLOSED} if the query fails or runs over its budget). */
-    public void count(Connection connection, String subscriptionId, List<Filter> filters) {
+    public void count(Subscriber subscriber, String subscriptionId, List<Filter> filters) {
         execute(() -> {
             long start = System.nanoTime();
             try {
                 long count = store.count(filters);
-                connection.send(new RelayMessage.CountResult(subscriptionId, count, false));
+                subscriber.send(new RelayMessage.CountResult(subscriptionId, count, false));
             } catch (StoreUnavailableException e) {
-                log.debug("COUNT {} of {}: {}", subscriptionId, connection, e.getMessage());
+                log.debug("COUNT {} of {}: {}", subscriptionId, subscriber, e.getMessage());
                 metrics.subscriptionClosed("error:");
-                connection.send(new RelayMessage.Closed(subscriptionId, closedReason(e)));
+                subscriber.send(new RelayMessage.Closed(subscriptionId, closedReason(e)));
             } finally {
                 metrics.queryLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
-        }, () -> connection.send(new RelayMessage.Closed(subscriptionId,
+        }, () -> subscriber.send(new RelayMessage.Closed(subscriptionId,
                 "error: the relay is too busy to run this query now; try again shortly")));
     }
 
@@ -156,10 +155,10 @@ public final class QueryWorker implements AutoCloseable {
 
         @Override
         public void run() {
-            var outbound = subscription.connection().outbound();
+            Subscriber subscriber = subscription.subscriber();
             while (next < events.size()) {
-                if (outbound.queuedBytes() > pauseAtBytes) {
-                    outbound.whenDrained(() -> execute(this, () -> { }));
+                if (subscriber.queuedBytes() > pauseAtBytes) {
+                    subscriber.whenDrained(() -> execute(this, () -> { }));
                     return;
                 }
                 if (!subscription.sendStored(events.get(next++).jsonUtf8())) {

@@ -3,7 +3,6 @@ package dev.nostrgate.relay.subscription;
 import dev.nostrgate.core.event.JsonText;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.message.RelayMessage;
-import dev.nostrgate.relay.server.Connection;
 import dev.nostrgate.relay.store.StoredEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,7 +27,7 @@ public final class Subscription {
     /** How long after EOSE live events are checked against the stored part's ids. */
     static final long STORED_IDS_WINDOW_NANOS = 10_000_000_000L;
 
-    private final Connection connection;
+    private final Subscriber subscriber;
     private final String id;
     private final List<Filter> filters;
     private final long maxHeldBytes;
@@ -50,8 +49,8 @@ public final class Subscription {
      * @param maxHeldBytes live events held while the stored part is sent, at most; past that the subscription is
      *     closed (the client reads too slowly for the rate of new events)
      */
-    public Subscription(Connection connection, String id, List<Filter> filters, long maxHeldBytes) {
-        this.connection = connection;
+    public Subscription(Subscriber subscriber, String id, List<Filter> filters, long maxHeldBytes) {
+        this.subscriber = subscriber;
         this.id = id;
         this.filters = List.copyOf(filters);
         this.maxHeldBytes = maxHeldBytes;
@@ -59,8 +58,8 @@ public final class Subscription {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    public Connection connection() {
-        return connection;
+    public Subscriber subscriber() {
+        return subscriber;
     }
 
     public String id() {
@@ -77,7 +76,7 @@ public final class Subscription {
 
     /** Sends one event of the stored part; false if the subscription or connection has ended. */
     synchronized boolean sendStored(byte[] eventUtf8) {
-        return !cancelled && connection.outbound().sendEvent(eventPrefix, eventUtf8);
+        return !cancelled && subscriber.sendEvent(eventPrefix, eventUtf8);
     }
 
     /**
@@ -88,7 +87,7 @@ public final class Subscription {
         if (cancelled) {
             return;
         }
-        connection.send(new RelayMessage.Eose(id));
+        subscriber.send(new RelayMessage.Eose(id));
         if (!sent.isEmpty()) {
             storedIds = new HashSet<>(sent.size() * 4 / 3 + 1);
             for (StoredEvent event : sent) {
@@ -98,7 +97,7 @@ public final class Subscription {
         }
         for (Held event : held) {
             if (storedIds == null || !storedIds.contains(event.idHex())) {
-                connection.outbound().sendEvent(eventPrefix, event.eventUtf8());
+                subscriber.sendEvent(eventPrefix, event.eventUtf8());
             }
         }
         held = null;
@@ -124,7 +123,7 @@ public final class Subscription {
                     return true; // sent in the stored part already
                 }
             }
-            connection.outbound().sendEvent(eventPrefix, eventUtf8);
+            subscriber.sendEvent(eventPrefix, eventUtf8);
             return true;
         }
         heldBytes += eventUtf8.length;
@@ -154,13 +153,13 @@ public final class Subscription {
             return false;
         }
         cancel();
-        connection.subscriptions().remove(id, this);
-        connection.send(new RelayMessage.Closed(id, closedMessage));
+        subscriber.subscriptions().remove(id, this);
+        subscriber.send(new RelayMessage.Closed(id, closedMessage));
         return true;
     }
 
     @Override
     public String toString() {
-        return "subscription " + id + " of " + connection;
+        return "subscription " + id + " of " + subscriber;
     }
 }
