@@ -6,6 +6,7 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.EventVerifier;
+import dev.nostrgate.core.event.Kinds;
 import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.filter.Filter;
@@ -46,9 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RelaySession {
     private static final Logger log = LoggerFactory.getLogger(RelayClient.class);
-
-    /** NIP-42 client authentication event. */
-    static final int AUTH_KIND = 22_242;
 
     enum State { IDLE, CONNECTING, OPEN, WAITING_TO_RECONNECT, CLOSED }
 
@@ -485,7 +483,7 @@ final class RelaySession {
 
     private void authenticate() {
         SecKey key = settings.authKey().orElseThrow();
-        Event auth = new UnsignedEvent(key.pubKey(), System.currentTimeMillis() / 1000, AUTH_KIND,
+        Event auth = new UnsignedEvent(key.pubKey(), System.currentTimeMillis() / 1000, Kinds.CLIENT_AUTH,
                 List.of(Tag.of("relay", url), Tag.of("challenge", challenge)), "").sign(key);
         if (send(new ClientMessage.Auth(auth).toJson())) {
             authEventId = auth.id();

@@ -5,6 +5,7 @@ import static dev.nostrgate.core.content.ContentChecks.listOf;
 import static dev.nostrgate.core.content.ContentChecks.present;
 import static dev.nostrgate.core.content.ContentChecks.checkRelayHint;
 
+import dev.nostrgate.core.event.Kinds;
 import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.key.PubKey;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.Set;
  * <p>No expiration: a follow list that expires leaves its author following no one.
  */
 public record Contacts(List<Contact> contacts, List<Tag> extraTags) implements EventContent {
-    public static final int KIND = 3;
+    public static final int KIND = Kinds.CONTACTS;
 
     public Contacts {
         contacts = listOf(contacts, "contacts");

@@ -7,6 +7,7 @@ import static dev.nostrgate.core.content.ContentChecks.present;
 import dev.nostrgate.core.event.Address;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
+import dev.nostrgate.core.event.Kinds;
 import dev.nostrgate.core.event.Tag;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -25,7 +26,7 @@ import java.util.Objects;
  */
 public record DeletionRequest(List<EventId> eventIds, List<Address> addresses, List<Integer> kinds, String reason,
         List<Tag> extraTags) implements EventContent {
-    public static final int KIND = 5;
+    public static final int KIND = Kinds.DELETION;
 
     public DeletionRequest {
         eventIds = List.copyOf(new LinkedHashSet<>(listOf(eventIds, "event ids")));

@@ -7,6 +7,7 @@ import static dev.nostrgate.core.content.ContentChecks.nonNegative;
 import static dev.nostrgate.core.content.ContentChecks.notBlankIfPresent;
 
 import dev.nostrgate.core.event.Address;
+import dev.nostrgate.core.event.Kinds;
 import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.key.PubKey;
 import java.util.ArrayList;
@@ -34,8 +35,8 @@ import java.util.OptionalLong;
 public record LongFormArticle(String identifier, String content, Optional<String> title, Optional<String> summary,
         Optional<String> image, OptionalLong publishedAt, List<String> hashtags, boolean draft, List<Tag> extraTags,
         OptionalLong expiration) implements EventContent {
-    public static final int KIND = 30_023;
-    public static final int DRAFT_KIND = 30_024;
+    public static final int KIND = Kinds.LONG_FORM_ARTICLE;
+    public static final int DRAFT_KIND = Kinds.LONG_FORM_DRAFT;
 
     public LongFormArticle {
         check(identifier != null && !identifier.isBlank(), "identifier (the d tag) is required: it names the "

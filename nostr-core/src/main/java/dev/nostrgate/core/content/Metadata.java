@@ -5,6 +5,7 @@ import static dev.nostrgate.core.content.ContentChecks.listOf;
 import static dev.nostrgate.core.content.ContentChecks.notBlankIfPresent;
 
 import dev.nostrgate.core.event.JsonText;
+import dev.nostrgate.core.event.Kinds;
 import dev.nostrgate.core.event.Tag;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -28,7 +29,7 @@ import java.util.Optional;
 public record Metadata(Optional<String> name, Optional<String> displayName, Optional<String> about,
         Optional<String> picture, Optional<String> banner, Optional<String> website, Optional<String> nip05,
         Optional<String> lud16, List<Tag> extraTags) implements EventContent {
-    public static final int KIND = 0;
+    public static final int KIND = Kinds.METADATA;
 
     public Metadata {
         notBlankIfPresent(name, "name");

@@ -8,6 +8,7 @@ import static dev.nostrgate.core.content.ContentChecks.present;
 import dev.nostrgate.core.event.Address;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
+import dev.nostrgate.core.event.Kinds;
 import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.key.PubKey;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ import java.util.OptionalLong;
  */
 public record Reaction(EventPointer target, OptionalInt targetKind, Optional<Address> targetAddress, String content,
         List<Tag> extraTags, OptionalLong expiration) implements EventContent {
-    public static final int KIND = 7;
+    public static final int KIND = Kinds.REACTION;
     public static final String LIKE = "+";
     public static final String DISLIKE = "-";
 

@@ -10,6 +10,7 @@ import static dev.nostrgate.core.content.ContentChecks.present;
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
+import dev.nostrgate.core.event.Kinds;
 import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.key.PubKey;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ import java.util.OptionalLong;
 public record TextContent(String content, Optional<EventPointer> root, Optional<EventPointer> reply,
         List<ProfilePointer> mentions, List<String> hashtags, List<Tag> extraTags, OptionalLong expiration)
         implements EventContent {
-    public static final int KIND = 1;
+    public static final int KIND = Kinds.TEXT_NOTE;
 
     public TextContent {
         check(content != null && !content.isBlank(), "content must not be blank: a text note needs text");

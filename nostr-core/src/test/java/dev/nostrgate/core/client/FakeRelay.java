@@ -2,6 +2,7 @@ package dev.nostrgate.core.client;
 
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventVerifier;
+import dev.nostrgate.core.event.Kinds;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.message.ClientMessage;
 import dev.nostrgate.core.message.ClientMessages;
@@ -349,7 +350,7 @@ public final class FakeRelay implements AutoCloseable {
     }
 
     private Optional<String> authProblem(Event auth, Peer peer) {
-        if (auth.kind() != RelaySession.AUTH_KIND) {
+        if (auth.kind() != Kinds.CLIENT_AUTH) {
             return Optional.of("AUTH event must be kind 22242, was " + auth.kind());
         }
         Optional<String> forged = verifier.problem(auth);

@@ -2,6 +2,7 @@ package dev.nostrgate.relay.ingest;
 
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventVerifier;
+import dev.nostrgate.core.event.Kinds;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -18,7 +19,6 @@ import java.util.Optional;
  * the relay, which then sees {@code ws}).
  */
 final class AuthChecker {
-    static final int AUTH_KIND = 22_242;
     private static final long WINDOW_SECONDS = 600;
 
     private final Optional<String> publicUrl;
@@ -31,8 +31,8 @@ final class AuthChecker {
 
     /** Why the event does not authenticate (text after {@code invalid:}), or empty if it does. */
     Optional<String> problem(Event event, String challenge, String connectedHost, long nowSeconds) {
-        if (event.kind() != AUTH_KIND) {
-            return Optional.of("AUTH takes an event of kind " + AUTH_KIND + ", was kind " + event.kind());
+        if (event.kind() != Kinds.CLIENT_AUTH) {
+            return Optional.of("AUTH takes an event of kind " + Kinds.CLIENT_AUTH + ", was kind " + event.kind());
         }
         if (!event.firstTagValue("challenge").map(challenge::equals).orElse(false)) {
             return Optional.of("the challenge tag does not match this connection's challenge");

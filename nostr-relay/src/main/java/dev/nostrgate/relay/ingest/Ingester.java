@@ -4,6 +4,7 @@ import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.EventVerifier;
 import dev.nostrgate.core.event.KindCategory;
+import dev.nostrgate.core.event.Kinds;
 import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.message.ClientMessage;
@@ -151,8 +152,9 @@ public final class Ingester {
             return;
         }
         Optional<String> problem = validator.problem(event, now);
-        if (problem.isEmpty() && event.kind() == AuthChecker.AUTH_KIND) {
-            problem = Optional.of("kind 22242 authenticates (send it with AUTH); it is never published");
+        if (problem.isEmpty() && event.kind() == Kinds.CLIENT_AUTH) {
+            problem = Optional.of("kind " + Kinds.CLIENT_AUTH
+                    + " authenticates (send it with AUTH); it is never published");
         }
         if (problem.isPresent()) {
             reject(connection, id, ReasonPrefix.INVALID, problem.get());

@@ -5,6 +5,7 @@ import dev.nostrgate.core.event.Address;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.KindCategory;
+import dev.nostrgate.core.event.Kinds;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,9 +33,6 @@ import java.util.UUID;
  * to one database meet, and a writer that loses the race there rejects its version instead of storing it.
  */
 final class BatchWrite {
-    /** NIP-59 gift wraps: the recipient (p tag), not the throwaway author, may delete them (as strfry allows). */
-    private static final int GIFT_WRAP = 1059;
-    private static final int DELETION = 5;
     private static final String DELETED = "blocked: this event was deleted";
 
     /**
@@ -105,7 +103,7 @@ final class BatchWrite {
             if (outcomes[i] != null) {
                 continue;
             }
-            if (event.kind() == DELETION) {
+            if (event.kind() == Kinds.DELETION) {
                 writeSegment(events, segment, outcomes);
                 segment.clear();
                 writeSegment(events, List.of(i), outcomes);
@@ -125,7 +123,8 @@ final class BatchWrite {
     static boolean fitsOneStatement(List<Event> events) {
         int tags = 0;
         for (Event event : events) {
-            if (event.category() != KindCategory.REGULAR || event.kind() == DELETION || event.kind() == GIFT_WRAP) {
+            if (event.category() != KindCategory.REGULAR || event.kind() == Kinds.DELETION
+                    || event.kind() == Kinds.GIFT_WRAP) {
                 return false;
             }
             tags += event.tags().size(); // each tag makes one row at most
@@ -229,7 +228,7 @@ final class BatchWrite {
         TagRows.insert(connection, vendor, insertedEvents);
         this.inserted.addAll(insertedEvents);
         for (Event event : toInsert) {
-            if (event.kind() == DELETION && inserted.contains(EventKeys.of(event.id().toBytes()))) {
+            if (event.kind() == Kinds.DELETION && inserted.contains(EventKeys.of(event.id().toBytes()))) {
                 applyDeletion(event);
             }
         }
@@ -271,7 +270,7 @@ final class BatchWrite {
             Event event = events.get(i);
             String deleter = Hex.encode(deleted.getValue());
             boolean byAuthor = deleter.equals(event.pubkey().hex());
-            boolean byRecipient = event.kind() == GIFT_WRAP && event.tagValues("p").contains(deleter);
+            boolean byRecipient = event.kind() == Kinds.GIFT_WRAP && event.tagValues("p").contains(deleter);
             if (outcomes[i] == null && (byAuthor || byRecipient)) {
                 outcomes[i] = SaveOutcome.rejected(event.id(), DELETED);
             }
@@ -502,7 +501,8 @@ final class BatchWrite {
                 tombstones.put(EventKeys.ofHex(id), author);
             }
             try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM events WHERE id = ANY(?) AND kind <> 5 AND (pubkey = ? OR (kind = 1059 AND "
+                    "DELETE FROM events WHERE id = ANY(?) AND kind <> " + Kinds.DELETION
+                            + " AND (pubkey = ? OR (kind = " + Kinds.GIFT_WRAP + " AND "
                             + "event_key IN (SELECT event_key FROM event_tags WHERE name = 'p' AND value = ?))) "
                             + "RETURNING event_key, created_at, json, pubkey")) {
                 delete.setArray(1, connection.createArrayOf("bytea",

@@ -5,6 +5,7 @@ import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.KindCategory;
+import dev.nostrgate.core.event.Kinds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
-    private static final int DELETION = 5;
     /** Between attempts to write a batch while the database fails: 50 ms doubling to 2 s, jittered. */
     private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
 
@@ -200,7 +200,7 @@ public final class EventWriter implements AutoCloseable {
                 }
                 if (outcome.status() == SaveOutcome.Status.STORED) {
                     stored.add(event);
-                    if (event.kind() == DELETION) {
+                    if (event.kind() == Kinds.DELETION) {
                         forgetDeleted(event);
                     }
                 }
