@@ -96,7 +96,7 @@ public final class SqlEventStore implements EventStore {
             List<SaveOutcome> outcomes;
             if (BatchWrite.fitsOneStatement(events)) {
                 connection.setAutoCommit(true); // the statement is its own transaction
-                outcomes = write.applyInOneStatement(events);
+                outcomes = write.apply(events);
             } else {
                 connection.setAutoCommit(false);
                 try {
@@ -258,7 +258,7 @@ public final class SqlEventStore implements EventStore {
                     select.setInt(2, max);
                     try (var rows = select.executeQuery()) {
                         while (rows.next()) {
-                            expired.add(BatchWrite.removed(rows));
+                            expired.add(RemovedEvents.fromRow(rows));
                         }
                     }
                 }

@@ -81,7 +81,7 @@ class CockroachStatementRulesTest {
 
         Set<String> statements = new LinkedHashSet<>(cockroach.recorder().statements());
         // the recorder saw the statements that modify several tables at once, so the check below means something
-        assertThat(statements).contains(BatchWrite.ONE_STATEMENT);
+        assertThat(statements).contains(EventInsert.WITH_TAG_ROWS);
         assertThat(statements).anyMatch(sql -> sql.contains("INSERT INTO events_history")
                 && sql.contains("DELETE FROM events"));
         for (String sql : statements) {

@@ -1,0 +1,248 @@
+package dev.nostrgate.relay.store;
+
+import dev.nostrgate.core.event.Address;
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.key.PubKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Replaceable and addressable events (NIP-01): only the newest version per (pubkey, kind, d tag) is current, and
+ * older ones live in {@code events_history}. Decided against {@code replaceable_heads}, whose rows are locked
+ * ({@code FOR UPDATE}) and upserted conditionally: the head table is where two relays writing to one database meet,
+ * and a writer that loses the race there rejects its version instead of storing it.
+ */
+final class ReplaceableHeads {
+    private final Connection connection;
+    private final long now;
+    private final RemovedEvents removed;
+
+    ReplaceableHeads(Connection connection, long nowSeconds, RemovedEvents removed) {
+        this.connection = connection;
+        this.now = nowSeconds;
+        this.removed = removed;
+    }
+
+    /**
+     * Decides replaceable and addressable candidates in arrival order against the current heads. Sets REJECTED
+     * outcomes, upserts the winning heads, moves what they replace to history, and returns the candidates that
+     * were accepted but already superseded by a later event of the same batch (they go to history only).
+     */
+    Set<Integer> resolve(List<Event> events, List<Integer> candidates, SaveOutcome[] outcomes)
+            throws SQLException {
+        Map<Address, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i : candidates) {
+            events.get(i).address().ifPresent(address -> groups.computeIfAbsent(address, a -> new ArrayList<>()).add(i));
+        }
+        if (groups.isEmpty()) {
+            return Set.of();
+        }
+        Map<Address, Long> deletedUpTo = deletedAddresses(groups.keySet());
+        Map<Address, Head> heads = lockHeads(groups.keySet());
+
+        Set<Integer> superseded = new HashSet<>();
+        Map<Address, Integer> winners = new LinkedHashMap<>();
+        for (Map.Entry<Address, List<Integer>> group : groups.entrySet()) {
+            Address address = group.getKey();
+            Head best = heads.get(address);
+            Integer bestIndex = null;
+            for (int i : group.getValue()) {
+                Event event = events.get(i);
+                Long deletedBefore = deletedUpTo.get(address);
+                if (deletedBefore != null && event.createdAt() <= deletedBefore) {
+                    outcomes[i] = SaveOutcome.rejected(event.id(), "blocked: this address was deleted by its author");
+                } else if (best == null || isNewer(event, best)) {
+                    if (bestIndex != null) {
+                        superseded.add(bestIndex);
+                    }
+                    best = new Head(event.createdAt(), event.id().toBytes());
+                    bestIndex = i;
+                } else {
+                    outcomes[i] = SaveOutcome.rejected(event.id(),
+                            "duplicate: a newer version of this replaceable event is stored");
+                }
+            }
+            if (bestIndex != null) {
+                winners.put(address, bestIndex);
+            }
+        }
+        Set<Address> lost = upsertHeads(events, winners);
+        for (Address address : lost) {
+            for (int i : groups.get(address)) {
+                if (outcomes[i] == null) {
+                    outcomes[i] = SaveOutcome.rejected(events.get(i).id(),
+                            "duplicate: a newer version of this replaceable event is stored");
+                }
+            }
+            winners.remove(address);
+        }
+        moveReplacedToHistory(events, winners);
+        List<Event> supersededEvents = superseded.stream().filter(i -> outcomes[i] == null).map(events::get).toList();
+        insertHistory(supersededEvents);
+        return superseded;
+    }
+
+    private record Head(long createdAt, byte[] id) {
+    }
+
+    private static boolean isNewer(Event event, Head head) {
+        if (event.createdAt() != head.createdAt()) {
+            return event.createdAt() > head.createdAt();
+        }
+        return Arrays.compareUnsigned(event.id().toBytes(), head.id()) < 0; // equal time: lowest id wins
+    }
+
+    private Map<Address, Long> deletedAddresses(Set<Address> addresses) throws SQLException {
+        Map<Address, Long> result = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT pubkey, kind, d_tag, deleted_up_to FROM deleted_addresses WHERE (pubkey, kind, d_tag) IN "
+                        + "(SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[]))")) {
+            bindAddresses(select, addresses);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    result.put(address(rows), rows.getLong(4));
+                }
+            }
+        }
+        return result;
+    }
+
+    private Map<Address, Head> lockHeads(Set<Address> addresses) throws SQLException {
+        Map<Address, Head> result = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT pubkey, kind, d_tag, created_at, id FROM replaceable_heads WHERE (pubkey, kind, d_tag) IN "
+                        + "(SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[])) FOR UPDATE")) {
+            bindAddresses(select, addresses);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    result.put(address(rows), new Head(rows.getLong(4), rows.getBytes(5)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Upserts the winners' heads where they are still newest; returns the addresses where another writer won. */
+    private Set<Address> upsertHeads(List<Event> events, Map<Address, Integer> winners) throws SQLException {
+        if (winners.isEmpty()) {
+            return Set.of();
+        }
+        List<Address> addresses = new ArrayList<>(winners.keySet());
+        Long[] createdAts = new Long[addresses.size()];
+        byte[][] ids = new byte[addresses.size()][];
+        UUID[] keys = new UUID[addresses.size()];
+        for (int j = 0; j < addresses.size(); j++) {
+            Event event = events.get(winners.get(addresses.get(j)));
+            createdAts[j] = event.createdAt();
+            ids[j] = event.id().toBytes();
+            keys[j] = EventKeys.of(ids[j]);
+        }
+        Set<Address> applied = new HashSet<>();
+        try (PreparedStatement upsert = connection.prepareStatement(
+                "INSERT INTO replaceable_heads (pubkey, kind, d_tag, created_at, id, event_key) "
+                        + "SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[], ?::BIGINT[], ?::BYTEA[], ?::UUID[]) "
+                        + "ON CONFLICT (pubkey, kind, d_tag) DO UPDATE SET created_at = excluded.created_at, "
+                        + "id = excluded.id, event_key = excluded.event_key "
+                        + "WHERE excluded.created_at > replaceable_heads.created_at "
+                        + "OR (excluded.created_at = replaceable_heads.created_at AND excluded.id < replaceable_heads.id) "
+                        + "RETURNING pubkey, kind, d_tag")) {
+            bindAddresses(upsert, addresses);
+            upsert.setArray(4, connection.createArrayOf("int8", createdAts));
+            upsert.setArray(5, connection.createArrayOf("bytea", ids));
+            upsert.setArray(6, connection.createArrayOf("uuid", keys));
+            try (ResultSet rows = upsert.executeQuery()) {
+                while (rows.next()) {
+                    applied.add(address(rows));
+                }
+            }
+        }
+        Set<Address> lost = new HashSet<>(winners.keySet());
+        lost.removeAll(applied);
+        return lost;
+    }
+
+    /** Every other version stored at a winning address leaves {@code events} for {@code events_history}. */
+    private void moveReplacedToHistory(List<Event> events, Map<Address, Integer> winners) throws SQLException {
+        if (winners.isEmpty()) {
+            return;
+        }
+        List<Address> addresses = new ArrayList<>(winners.keySet());
+        UUID[] keep = addresses.stream().map(a -> EventKeys.of(events.get(winners.get(a)).id())).toArray(UUID[]::new);
+        List<TagRows.Removed> replaced = new ArrayList<>();
+        try (PreparedStatement move = connection.prepareStatement(
+                "WITH replaced AS (DELETE FROM events e USING unnest(?::BYTEA[], ?::INT[], ?::TEXT[], ?::UUID[]) "
+                        + "AS w(pubkey, kind, d_tag, keep) WHERE e.pubkey = w.pubkey AND e.kind = w.kind "
+                        + "AND e.d_tag = w.d_tag AND e.event_key <> w.keep "
+                        + "RETURNING e.event_key, e.pubkey, e.kind, e.d_tag, e.created_at, e.json), "
+                        + "kept AS (INSERT INTO events_history "
+                        + "(event_key, pubkey, kind, d_tag, created_at, superseded_at, json) "
+                        + "SELECT event_key, pubkey, kind, d_tag, created_at, ?, json FROM replaced "
+                        + "ON CONFLICT (event_key) DO NOTHING) "
+                        + "SELECT event_key, created_at, json FROM replaced")) {
+            bindAddresses(move, addresses);
+            move.setArray(4, connection.createArrayOf("uuid", keep));
+            move.setLong(5, now);
+            try (ResultSet rows = move.executeQuery()) {
+                while (rows.next()) {
+                    replaced.add(RemovedEvents.fromRow(rows));
+                }
+            }
+        }
+        removed.left(replaced);
+    }
+
+    private void insertHistory(List<Event> superseded) throws SQLException {
+        if (superseded.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO events_history (event_key, pubkey, kind, d_tag, created_at, superseded_at, json) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING")) {
+            for (Event event : superseded) {
+                insert.setObject(1, EventKeys.of(event.id().toBytes()));
+                insert.setBytes(2, event.pubkey().toBytes());
+                insert.setInt(3, event.kind());
+                insert.setString(4, event.address().orElseThrow().identifier());
+                insert.setLong(5, event.createdAt());
+                insert.setLong(6, now);
+                insert.setString(7, event.toJson());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Binds parameters 1 to 3 to the addresses' pubkeys, kinds and identifiers, in the collection's order. */
+    private void bindAddresses(PreparedStatement statement, Collection<Address> addresses)
+            throws SQLException {
+        byte[][] pubkeys = new byte[addresses.size()][];
+        Integer[] kinds = new Integer[addresses.size()];
+        String[] dTags = new String[addresses.size()];
+        int j = 0;
+        for (Address address : addresses) {
+            pubkeys[j] = address.pubkey().toBytes();
+            kinds[j] = address.kind();
+            dTags[j] = address.identifier();
+            j++;
+        }
+        statement.setArray(1, connection.createArrayOf("bytea", pubkeys));
+        statement.setArray(2, connection.createArrayOf("int4", kinds));
+        statement.setArray(3, connection.createArrayOf("text", dTags));
+    }
+
+    private static Address address(ResultSet row) throws SQLException {
+        return new Address(row.getInt(2), PubKey.of(row.getBytes(1)), row.getString(3));
+    }
+}
