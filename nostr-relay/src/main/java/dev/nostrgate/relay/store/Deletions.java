@@ -1,5 +1,11 @@
 package dev.nostrgate.relay.store;
 
+import static dev.nostrgate.relay.store.SchemaNames.name;
+import static dev.nostrgate.relay.store.schema.Tables.DELETED_ADDRESSES;
+import static dev.nostrgate.relay.store.schema.Tables.DELETED_EVENTS;
+import static dev.nostrgate.relay.store.schema.Tables.EVENTS;
+import static dev.nostrgate.relay.store.schema.Tables.EVENT_TAGS;
+
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Address;
 import dev.nostrgate.core.event.Event;
@@ -24,6 +30,31 @@ import java.util.UUID;
 final class Deletions {
     /** The OK message of an event a tombstone keeps out. */
     static final String DELETED = "blocked: this event was deleted";
+
+    /**
+     * Parameters: the ids (1), the deleter's pubkey as bytes (2) and as hex (3). Never a deletion request; a gift
+     * wrap also when the deleter is its recipient. Returns {@link RemovedEvents#RETURNED} and the author.
+     */
+    private static final String DELETE_EVENTS = "DELETE FROM " + name(EVENTS) + " WHERE " + name(EVENTS.ID)
+            + " = ANY(?) AND " + name(EVENTS.KIND) + " <> " + Kinds.DELETION + " AND (" + name(EVENTS.PUBKEY)
+            + " = ? OR (" + name(EVENTS.KIND) + " = " + Kinds.GIFT_WRAP + " AND " + name(EVENTS.EVENT_KEY)
+            + " IN (SELECT " + name(EVENT_TAGS.EVENT_KEY) + " FROM " + name(EVENT_TAGS) + " WHERE "
+            + name(EVENT_TAGS.NAME) + " = 'p' AND " + name(EVENT_TAGS.VALUE) + " = ?))) "
+            + "RETURNING " + RemovedEvents.RETURNED + ", " + name(EVENTS.PUBKEY);
+    private static final String INSERT_TOMBSTONE = "INSERT INTO " + name(DELETED_EVENTS) + " ("
+            + name(DELETED_EVENTS.EVENT_KEY, DELETED_EVENTS.PUBKEY, DELETED_EVENTS.DELETED_BY)
+            + ") VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    /** Parameters: pubkey, kind, d tag, and the deletion request's created_at. */
+    private static final String DELETE_ADDRESS = "DELETE FROM " + name(EVENTS) + " WHERE " + name(EVENTS.PUBKEY)
+            + " = ? AND " + name(EVENTS.KIND) + " = ? AND " + name(EVENTS.D_TAG) + " = ? AND "
+            + name(EVENTS.CREATED_AT) + " <= ? RETURNING " + RemovedEvents.RETURNED;
+    private static final String ADDRESS = name(DELETED_ADDRESSES.PUBKEY, DELETED_ADDRESSES.KIND,
+            DELETED_ADDRESSES.D_TAG);
+    private static final String UP_TO = name(DELETED_ADDRESSES.DELETED_UP_TO);
+    /** Parameters as {@link #DELETE_ADDRESS}; a tombstone only ever moves later. */
+    private static final String UPSERT_ADDRESS_TOMBSTONE = "INSERT INTO " + name(DELETED_ADDRESSES) + " (" + ADDRESS
+            + ", " + UP_TO + ") VALUES (?, ?, ?, ?) ON CONFLICT (" + ADDRESS + ") DO UPDATE SET " + UP_TO
+            + " = GREATEST(" + name(DELETED_ADDRESSES) + "." + UP_TO + ", excluded." + UP_TO + ")";
 
     private final Connection connection;
     private final RemovedEvents removed;
@@ -73,11 +104,7 @@ final class Deletions {
         for (String id : targetIds) {
             tombstones.put(EventKeys.ofHex(id), author);
         }
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM events WHERE id = ANY(?) AND kind <> " + Kinds.DELETION
-                        + " AND (pubkey = ? OR (kind = " + Kinds.GIFT_WRAP + " AND "
-                        + "event_key IN (SELECT event_key FROM event_tags WHERE name = 'p' AND value = ?))) "
-                        + "RETURNING event_key, created_at, json, pubkey")) {
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_EVENTS)) {
             delete.setArray(1, connection.createArrayOf("bytea",
                     targetIds.stream().map(Hex::decode).toArray(byte[][]::new)));
             delete.setBytes(2, author);
@@ -95,8 +122,7 @@ final class Deletions {
     }
 
     private void insertTombstones(Map<UUID, byte[]> tombstones, UUID deletionKey, byte[] author) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO deleted_events (event_key, pubkey, deleted_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_TOMBSTONE)) {
             for (Map.Entry<UUID, byte[]> tombstone : tombstones.entrySet()) {
                 for (byte[] pubkey : Arrays.equals(tombstone.getValue(), author)
                         ? List.of(author) : List.of(author, tombstone.getValue())) {
@@ -112,9 +138,7 @@ final class Deletions {
 
     private void deleteAddress(byte[] author, int kind, String identifier, long upTo) throws SQLException {
         List<TagRows.Removed> deleted = new ArrayList<>();
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM events WHERE pubkey = ? AND kind = ? AND d_tag = ? AND created_at <= ? "
-                        + "RETURNING event_key, created_at, json")) {
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_ADDRESS)) {
             delete.setBytes(1, author);
             delete.setInt(2, kind);
             delete.setString(3, identifier);
@@ -126,10 +150,7 @@ final class Deletions {
             }
         }
         removed.left(deleted);
-        try (PreparedStatement tombstone = connection.prepareStatement(
-                "INSERT INTO deleted_addresses (pubkey, kind, d_tag, deleted_up_to) VALUES (?, ?, ?, ?) "
-                        + "ON CONFLICT (pubkey, kind, d_tag) DO UPDATE SET deleted_up_to = "
-                        + "GREATEST(deleted_addresses.deleted_up_to, excluded.deleted_up_to)")) {
+        try (PreparedStatement tombstone = connection.prepareStatement(UPSERT_ADDRESS_TOMBSTONE)) {
             tombstone.setBytes(1, author);
             tombstone.setInt(2, kind);
             tombstone.setString(3, identifier);

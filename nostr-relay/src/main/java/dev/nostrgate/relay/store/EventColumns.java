@@ -1,5 +1,8 @@
 package dev.nostrgate.relay.store;
 
+import static dev.nostrgate.relay.store.SchemaNames.name;
+import static dev.nostrgate.relay.store.schema.Tables.EVENTS;
+
 import dev.nostrgate.core.event.Address;
 import dev.nostrgate.core.event.Event;
 import java.sql.Connection;
@@ -11,9 +14,13 @@ import java.util.UUID;
 
 /** The {@code events} rows of some events, column by column, to be bound as arrays (see {@link #UNNEST}). */
 final class EventColumns {
+    /** The columns of {@code events} these are, in {@link #bind}'s order. */
+    static final String NAMES = name(EVENTS.EVENT_KEY, EVENTS.ID, EVENTS.PUBKEY, EVENTS.CREATED_AT,
+            EVENTS.KIND, EVENTS.D_TAG, EVENTS.EXPIRES_AT, EVENTS.JSON);
+
     /** The rows as a table expression of {@link #bind}'s eight array parameters, named like the table. */
     static final String UNNEST = "unnest(?::UUID[], ?::BYTEA[], ?::BYTEA[], ?::BIGINT[], ?::INT[], ?::TEXT[], "
-            + "?::BIGINT[], ?::TEXT[]) AS e(event_key, id, pubkey, created_at, kind, d_tag, expires_at, json)";
+            + "?::BIGINT[], ?::TEXT[]) AS e(" + NAMES + ")";
 
     private final UUID[] keys;
     private final byte[][] ids;

@@ -1,5 +1,10 @@
 package dev.nostrgate.relay.store;
 
+import static dev.nostrgate.relay.store.SchemaNames.name;
+import static dev.nostrgate.relay.store.schema.Tables.DELETED_EVENTS;
+import static dev.nostrgate.relay.store.schema.Tables.EVENTS;
+import static dev.nostrgate.relay.store.schema.Tables.EVENT_TAGS;
+
 import dev.nostrgate.core.event.Event;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,6 +26,9 @@ import java.util.UUID;
  * duplicate even if it was deleted since, so an event is blocked only if it is not stored.
  */
 final class EventInsert {
+    private static final String KEY = name(EVENTS.EVENT_KEY);
+    private static final String DELETED_KEY = name(DELETED_EVENTS.EVENT_KEY);
+
     /**
      * Parameters 1-8 the events ({@link EventColumns}), 9 their keys; it answers the keys stored (true) and blocked
      * (false). Written so that no batch scans a table, whatever the statistics said when the plan was cached (a
@@ -34,20 +42,22 @@ final class EventInsert {
      * correlated EXISTS in a select list. Only PostgreSQL is tested here.
      */
     private static final String EVENTS_PART = "WITH batch AS (SELECT * FROM " + EventColumns.UNNEST + "), "
-            + "tombstoned AS (SELECT b.event_key, "
-            + "EXISTS (SELECT 1 FROM events s WHERE s.event_key = b.event_key) AS had FROM batch b "
-            + "JOIN deleted_events d ON d.event_key = b.event_key AND d.pubkey = b.pubkey "
-            + "WHERE d.event_key = ANY(?)), "
-            + "stored AS (INSERT INTO events (event_key, id, pubkey, created_at, kind, d_tag, expires_at, json) "
-            + "SELECT * FROM batch WHERE event_key NOT IN (SELECT event_key FROM tombstoned) "
-            + "ON CONFLICT (event_key) DO NOTHING RETURNING event_key), ";
-    private static final String ANSWER =
-            "SELECT event_key, TRUE FROM stored UNION ALL SELECT event_key, FALSE FROM tombstoned WHERE NOT had";
+            + "tombstoned AS (SELECT b." + KEY + ", "
+            + "EXISTS (SELECT 1 FROM " + name(EVENTS) + " s WHERE s." + KEY + " = b." + KEY + ") AS had "
+            + "FROM batch b JOIN " + name(DELETED_EVENTS) + " d ON d." + DELETED_KEY + " = b." + KEY
+            + " AND d." + name(DELETED_EVENTS.PUBKEY) + " = b." + name(EVENTS.PUBKEY)
+            + " WHERE d." + DELETED_KEY + " = ANY(?)), "
+            + "stored AS (INSERT INTO " + name(EVENTS) + " (" + EventColumns.NAMES + ") "
+            + "SELECT * FROM batch WHERE " + KEY + " NOT IN (SELECT " + KEY + " FROM tombstoned) "
+            + "ON CONFLICT (" + KEY + ") DO NOTHING RETURNING " + KEY + "), ";
+    private static final String ANSWER = "SELECT " + KEY + ", TRUE FROM stored UNION ALL SELECT " + KEY
+            + ", FALSE FROM tombstoned WHERE NOT had";
 
     /** With the tag rows (parameters 10-14, {@link TagRows.Columns}) of the events it stores. */
     static final String WITH_TAG_ROWS = EVENTS_PART
-            + "tags AS (INSERT INTO event_tags (name, value, created_at, event_key, kind) "
-            + "SELECT * FROM " + TagRows.UNNEST + " WHERE t.event_key IN (SELECT event_key FROM stored)) " + ANSWER;
+            + "tags AS (INSERT INTO " + name(EVENT_TAGS) + " (" + TagRows.NAMES + ") "
+            + "SELECT * FROM " + TagRows.UNNEST + " WHERE t." + name(EVENT_TAGS.EVENT_KEY)
+            + " IN (SELECT " + KEY + " FROM stored)) " + ANSWER;
 
     /** Without tag rows, for events with more than one INSERT takes: the caller writes them after (COPY). */
     static final String EVENTS_ONLY = EVENTS_PART.substring(0, EVENTS_PART.length() - 2) + " " + ANSWER;

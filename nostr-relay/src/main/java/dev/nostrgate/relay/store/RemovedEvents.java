@@ -1,5 +1,8 @@
 package dev.nostrgate.relay.store;
 
+import static dev.nostrgate.relay.store.SchemaNames.name;
+import static dev.nostrgate.relay.store.schema.Tables.EVENTS;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,6 +15,9 @@ import java.util.UUID;
  * kept for {@link RecentEvents}, which learns of them once the transaction commits.
  */
 final class RemovedEvents {
+    /** What a {@code DELETE ... RETURNING} of {@code events} returns first, for {@link #fromRow}. */
+    static final String RETURNED = name(EVENTS.EVENT_KEY, EVENTS.CREATED_AT, EVENTS.JSON);
+
     private final Connection connection;
     private final List<UUID> keys = new ArrayList<>();
 
@@ -29,7 +35,7 @@ final class RemovedEvents {
         return keys;
     }
 
-    /** A row of (event_key, created_at, json, ...) from a {@code DELETE ... RETURNING}. */
+    /** A row of a {@code DELETE ... RETURNING} that starts with {@link #RETURNED}. */
     static TagRows.Removed fromRow(ResultSet row) throws SQLException {
         return new TagRows.Removed(row.getObject(1, UUID.class), row.getLong(2), row.getString(3));
     }

@@ -1,5 +1,11 @@
 package dev.nostrgate.relay.store;
 
+import static dev.nostrgate.relay.store.SchemaNames.name;
+import static dev.nostrgate.relay.store.schema.Tables.DELETED_ADDRESSES;
+import static dev.nostrgate.relay.store.schema.Tables.EVENTS;
+import static dev.nostrgate.relay.store.schema.Tables.EVENTS_HISTORY;
+import static dev.nostrgate.relay.store.schema.Tables.REPLACEABLE_HEADS;
+
 import dev.nostrgate.core.event.Address;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.key.PubKey;
@@ -25,6 +31,36 @@ import java.util.UUID;
  * and a writer that loses the race there rejects its version instead of storing it.
  */
 final class ReplaceableHeads {
+    /** An address's columns: the key of {@code replaceable_heads} and {@code deleted_addresses}. */
+    private static final String HEAD_ADDRESS = name(REPLACEABLE_HEADS.PUBKEY, REPLACEABLE_HEADS.KIND,
+            REPLACEABLE_HEADS.D_TAG);
+    private static final String DELETED_ADDRESS = name(DELETED_ADDRESSES.PUBKEY, DELETED_ADDRESSES.KIND,
+            DELETED_ADDRESSES.D_TAG);
+    /** Parameters 1-3 the addresses ({@link #bindAddresses}), as in every statement here. */
+    private static final String ADDRESSES = "(SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[]))";
+    private static final String SELECT_DELETED_ADDRESSES = "SELECT " + DELETED_ADDRESS + ", "
+            + name(DELETED_ADDRESSES.DELETED_UP_TO) + " FROM " + name(DELETED_ADDRESSES) + " WHERE ("
+            + DELETED_ADDRESS + ") IN " + ADDRESSES;
+    private static final String LOCK_HEADS = "SELECT " + HEAD_ADDRESS + ", "
+            + name(REPLACEABLE_HEADS.CREATED_AT, REPLACEABLE_HEADS.ID) + " FROM " + name(REPLACEABLE_HEADS)
+            + " WHERE (" + HEAD_ADDRESS + ") IN " + ADDRESSES + " FOR UPDATE";
+    /** Parameters 4-6 the winners' created_at, id and key; a head only moves to a newer version. */
+    private static final String UPSERT_HEADS = upsertHeads(name(REPLACEABLE_HEADS),
+            name(REPLACEABLE_HEADS.CREATED_AT), name(REPLACEABLE_HEADS.ID), name(REPLACEABLE_HEADS.EVENT_KEY));
+    /** The history's columns, in the order of {@link #insertHistory}'s parameters. */
+    private static final String HISTORY_COLUMNS = name(EVENTS_HISTORY.EVENT_KEY, EVENTS_HISTORY.PUBKEY,
+            EVENTS_HISTORY.KIND, EVENTS_HISTORY.D_TAG, EVENTS_HISTORY.CREATED_AT, EVENTS_HISTORY.SUPERSEDED_AT,
+            EVENTS_HISTORY.JSON);
+    /**
+     * Parameters 4 the key to keep at each address, 5 the time superseded: every other version at the address
+     * leaves {@code events} for {@code events_history}; returns {@link RemovedEvents#RETURNED}.
+     */
+    private static final String MOVE_REPLACED_TO_HISTORY = moveReplacedToHistory(name(EVENTS.PUBKEY),
+            name(EVENTS.KIND), name(EVENTS.D_TAG), name(EVENTS.EVENT_KEY), name(EVENTS.CREATED_AT),
+            name(EVENTS.JSON));
+    private static final String INSERT_HISTORY = "INSERT INTO " + name(EVENTS_HISTORY) + " (" + HISTORY_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (" + name(EVENTS_HISTORY.EVENT_KEY) + ") DO NOTHING";
+
     private final Connection connection;
     private final long now;
     private final RemovedEvents removed;
@@ -106,9 +142,7 @@ final class ReplaceableHeads {
 
     private Map<Address, Long> deletedAddresses(Set<Address> addresses) throws SQLException {
         Map<Address, Long> result = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT pubkey, kind, d_tag, deleted_up_to FROM deleted_addresses WHERE (pubkey, kind, d_tag) IN "
-                        + "(SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[]))")) {
+        try (PreparedStatement select = connection.prepareStatement(SELECT_DELETED_ADDRESSES)) {
             bindAddresses(select, addresses);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -121,9 +155,7 @@ final class ReplaceableHeads {
 
     private Map<Address, Head> lockHeads(Set<Address> addresses) throws SQLException {
         Map<Address, Head> result = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT pubkey, kind, d_tag, created_at, id FROM replaceable_heads WHERE (pubkey, kind, d_tag) IN "
-                        + "(SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[])) FOR UPDATE")) {
+        try (PreparedStatement select = connection.prepareStatement(LOCK_HEADS)) {
             bindAddresses(select, addresses);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -150,14 +182,7 @@ final class ReplaceableHeads {
             keys[j] = EventKeys.of(ids[j]);
         }
         Set<Address> applied = new HashSet<>();
-        try (PreparedStatement upsert = connection.prepareStatement(
-                "INSERT INTO replaceable_heads (pubkey, kind, d_tag, created_at, id, event_key) "
-                        + "SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[], ?::BIGINT[], ?::BYTEA[], ?::UUID[]) "
-                        + "ON CONFLICT (pubkey, kind, d_tag) DO UPDATE SET created_at = excluded.created_at, "
-                        + "id = excluded.id, event_key = excluded.event_key "
-                        + "WHERE excluded.created_at > replaceable_heads.created_at "
-                        + "OR (excluded.created_at = replaceable_heads.created_at AND excluded.id < replaceable_heads.id) "
-                        + "RETURNING pubkey, kind, d_tag")) {
+        try (PreparedStatement upsert = connection.prepareStatement(UPSERT_HEADS)) {
             bindAddresses(upsert, addresses);
             upsert.setArray(4, connection.createArrayOf("int8", createdAts));
             upsert.setArray(5, connection.createArrayOf("bytea", ids));
@@ -181,16 +206,7 @@ final class ReplaceableHeads {
         List<Address> addresses = new ArrayList<>(winners.keySet());
         UUID[] keep = addresses.stream().map(a -> EventKeys.of(events.get(winners.get(a)).id())).toArray(UUID[]::new);
         List<TagRows.Removed> replaced = new ArrayList<>();
-        try (PreparedStatement move = connection.prepareStatement(
-                "WITH replaced AS (DELETE FROM events e USING unnest(?::BYTEA[], ?::INT[], ?::TEXT[], ?::UUID[]) "
-                        + "AS w(pubkey, kind, d_tag, keep) WHERE e.pubkey = w.pubkey AND e.kind = w.kind "
-                        + "AND e.d_tag = w.d_tag AND e.event_key <> w.keep "
-                        + "RETURNING e.event_key, e.pubkey, e.kind, e.d_tag, e.created_at, e.json), "
-                        + "kept AS (INSERT INTO events_history "
-                        + "(event_key, pubkey, kind, d_tag, created_at, superseded_at, json) "
-                        + "SELECT event_key, pubkey, kind, d_tag, created_at, ?, json FROM replaced "
-                        + "ON CONFLICT (event_key) DO NOTHING) "
-                        + "SELECT event_key, created_at, json FROM replaced")) {
+        try (PreparedStatement move = connection.prepareStatement(MOVE_REPLACED_TO_HISTORY)) {
             bindAddresses(move, addresses);
             move.setArray(4, connection.createArrayOf("uuid", keep));
             move.setLong(5, now);
@@ -207,9 +223,7 @@ final class ReplaceableHeads {
         if (superseded.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO events_history (event_key, pubkey, kind, d_tag, created_at, superseded_at, json) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING")) {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_HISTORY)) {
             for (Event event : superseded) {
                 insert.setObject(1, EventKeys.of(event.id().toBytes()));
                 insert.setBytes(2, event.pubkey().toBytes());
@@ -222,6 +236,29 @@ final class ReplaceableHeads {
             }
             insert.executeBatch();
         }
+    }
+
+    private static String upsertHeads(String table, String createdAt, String id, String key) {
+        return "INSERT INTO " + table + " (" + HEAD_ADDRESS + ", " + createdAt + ", " + id + ", " + key + ") "
+                + "SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[], ?::BIGINT[], ?::BYTEA[], ?::UUID[]) "
+                + "ON CONFLICT (" + HEAD_ADDRESS + ") DO UPDATE SET " + createdAt + " = excluded." + createdAt + ", "
+                + id + " = excluded." + id + ", " + key + " = excluded." + key + " "
+                + "WHERE excluded." + createdAt + " > " + table + "." + createdAt + " "
+                + "OR (excluded." + createdAt + " = " + table + "." + createdAt + " AND excluded." + id + " < "
+                + table + "." + id + ") RETURNING " + HEAD_ADDRESS;
+    }
+
+    private static String moveReplacedToHistory(String pubkey, String kind, String dTag, String key,
+                                                String createdAt, String json) {
+        return "WITH replaced AS (DELETE FROM " + name(EVENTS) + " e USING "
+                + "unnest(?::BYTEA[], ?::INT[], ?::TEXT[], ?::UUID[]) AS w(" + pubkey + ", " + kind + ", " + dTag
+                + ", keep) WHERE e." + pubkey + " = w." + pubkey + " AND e." + kind + " = w." + kind + " AND e."
+                + dTag + " = w." + dTag + " AND e." + key + " <> w.keep RETURNING e." + key + ", e." + pubkey
+                + ", e." + kind + ", e." + dTag + ", e." + createdAt + ", e." + json + "), "
+                + "kept AS (INSERT INTO " + name(EVENTS_HISTORY) + " (" + HISTORY_COLUMNS + ") "
+                + "SELECT " + key + ", " + pubkey + ", " + kind + ", " + dTag + ", " + createdAt + ", ?, " + json
+                + " FROM replaced ON CONFLICT (" + name(EVENTS_HISTORY.EVENT_KEY) + ") DO NOTHING) "
+                + "SELECT " + RemovedEvents.RETURNED + " FROM replaced";
     }
 
     /** Binds parameters 1 to 3 to the addresses' pubkeys, kinds and identifiers, in the collection's order. */

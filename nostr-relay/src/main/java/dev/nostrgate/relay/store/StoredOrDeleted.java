@@ -1,5 +1,9 @@
 package dev.nostrgate.relay.store;
 
+import static dev.nostrgate.relay.store.SchemaNames.name;
+import static dev.nostrgate.relay.store.schema.Tables.DELETED_EVENTS;
+import static dev.nostrgate.relay.store.schema.Tables.EVENTS;
+
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
 import java.sql.Array;
@@ -19,6 +23,12 @@ import java.util.UUID;
  * Other events are judged by {@link EventInsert} itself.
  */
 final class StoredOrDeleted {
+    /** Parameters 1 and 2 the keys: (key, null) for each stored, (key, deleter) for each tombstone. */
+    private static final String LOOKUP = "SELECT " + name(EVENTS.EVENT_KEY) + ", NULL::BYTEA AS deleter "
+            + "FROM " + name(EVENTS) + " WHERE " + name(EVENTS.EVENT_KEY) + " = ANY(?) "
+            + "UNION ALL SELECT " + name(DELETED_EVENTS.EVENT_KEY, DELETED_EVENTS.PUBKEY) + " FROM "
+            + name(DELETED_EVENTS) + " WHERE " + name(DELETED_EVENTS.EVENT_KEY) + " = ANY(?)";
+
     private StoredOrDeleted() {
     }
 
@@ -28,9 +38,7 @@ final class StoredOrDeleted {
         Array keys = EventKeys.array(connection, byKey.keySet());
         List<UUID> existing = new ArrayList<>();
         List<Map.Entry<UUID, byte[]>> deleters = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT event_key, NULL::BYTEA AS deleter FROM events WHERE event_key = ANY(?) "
-                        + "UNION ALL SELECT event_key, pubkey FROM deleted_events WHERE event_key = ANY(?)")) {
+        try (PreparedStatement select = connection.prepareStatement(LOOKUP)) {
             select.setArray(1, keys);
             select.setArray(2, keys);
             try (ResultSet rows = select.executeQuery()) {

@@ -1,5 +1,8 @@
 package dev.nostrgate.relay.store;
 
+import static dev.nostrgate.relay.store.SchemaNames.name;
+import static dev.nostrgate.relay.store.schema.Tables.EVENT_TAGS;
+
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventJson;
@@ -18,6 +21,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jooq.Field;
 import org.postgresql.PGConnection;
 
 /**
@@ -31,6 +36,19 @@ import org.postgresql.PGConnection;
  */
 final class TagRows {
     static final int MAX_INDEXED_LENGTH = 256;
+
+    private static final String TABLE = name(EVENT_TAGS);
+    /** A row's key, the table's only index: a row is written and deleted by it. */
+    private static final List<Field<?>> KEY =
+            List.of(EVENT_TAGS.NAME, EVENT_TAGS.VALUE, EVENT_TAGS.CREATED_AT, EVENT_TAGS.EVENT_KEY);
+    /** Deletes rows by key; parameters 1-4 the key columns as arrays. */
+    private static final String DELETE = "DELETE FROM " + TABLE + " t USING "
+            + "unnest(?::TEXT[], ?::TEXT[], ?::BIGINT[], ?::UUID[]) AS d(" + name(KEY.toArray(Field[]::new))
+            + ") WHERE " + KEY.stream().map(column -> "t." + column.getName() + " = d." + column.getName())
+                    .collect(Collectors.joining(" AND "));
+    /** The columns of {@code event_tags}, in {@link Columns#bind}'s order (the key, then the kind). */
+    static final String NAMES = name(EVENT_TAGS.NAME, EVENT_TAGS.VALUE, EVENT_TAGS.CREATED_AT,
+            EVENT_TAGS.EVENT_KEY, EVENT_TAGS.KIND);
 
     record TagRow(String name, String value) {
     }
@@ -92,7 +110,7 @@ final class TagRows {
 
     private static void insertRows(Connection connection, Columns columns, int from, int to) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO event_tags (name, value, created_at, event_key, kind) SELECT * FROM " + UNNEST)) {
+                "INSERT INTO " + TABLE + " (" + NAMES + ") SELECT * FROM " + UNNEST)) {
             columns.bind(insert, 1, from, to);
             insert.executeUpdate();
         }
@@ -101,7 +119,7 @@ final class TagRows {
     private static void copy(Connection connection, Columns columns) throws SQLException {
         try {
             connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY event_tags (name, value, created_at, event_key, kind) FROM STDIN",
+                    "COPY " + TABLE + " (" + NAMES + ") FROM STDIN",
                     new StringReader(columns.copyText()));
         } catch (IOException e) {
             throw new SQLException("COPY into event_tags failed: " + e.getMessage(), e);
@@ -110,7 +128,7 @@ final class TagRows {
 
     /** The rows as a table expression of {@link Columns#bind}'s five array parameters, named like the table. */
     static final String UNNEST = "unnest(?::TEXT[], ?::TEXT[], ?::BIGINT[], ?::UUID[], ?::INT[]) "
-            + "AS t(name, value, created_at, event_key, kind)";
+            + "AS t(" + NAMES + ")";
 
     /** The tag rows of some events, column by column, to be bound as arrays (see {@link #UNNEST}). */
     static final class Columns {
@@ -208,10 +226,7 @@ final class TagRows {
         if (keys.isEmpty()) {
             return;
         }
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM event_tags t USING unnest(?::TEXT[], ?::TEXT[], ?::BIGINT[], ?::UUID[]) "
-                        + "AS d(name, value, created_at, event_key) WHERE t.name = d.name AND t.value = d.value "
-                        + "AND t.created_at = d.created_at AND t.event_key = d.event_key")) {
+        try (PreparedStatement delete = connection.prepareStatement(DELETE)) {
             delete.setArray(1, connection.createArrayOf("text", names.toArray(String[]::new)));
             delete.setArray(2, connection.createArrayOf("text", values.toArray(String[]::new)));
             delete.setArray(3, connection.createArrayOf("int8", createdAts.toArray(Long[]::new)));
