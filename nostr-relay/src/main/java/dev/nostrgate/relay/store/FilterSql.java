@@ -17,14 +17,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
 import org.jooq.Select;
-import org.jooq.conf.ParamCastMode;
-import org.jooq.conf.ParamType;
-import org.jooq.conf.RenderQuotedNames;
-import org.jooq.conf.Settings;
-import org.jooq.impl.DSL;
 
 /**
  * Turns a NIP-01 filter into SQL whose plan is an ordered index range scan that stops after {@code limit} rows.
@@ -55,19 +48,6 @@ final class FilterSql {
     private static final int MAX_STATEMENTS = 2_048;
     private static final Pattern NAMED_PARAMETER = Pattern.compile(":([a-z][a-z0-9_]*)");
     private static final Map<Object, RenderedStatement> STATEMENTS = new ConcurrentHashMap<>();
-    static {
-        // jOOQ prints a banner and a tip of the day on first use: not in a relay's log
-        System.setProperty("org.jooq.no-logo", "true");
-        System.setProperty("org.jooq.no-tips", "true");
-    }
-
-    /** PostgreSQL's dialect, which is what CockroachDB speaks; each parameter rendered as its name. */
-    private static final DSLContext RENDER = DSL.using(SQLDialect.POSTGRES, new Settings()
-            .withParamType(ParamType.NAMED)
-            .withParamCastMode(ParamCastMode.NEVER)
-            .withRenderQuotedNames(RenderQuotedNames.NEVER)
-            .withRenderFormatted(false));
-
     private FilterSql() {
     }
 
@@ -204,7 +184,7 @@ final class FilterSql {
         static RenderedStatement of(Select<?> select) {
             // rendered with each parameter's name in its place (:name), which is then replaced by ? in the order
             // the names occur: that order is the binding order, whatever jOOQ's traversal does
-            String named = RENDER.renderNamedParams(select);
+            String named = SchemaNames.sqlWithNamedParameters(select);
             if (named.indexOf('\'') >= 0) {
                 throw new IllegalStateException("a filter statement has a literal: " + named);
             }

@@ -1,5 +1,7 @@
 package dev.nostrgate.relay.store;
 
+import static dev.nostrgate.relay.store.schema.Tables.EVENTS;
+
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.event.InvalidEventException;
@@ -26,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import org.jooq.impl.DSL;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +55,9 @@ public final class RecentEvents {
     private static final Logger log = LoggerFactory.getLogger(RecentEvents.class);
     /** A query here gives up (and asks the database) after looking at this many events. */
     private static final int SCAN_BUDGET = 20_000;
+    /** Every stored event, newest first in NIP-01 order. */
+    private static final String LOAD = SchemaNames.sql(DSL.select(EVENTS.EVENT_KEY, EVENTS.CREATED_AT, EVENTS.JSON)
+            .from(EVENTS).orderBy(EVENTS.CREATED_AT.desc(), EVENTS.EVENT_KEY.asc()));
     /** What one event costs besides its JSON: the entry, its id text, five index nodes, its tag keys. */
     private static final int ENTRY_OVERHEAD = 400;
     private static final int TAG_OVERHEAD = 120;
@@ -129,8 +135,7 @@ public final class RecentEvents {
         valid = false;
         clear();
         try (Connection connection = database.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT event_key, created_at, json FROM events ORDER BY created_at DESC, event_key")) {
+             PreparedStatement select = connection.prepareStatement(LOAD)) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false); // a cursor: the rows arrive a thousand at a time, not all at once
             select.setFetchSize(1_000);

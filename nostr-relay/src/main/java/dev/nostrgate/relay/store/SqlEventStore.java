@@ -1,5 +1,9 @@
 package dev.nostrgate.relay.store;
 
+import static dev.nostrgate.relay.store.schema.Tables.EVENTS;
+import static dev.nostrgate.relay.store.schema.Tables.EVENTS_HISTORY;
+import static org.jooq.impl.DSL.any;
+
 import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
@@ -22,6 +26,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jooq.Param;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +36,17 @@ import org.slf4j.LoggerFactory;
 public final class SqlEventStore implements EventStore {
     private static final Logger log = LoggerFactory.getLogger(SqlEventStore.class);
     private static final String QUERY_CANCELED = "57014";
+    /** Which of the keys (1 and 2: the same array) are stored, current or superseded. */
+    private static final String STORED = SchemaNames.sql(
+            DSL.select(EVENTS.EVENT_KEY).from(EVENTS).where(EVENTS.EVENT_KEY.eq(any(uuids())))
+                    .unionAll(DSL.select(EVENTS_HISTORY.EVENT_KEY).from(EVENTS_HISTORY)
+                            .where(EVENTS_HISTORY.EVENT_KEY.eq(any(uuids())))));
+    /** Removes up to (2) events expired at (1); returns {@link RemovedEvents#RETURNED}. */
+    private static final String DELETE_EXPIRED = SchemaNames.sql(
+            DSL.deleteFrom(EVENTS).where(EVENTS.EVENT_KEY.in(DSL.select(EVENTS.EVENT_KEY).from(EVENTS)
+                            .where(EVENTS.EXPIRES_AT.isNotNull(), EVENTS.EXPIRES_AT.le(DSL.param("now", Long.class)))
+                            .limit(DSL.param("max", Integer.class))))
+                    .returning(EVENTS.EVENT_KEY, EVENTS.CREATED_AT, EVENTS.JSON));
     /** Between attempts of a read: short, since the query's whole budget is a few seconds. */
     private static final Backoff READ_BACKOFF = new Backoff(Duration.ofMillis(5), Duration.ofMillis(200));
 
@@ -224,9 +242,7 @@ public final class SqlEventStore implements EventStore {
             // the writes pool: it sees what was just committed, and has no query time budget to run over
             // a replaceable version replaced since (even by a later event of the same batch) was stored too
             try (Connection connection = writes.getConnection();
-                 PreparedStatement select = connection.prepareStatement(
-                         "SELECT event_key FROM events WHERE event_key = ANY(?) "
-                                 + "UNION ALL SELECT event_key FROM events_history WHERE event_key = ANY(?)")) {
+                 PreparedStatement select = connection.prepareStatement(STORED)) {
                 Map<UUID, EventId> byKey = new HashMap<>();
                 ids.forEach(id -> byKey.put(EventKeys.of(id.toBytes()), id));
                 Array keys = connection.createArrayOf("uuid", byKey.keySet().toArray(UUID[]::new));
@@ -250,10 +266,7 @@ public final class SqlEventStore implements EventStore {
             connection.setAutoCommit(false);
             try {
                 List<TagRows.Removed> expired = new ArrayList<>();
-                try (PreparedStatement select = connection.prepareStatement(
-                        "DELETE FROM events WHERE event_key IN (SELECT event_key FROM events "
-                                + "WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?) "
-                                + "RETURNING event_key, created_at, json")) {
+                try (PreparedStatement select = connection.prepareStatement(DELETE_EXPIRED)) {
                     select.setLong(1, nowSeconds);
                     select.setInt(2, max);
                     try (var rows = select.executeQuery()) {
@@ -292,5 +305,9 @@ public final class SqlEventStore implements EventStore {
 
     private long nowSeconds() {
         return clock.millis() / 1000;
+    }
+
+    private static Param<UUID[]> uuids() {
+        return DSL.param("keys", SQLDataType.UUID.array());
     }
 }
