@@ -1,6 +1,7 @@
 package dev.nostrgate.relay.store;
 
 import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.relay.store.FilterShape.Driver;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,6 +40,14 @@ public class FilterSqlBenchmark {
             Filter.builder().tag('p', A).build(),
             Filter.builder().tag('e', C).tag('p', A, B).build(),
             Filter.builder().ids(A, B, C).build());
+    /** The shapes of those filters, in the same order. */
+    private final List<FilterShape> shapes = List.of(
+            new FilterShape(Driver.KINDS, 1, false, false, false, 0, false, false),
+            new FilterShape(Driver.AUTHORS, 1, false, false, false, 0, false, false),
+            new FilterShape(Driver.AUTHORS, 3, false, false, true, 0, true, false),
+            new FilterShape(Driver.TAG, 1, false, false, false, 0, false, false),
+            new FilterShape(Driver.TAG, 1, false, false, false, 1, false, false),
+            new FilterShape(Driver.IDS, 0, true, false, false, 0, false, false));
     private int next;
 
     /** One filter's statement and values, the next filter of the mix each time. */
@@ -47,5 +56,16 @@ public class FilterSqlBenchmark {
         Filter filter = filters.get(next);
         next = next + 1 == filters.size() ? 0 : next + 1;
         return FilterSql.newest(filter, 100, 1_800_000_000L);
+    }
+
+    /**
+     * What {@link #newest} would cost without the cache of rendered shapes: the statement built with jOOQ and
+     * rendered, for every filter (values not bound).
+     */
+    @Benchmark
+    public Object renderEveryTime() {
+        FilterShape shape = shapes.get(next);
+        next = next + 1 == shapes.size() ? 0 : next + 1;
+        return SchemaNames.sqlWithNamedParameters(FilterStatements.newest(shape));
     }
 }
