@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** The aggregator gateway: {@code java -jar nostr-gateway.jar} (or {@code ./nostr gateway}). */
+/** The aggregator gateway: {@code java -jar nostr-gateway-exec.jar} (or {@code ./nostr gateway}). */
 @SpringBootApplication
 @EnableConfigurationProperties(GatewayProperties.class)
 @EnableScheduling
