@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * The aggregator gateway: {@code java -jar nostr-gateway.jar} (or {@code ./nostr gateway}). Its jOOQ
+ * The aggregator gateway: {@code java -jar nostr-gateway-exec.jar} (or {@code ./nostr gateway}). Its jOOQ
  * {@code DSLContext} is built in {@code StoreConfiguration}, so Boot's jOOQ auto-configuration stays out.
  */
 @SpringBootApplication(exclude = JooqAutoConfiguration.class)

@@ -15,6 +15,7 @@ import dev.nostrgate.gateway.connector.ConnectorState;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
+import dev.nostrgate.gateway.stats.RelayCounters;
 import dev.nostrgate.gateway.topology.RelayTopology;
 import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.store.StoredEvent;
@@ -122,10 +123,15 @@ class ResilienceIT {
             publish(20);
             awaitEverything(first);
 
-            // 2. the database is away for a while (every write of an event fails as a server shutting down does)
+            // 2. the database is away (every write of an event fails as a server shutting down does) while events
+            // reach the gateway: it has them in hand, and stores none, until the database is back
+            RelayCounters counters = first.getBean(RelayCounters.class);
+            RelayCounters.Totals beforeOutage = counters.totals(relayId);
             try (TableFault down = TableFault.everyWrite(schema(), "events", "57P01")) {
                 publish(20);
-                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> counters.totals(relayId).received() > beforeOutage.received());
+                assertThat(counters.totals(relayId).stored()).isEqualTo(beforeOutage.stored());
             }
             publish(10);
             awaitEverything(first);

@@ -1,4 +1,4 @@
-package dev.nostrgate.gateway.benchmark;
+package dev.nostrgate.benchmarks.gateway;
 
 import dev.nostrgate.core.message.ClientMessage;
 import dev.nostrgate.core.message.ClientMessages;

@@ -1,4 +1,4 @@
-package dev.nostrgate.gateway.benchmark;
+package dev.nostrgate.benchmarks.gateway;
 
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.UnsignedEvent;
