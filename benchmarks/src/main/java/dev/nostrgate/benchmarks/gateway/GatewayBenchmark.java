@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -130,10 +131,13 @@ public final class GatewayBenchmark {
             System.out.printf(Locale.ROOT, "phase 2: %,d live events at %,.0f/s over %d s: lag p50 <= %.0f ms, p99 <= "
                             + "%.0f ms (receive to commit, histogram bucket bounds)%n", liveEvents, rate, liveSeconds,
                     percentile(before, after, 0.50), percentile(before, after, 0.99));
+            // removals drain in parallel; the benchmark's relays are gone from the broker before it returns
+            List<CompletableFuture<Void>> removals = new ArrayList<>();
             for (UUID id : ids) {
-                lifecycle.remove(id);
+                removals.add(lifecycle.remove(id));
                 registry.remove(id);
             }
+            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
         } finally {
             upstreams.forEach(upstream -> {
                 try {
