@@ -17,6 +17,7 @@ import dev.nostrgate.relay.store.EventWriter;
 import dev.nostrgate.relay.store.ExpirationSweeper;
 import dev.nostrgate.relay.store.RecentEvents;
 import dev.nostrgate.relay.store.SqlEventStore;
+import dev.nostrgate.relay.store.StatementWarmUp;
 import dev.nostrgate.relay.subscription.LiveMonitor;
 import dev.nostrgate.relay.subscription.QueryWorker;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -32,6 +33,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -96,8 +98,11 @@ public final class Relay implements AutoCloseable {
      */
     public static Relay start(RelayConfig config, Clock clock) {
         Deque<AutoCloseable> resources = new ArrayDeque<>(); // closed in reverse order on failure
+        // the store's statements are built while the database starts, not when the first client arrives
+        CompletableFuture<Void> statements = StatementWarmUp.start();
         try {
             Database database = push(resources, Database.open(config.database(), config.query().timeout()));
+            statements.join();
             return start(config, clock, database, resources, true);
         } catch (RuntimeException e) {
             closeAll(resources);
