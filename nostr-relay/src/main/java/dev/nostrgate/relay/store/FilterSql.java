@@ -167,6 +167,16 @@ final class FilterSql {
         return filter.since().isPresent();
     }
 
+    /** Whether the statement of this filter's shape is rendered and cached already (for tests). */
+    static boolean isRendered(Filter filter, long now) {
+        return STATEMENTS.containsKey(newestShape(filter, now, "", new HashMap<>()));
+    }
+
+    /** Forgets every rendered statement (for tests that check what renders them). */
+    static void forgetRendered() {
+        STATEMENTS.clear();
+    }
+
     /** The statement of a shape, rendered by jOOQ the first time the shape is seen. */
     private static RenderedStatement statement(Object shape, Supplier<Select<?>> build) {
         RenderedStatement statement = STATEMENTS.get(shape);
