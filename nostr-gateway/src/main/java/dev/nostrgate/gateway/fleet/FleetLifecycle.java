@@ -1,5 +1,6 @@
 package dev.nostrgate.gateway.fleet;
 
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.gateway.connector.ConnectorState;
 import dev.nostrgate.gateway.connector.LocalRelays;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
@@ -7,6 +8,7 @@ import dev.nostrgate.gateway.connector.RelayStatus;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.gateway.topology.RelayTopology;
+import dev.nostrgate.relay.store.Retry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,6 +33,9 @@ public class FleetLifecycle implements RelayLifecycle {
     private final LocalRelays local;
     private final RelayTopology topology;
     private final Duration ttl;
+    /** Lease statements meet the keepers' renewals: a serialization failure is routine, and each is idempotent. */
+    private final Retry retry = Retry.within(Duration.ofSeconds(5),
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(500)), () -> false).forIdempotentStep();
 
     public FleetLifecycle(LeaseKeeper keeper, LeaseTable leases, RelayRegistry registry, LocalRelays local,
                           RelayTopology topology, FleetProperties properties) {
@@ -45,10 +50,10 @@ public class FleetLifecycle implements RelayLifecycle {
     @Override
     public void start(RegisteredRelay relay) {
         keeper.runHere(relay.id(), LeaseKeeper.Work.START, () -> {
-            if (!leases.claim(relay.id(), keeper.instanceId(), ttl)) {
+            if (!claim(relay.id())) {
                 return; // another instance holds it and runs it
             }
-            long version = leases.version(relay.id()).orElse(0L);
+            long version = version(relay.id());
             local.start(relay);
             keeper.applied(relay.id(), version);
         });
@@ -60,7 +65,7 @@ public class FleetLifecycle implements RelayLifecycle {
             return; // its owner applies the registry's new version at its next renewal
         }
         keeper.runHere(relay.id(), LeaseKeeper.Work.CHANGE, () -> {
-            long version = leases.version(relay.id()).orElse(0L);
+            long version = version(relay.id());
             local.change(relay);
             keeper.applied(relay.id(), version);
         });
@@ -72,8 +77,11 @@ public class FleetLifecycle implements RelayLifecycle {
      */
     @Override
     public CompletableFuture<Void> remove(UUID relayId) {
-        registry.markRemoving(relayId);
-        if (local.running().contains(relayId) || leases.claim(relayId, keeper.instanceId(), ttl)) {
+        retry.call("marking a relay for removal", () -> {
+            registry.markRemoving(relayId);
+            return null;
+        });
+        if (local.running().contains(relayId) || claim(relayId)) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             keeper.submit(relayId, LeaseKeeper.Work.REMOVE, () -> local.remove(relayId).join())
                     .whenComplete((ok, failure) -> {
@@ -89,7 +97,7 @@ public class FleetLifecycle implements RelayLifecycle {
                 ? keeper.fleet().leases().get(relayId).owner().orElse("another instance") : "another instance";
         return CompletableFuture.runAsync(() -> {
             long deadline = System.nanoTime() + REMOVAL_WAIT.toNanos();
-            while (leases.version(relayId).isPresent()) {
+            while (retry.call("looking for the relay", () -> leases.version(relayId)).isPresent()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("instance " + owner + ", which runs the relay, has not removed "
                             + "it within " + REMOVAL_WAIT.toSeconds() + " s; it is marked for removal and will be "
@@ -103,6 +111,14 @@ public class FleetLifecycle implements RelayLifecycle {
                 }
             }
         });
+    }
+
+    private boolean claim(UUID relayId) {
+        return retry.call("taking a relay's lease", () -> leases.claim(relayId, keeper.instanceId(), ttl));
+    }
+
+    private long version(UUID relayId) {
+        return retry.call("reading a relay's version", () -> leases.version(relayId)).orElse(0L);
     }
 
     @Override
