@@ -122,6 +122,9 @@ public class LeaseKeeper {
             return;
         }
         long began = System.nanoTime();
+        // Read before renewing: a relay running by then had its lease claimed by then, so the renewal returns it
+        // while this instance still holds it. A relay the REST API starts meanwhile is not mistaken for a lost one.
+        Set<UUID> runningBefore = local.running();
         try {
             Set<UUID> held = retry.call("renewing leases", () -> {
                 leases.heartbeat(me, startedAt, ttl);
@@ -153,12 +156,13 @@ public class LeaseKeeper {
                 }
             }
             Map<UUID, Lease> byId = all.stream().collect(Collectors.toMap(Lease::relayId, Function.identity()));
-            List<CompletableFuture<Void>> starts = follow(held, byId);
+            List<CompletableFuture<Void>> starts = follow(held, byId, runningBefore);
             publishStates();
             fleet = new Fleet(instances, byId);
             if (first) {
                 first = false;
-                CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+                // failed starts are logged and tried again at the next tick; the phase follows the started ones
+                CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).handle((ok, failed) -> null).join();
                 log.info("instance {} started the {} relays it holds ({} instances live)", me, held.size(),
                         Math.max(1, instances.size()));
                 local.started();
@@ -197,9 +201,8 @@ public class LeaseKeeper {
     }
 
     /** Makes what runs here follow the leases held: returns the starts it began. */
-    private List<CompletableFuture<Void>> follow(Set<UUID> held, Map<UUID, Lease> byId) {
-        Set<UUID> running = local.running();
-        for (UUID id : running) {
+    private List<CompletableFuture<Void>> follow(Set<UUID> held, Map<UUID, Lease> byId, Set<UUID> runningBefore) {
+        for (UUID id : runningBefore) {
             if (!held.contains(id) && !busy.containsKey(id)) {
                 log.warn("relay {} is no longer held here (another instance took its lease): stopping it here", id);
                 submit(id, Work.HAND_OVER, () -> {
@@ -208,6 +211,7 @@ public class LeaseKeeper {
                 });
             }
         }
+        Set<UUID> running = local.running();
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (UUID id : held) {
             Lease lease = byId.get(id);
