@@ -2,6 +2,8 @@ package dev.nostrgate.gateway;
 
 import dev.nostrgate.core.event.EventVerifier;
 import dev.nostrgate.gateway.config.GatewayProperties;
+import dev.nostrgate.gateway.fleet.FleetProperties;
+import dev.nostrgate.gateway.topology.QueueSettings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.jooq.JooqAutoConfiguration;
@@ -14,7 +16,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * {@code DSLContext} is built in {@code StoreConfiguration}, so Boot's jOOQ auto-configuration stays out.
  */
 @SpringBootApplication(exclude = JooqAutoConfiguration.class)
-@EnableConfigurationProperties(GatewayProperties.class)
+@EnableConfigurationProperties({GatewayProperties.class, FleetProperties.class, QueueSettings.class})
 @EnableScheduling
 public class GatewayApplication {
 

@@ -28,6 +28,8 @@ public record RelayView(
                 + "connector resumes from it") Long cursor,
         @Schema(nullable = true, description = "messages waiting in the relay's RabbitMQ queue; null if unknown")
         Long queueDepth,
+        @Schema(nullable = true, description = "the gateway instance that runs the relay (its upstream connection "
+                + "and consumer); null while none does") String owner,
         Counters counters,
         Instant createdAt) {
 
@@ -45,6 +47,7 @@ public record RelayView(
                 status.lastError().orElse(null),
                 relay.cursor().isPresent() ? relay.cursor().getAsLong() : null,
                 status.queueDepth() < 0 ? null : status.queueDepth(),
+                status.owner().orElse(null),
                 new Counters(totals.received(), totals.stored(), totals.duplicates(), totals.invalid(),
                         totals.bytes()),
                 relay.createdAt());

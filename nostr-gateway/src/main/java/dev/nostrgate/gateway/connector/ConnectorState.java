@@ -22,4 +22,14 @@ public enum ConnectorState {
     public String apiName() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
+
+    /** The state an {@link #apiName()} names, if any. */
+    public static java.util.Optional<ConnectorState> ofApiName(String name) {
+        for (ConnectorState state : values()) {
+            if (state.apiName().equals(name)) {
+                return java.util.Optional.of(state);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

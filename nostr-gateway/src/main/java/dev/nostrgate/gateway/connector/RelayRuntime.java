@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,17 +35,15 @@ import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Everything that runs for the registered relays: per relay its topology, one consumer (its own listener
- * container) and one upstream connector. At start, HTTP serves at once while this re-binds every registered relay
- * in the background ({@link GatewayState} says how far it is).
+ * Everything that runs in this instance for the relays it owns: per relay its topology, one consumer (its own
+ * listener container) and one upstream connector. Which relays those are, the fleet's lease keeper decides; at start,
+ * HTTP serves at once while the keeper starts them in the background ({@link GatewayState} says how far it is).
  */
 @Component
-public class RelayRuntime implements RelayLifecycle {
+public class RelayRuntime implements LocalRelays {
     private static final Logger log = LoggerFactory.getLogger(RelayRuntime.class);
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
 
@@ -83,6 +82,7 @@ public class RelayRuntime implements RelayLifecycle {
         return thread;
     });
     private volatile boolean stopping;
+    private volatile boolean deadLettersDeclared;
 
     public RelayRuntime(RelayRegistry registry, RelayTopology topology,
                         SimpleRabbitListenerContainerFactory containers, RabbitTemplate rabbit, EventStore store,
@@ -108,35 +108,13 @@ public class RelayRuntime implements RelayLifecycle {
         this.state = state;
     }
 
-    /** Re-binds every registered relay, in the background, so HTTP serves meanwhile. */
-    @EventListener(ApplicationReadyEvent.class)
-    public void rebindAll() {
-        Thread thread = new Thread(() -> {
-            long started = System.nanoTime();
-            try {
-                topology.declareDeadLetters();
-                List<RegisteredRelay> relays = registry.all();
-                int done = 0;
-                for (RegisteredRelay relay : relays) {
-                    if (stopping) {
-                        return;
-                    }
-                    start(relay);
-                    if (++done % 100 == 0) {
-                        log.info("re-bound {} of {} relays", done, relays.size());
-                    }
-                }
-                state.set(GatewayState.Phase.CATCHING_UP);
-                log.info("gateway re-bound {} relays in {} ms; catching up", relays.size(),
-                        (System.nanoTime() - started) / 1_000_000);
-                scheduler.scheduleWithFixedDelay(this::updatePhase, 0, 1, TimeUnit.SECONDS);
-            } catch (RuntimeException e) {
-                log.error("re-binding relays failed: {} (check RabbitMQ at spring.rabbitmq.host/port and the "
-                        + "database); registered relays are not running", e.getMessage(), e);
-            }
-        }, "rebind");
-        thread.setDaemon(true);
-        thread.start();
+    @Override
+    public void started() {
+        if (stopping) {
+            return;
+        }
+        state.set(GatewayState.Phase.CATCHING_UP);
+        scheduler.scheduleWithFixedDelay(this::updatePhase, 0, 1, TimeUnit.SECONDS);
     }
 
     private void updatePhase() {
@@ -147,6 +125,13 @@ public class RelayRuntime implements RelayLifecycle {
     /** Without waiting for other relays' starts, changes or removals: each relay has its own lock. */
     @Override
     public void start(RegisteredRelay relay) {
+        if (stopping) {
+            throw new IllegalStateException("the gateway is stopping");
+        }
+        if (!deadLettersDeclared) {
+            topology.declareDeadLetters(); // before the first consumer may need it; idempotent, so a race is harmless
+            deadLettersDeclared = true;
+        }
         BoundRelay bound = new BoundRelay(relay.id(), topology, this::consumer, this::connect);
         if (running.putIfAbsent(relay.id(), bound) != null) {
             return;
@@ -220,21 +205,42 @@ public class RelayRuntime implements RelayLifecycle {
     }
 
     @Override
-    public RelayStatus status(UUID relayId) {
+    public void handOver(UUID relayId) {
+        BoundRelay bound = running.remove(relayId);
+        if (bound != null) {
+            bound.close();
+            log.info("relay {} stopped here; its queue {} stays for the instance that takes it over", relayId,
+                    RelayTopology.queue(relayId));
+        }
+    }
+
+    @Override
+    public Set<UUID> running() {
+        return Set.copyOf(running.keySet());
+    }
+
+    @Override
+    public Optional<RelayStatus> status(UUID relayId) {
         BoundRelay bound = running.get(relayId);
+        if (bound == null) {
+            return Optional.empty();
+        }
         long depth;
         try {
             depth = topology.depth(relayId);
         } catch (RuntimeException brokerDown) {
             depth = -1;
         }
-        if (bound == null) {
-            return new RelayStatus(ConnectorState.CONNECTING, Optional.of("not started yet"), depth);
-        }
-        return bound.status(depth);
+        return Optional.of(bound.status(depth));
+    }
+
+    @Override
+    public Optional<RelayStatus> state(UUID relayId) {
+        return Optional.ofNullable(running.get(relayId)).map(bound -> bound.status(-1));
     }
 
     /** Closes every relay in parallel: each connector publishes its pending batch, each consumer stops. */
+    @Override
     @PreDestroy
     public void stop() {
         if (stopping) {

@@ -7,6 +7,15 @@ import java.util.Optional;
  *
  * @param lastError the last connection or subscription error, if any
  * @param queueDepth messages waiting in the relay's RabbitMQ queue (-1 if unknown)
+ * @param owner the gateway instance that runs the relay, if one does
  */
-public record RelayStatus(ConnectorState state, Optional<String> lastError, long queueDepth) {
+public record RelayStatus(ConnectorState state, Optional<String> lastError, long queueDepth, Optional<String> owner) {
+
+    public RelayStatus(ConnectorState state, Optional<String> lastError, long queueDepth) {
+        this(state, lastError, queueDepth, Optional.empty());
+    }
+
+    public RelayStatus ownedBy(String instance) {
+        return new RelayStatus(state, lastError, queueDepth, Optional.of(instance));
+    }
 }

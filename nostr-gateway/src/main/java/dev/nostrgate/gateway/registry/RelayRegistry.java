@@ -63,27 +63,48 @@ public class RelayRegistry {
         return relay;
     }
 
+    /** The registered relays, oldest first; not those being removed. */
     public List<RegisteredRelay> all() {
-        return dsl.selectFrom(GATEWAY_RELAYS).orderBy(GATEWAY_RELAYS.CREATED_AT, GATEWAY_RELAYS.ID)
+        return dsl.selectFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.REMOVING.isFalse())
+                .orderBy(GATEWAY_RELAYS.CREATED_AT, GATEWAY_RELAYS.ID)
                 .fetch(RelayRegistry::relay);
     }
 
+    /** A registered relay, unless it is being removed. */
     public Optional<RegisteredRelay> find(UUID id) {
-        return dsl.selectFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.ID.eq(id)).fetchOptional(RelayRegistry::relay);
+        return dsl.selectFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.ID.eq(id)).and(GATEWAY_RELAYS.REMOVING.isFalse())
+                .fetchOptional(RelayRegistry::relay);
     }
 
+    /** The relay registered with this URL, even one being removed (its URL is not free yet). */
     public Optional<RegisteredRelay> find(URI url) {
         return dsl.selectFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.URL.eq(url.toString()))
                 .fetchOptional(RelayRegistry::relay);
     }
 
-    /** Saves name, filters and paused (the cursor has its own, forward-only update). */
+    /**
+     * Saves name, filters and paused (the cursor has its own, forward-only update), and counts the change in
+     * {@code version}, by which the instance running the relay notices a change made through another instance.
+     */
     public void update(RegisteredRelay relay) {
         dsl.update(GATEWAY_RELAYS)
                 .set(GATEWAY_RELAYS.NAME, relay.name())
                 .set(GATEWAY_RELAYS.FILTERS, filtersJson(relay.filters()))
                 .set(GATEWAY_RELAYS.PAUSED, relay.paused())
+                .set(GATEWAY_RELAYS.VERSION, GATEWAY_RELAYS.VERSION.plus(1))
                 .where(GATEWAY_RELAYS.ID.eq(relay.id()))
+                .execute();
+    }
+
+    /**
+     * Marks a relay as being removed: it is no longer listed, and the instance running it drains and deletes its
+     * queue, then the row ({@link #remove}).
+     */
+    public void markRemoving(UUID id) {
+        dsl.update(GATEWAY_RELAYS)
+                .set(GATEWAY_RELAYS.REMOVING, true)
+                .set(GATEWAY_RELAYS.VERSION, GATEWAY_RELAYS.VERSION.plus(1))
+                .where(GATEWAY_RELAYS.ID.eq(id))
                 .execute();
     }
 

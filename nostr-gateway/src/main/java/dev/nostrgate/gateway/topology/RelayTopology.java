@@ -1,6 +1,9 @@
 package dev.nostrgate.gateway.topology;
 
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
 import java.util.UUID;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.BindingBuilder;
@@ -15,8 +18,13 @@ import org.springframework.stereotype.Component;
 /**
  * The RabbitMQ objects of the gateway, all named here. Per relay: a durable direct exchange
  * {@code nostr.relay.<id>} bound to a durable queue of the same name, which dead-letters to {@code nostr.dead}.
- * Declared when a relay is registered and again for every relay at start (declaring is idempotent while the
+ * Declared when a relay is registered and again whenever an instance starts it (declaring is idempotent while the
  * arguments stay the same), deleted when it is removed.
+ *
+ * <p>Relay queues are quorum queues by default ({@link QueueSettings}): replicated, so that losing a broker node
+ * loses no event, and with a delivery limit, so that a message its consumer never gets through (the process dies on
+ * it) ends in {@code nostr.dead} instead of going round for ever; dead-lettering is at-least-once. A classic queue
+ * left by an earlier version is replaced when it is found empty, and used as it is until then.
  */
 @Component
 public class RelayTopology {
@@ -29,10 +37,14 @@ public class RelayTopology {
     /** The header counting how often a message has made its consumer fail (see {@code sink.FailedMessages}). */
     public static final String ATTEMPTS_HEADER = "x-nostr-attempts";
 
-    private final AmqpAdmin admin;
+    private static final Logger log = LoggerFactory.getLogger(RelayTopology.class);
 
-    public RelayTopology(AmqpAdmin admin) {
+    private final AmqpAdmin admin;
+    private final QueueSettings settings;
+
+    public RelayTopology(AmqpAdmin admin, QueueSettings settings) {
         this.admin = admin;
+        this.settings = settings;
     }
 
     public static String exchange(UUID relayId) {
@@ -55,10 +67,37 @@ public class RelayTopology {
     /** Declares one relay's exchange, queue and binding. */
     public void declare(UUID relayId) {
         DirectExchange exchange = ExchangeBuilder.directExchange(exchange(relayId)).durable(true).build();
-        Queue queue = QueueBuilder.durable(queue(relayId)).deadLetterExchange(DEAD_LETTERS).build();
+        Queue queue = relayQueue(relayId);
         admin.declareExchange(exchange);
-        admin.declareQueue(queue);
+        try {
+            admin.declareQueue(queue);
+        } catch (AmqpException differentArguments) {
+            // PRECONDITION_FAILED: the queue exists with other arguments (a classic queue from before)
+            long depth = depth(relayId);
+            if (depth != 0) {
+                log.warn("queue {} exists with other arguments than {} ({}) and holds {} messages: it is used as it "
+                        + "is and replaced once found empty", queue.getName(), settings.type(),
+                        differentArguments.getMessage(), depth);
+                admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with(ROUTING_KEY));
+                return;
+            }
+            admin.deleteQueue(queue.getName());
+            admin.declareQueue(queue);
+            log.info("queue {} replaced by a {} queue (it was empty)", queue.getName(), settings.type());
+        }
         admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with(ROUTING_KEY));
+    }
+
+    private Queue relayQueue(UUID relayId) {
+        QueueBuilder queue = QueueBuilder.durable(queue(relayId)).deadLetterExchange(DEAD_LETTERS);
+        if (settings.type() == QueueSettings.Type.QUORUM) {
+            queue.quorum()
+                    .deliveryLimit(settings.deliveryLimit())
+                    // at-least-once dead-lettering needs reject-publish; no length limit is set, so it never rejects
+                    .overflow(QueueBuilder.Overflow.rejectPublish)
+                    .withArgument("x-dead-letter-strategy", "at-least-once");
+        }
+        return queue.build();
     }
 
     /** Deletes one relay's queue (with whatever it still holds) and exchange. */

@@ -2,12 +2,14 @@ package dev.nostrgate.gateway.api;
 
 import dev.nostrgate.gateway.GatewayState;
 import dev.nostrgate.gateway.connector.ConnectorState;
+import dev.nostrgate.gateway.connector.LocalRelays;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.connector.RelayStatus;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +73,59 @@ public class ApiTestConfiguration {
         }
     }
 
+    /**
+     * Runs nothing: the lease keeper still takes the registered relays' leases, and what it would start here is only
+     * remembered, so that the API is tested without connecting to the made-up relays it registers.
+     */
+    public static final class IdleRelays implements LocalRelays {
+        private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void start(RegisteredRelay relay) {
+            running.add(relay.id());
+        }
+
+        @Override
+        public void change(RegisteredRelay relay) {
+        }
+
+        @Override
+        public CompletableFuture<Void> remove(UUID relayId) {
+            running.remove(relayId);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void handOver(UUID relayId) {
+            running.remove(relayId);
+        }
+
+        @Override
+        public Set<UUID> running() {
+            return Set.copyOf(running);
+        }
+
+        @Override
+        public Optional<RelayStatus> status(UUID relayId) {
+            return state(relayId);
+        }
+
+        @Override
+        public Optional<RelayStatus> state(UUID relayId) {
+            return running.contains(relayId)
+                    ? Optional.of(new RelayStatus(ConnectorState.LIVE, Optional.empty(), 0)) : Optional.empty();
+        }
+
+        @Override
+        public void started() {
+        }
+
+        @Override
+        public void stop() {
+            running.clear();
+        }
+    }
+
     /** A gateway state the test can pin to a phase. */
     public static final class PinnedGatewayState extends GatewayState {
         private volatile Phase pinned;
@@ -84,6 +139,12 @@ public class ApiTestConfiguration {
             Phase phase = pinned;
             return phase != null ? phase : super.phase();
         }
+    }
+
+    @Bean
+    @Primary
+    IdleRelays idleRelays() {
+        return new IdleRelays();
     }
 
     @Bean

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
+import dev.nostrgate.gateway.topology.QueueSettings;
 import dev.nostrgate.gateway.topology.RelayTopology;
 import java.net.URI;
 import java.time.Duration;
@@ -33,7 +34,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 class ConfirmedPublisherIT {
     private final CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
     private final RabbitAdmin admin = new RabbitAdmin(connections);
-    private final RelayTopology topology = new RelayTopology(admin);
+    private final RelayTopology topology = new RelayTopology(admin, new QueueSettings(QueueSettings.Type.QUORUM, 20));
     private final RabbitTemplate rabbit = new RabbitTemplate(connections);
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final RegisteredRelay relay = new RegisteredRelay(UUID.randomUUID(), URI.create("ws://127.0.0.1:1"),

@@ -63,6 +63,8 @@ class RelayRuntimeIT {
     @Autowired
     RelayRuntime runtime;
     @Autowired
+    RelayLifecycle lifecycle;
+    @Autowired
     RelayTopology topology;
     @Autowired
     RabbitTemplate rabbit;
@@ -73,12 +75,12 @@ class RelayRuntimeIT {
 
     private RegisteredRelay register(URI url, String name) {
         RegisteredRelay relay = registry.add(url, name, List.of(Filter.ALL));
-        runtime.start(relay);
+        lifecycle.start(relay);
         return relay;
     }
 
     private void awaitLive(RegisteredRelay relay) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.status(relay.id()).state() == ConnectorState.LIVE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.status(relay.id()).map(s -> s.state() == ConnectorState.LIVE).orElse(false));
     }
 
     private boolean stored(List<Event> events) {
@@ -105,7 +107,7 @@ class RelayRuntimeIT {
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> topology.depth(removed.id()) > 0);
 
-                removal = runtime.remove(removed.id());
+                removal = lifecycle.remove(removed.id());
 
                 added = register(b.url(), "added meanwhile");
                 awaitLive(added);
@@ -116,7 +118,7 @@ class RelayRuntimeIT {
             assertThat(stored(queued)).as("what was queued is stored before the queue goes").isTrue();
             assertThat(topology.depth(removed.id())).as("queue deleted").isEqualTo(-1);
             registry.remove(removed.id());
-            runtime.remove(added.id()).get();
+            lifecycle.remove(added.id()).get();
             registry.remove(added.id());
         }
     }
@@ -145,7 +147,7 @@ class RelayRuntimeIT {
                     "returned by the broker").sign(ALICE);
             upstream.sendToSubscribers(live.toJson());
             await().atMost(Duration.ofSeconds(60)).until(() -> started.stream().allMatch(relay ->
-                    runtime.status(relay.id()).lastError().orElse("").contains("returned")));
+                    runtime.status(relay.id()).flatMap(s -> s.lastError()).orElse("").contains("returned")));
 
             long begin = System.nanoTime();
             runtime.stop();

@@ -12,6 +12,7 @@ import dev.nostrgate.core.key.SecKey;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.sink.FutureLimit;
 import dev.nostrgate.gateway.topology.EventBatchCodec;
+import dev.nostrgate.gateway.topology.QueueSettings;
 import dev.nostrgate.gateway.topology.RelayTopology;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,7 @@ class UpstreamConnectorIT {
 
     private final CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
     private final RabbitAdmin admin = new RabbitAdmin(connections);
-    private final RelayTopology topology = new RelayTopology(admin);
+    private final RelayTopology topology = new RelayTopology(admin, new QueueSettings(QueueSettings.Type.QUORUM, 20));
     private final RabbitTemplate rabbit = new RabbitTemplate(connections);
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final UUID relayId = UUID.randomUUID();

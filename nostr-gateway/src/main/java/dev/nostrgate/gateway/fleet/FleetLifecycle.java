@@ -1,0 +1,144 @@
+package dev.nostrgate.gateway.fleet;
+
+import dev.nostrgate.core.Backoff;
+import dev.nostrgate.gateway.connector.ConnectorState;
+import dev.nostrgate.gateway.connector.LocalRelays;
+import dev.nostrgate.gateway.connector.RelayLifecycle;
+import dev.nostrgate.gateway.connector.RelayStatus;
+import dev.nostrgate.gateway.registry.RegisteredRelay;
+import dev.nostrgate.gateway.registry.RelayRegistry;
+import dev.nostrgate.gateway.topology.RelayTopology;
+import dev.nostrgate.relay.store.Retry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the REST API asks of the relays, on whichever instance it is asked: a new relay starts on the instance that
+ * registered it (the lease keeper gives it to another later if this one holds more than its share); a change or a
+ * removal is carried out here if the relay runs here, else by its owner, which sees the registry change within a
+ * renew interval.
+ */
+@Component
+public class FleetLifecycle implements RelayLifecycle {
+    /** How long a removal asked here waits for the owning instance to carry it out. */
+    private static final Duration REMOVAL_WAIT = Duration.ofSeconds(30);
+
+    private final LeaseKeeper keeper;
+    private final LeaseTable leases;
+    private final RelayRegistry registry;
+    private final LocalRelays local;
+    private final RelayTopology topology;
+    private final Duration ttl;
+    /** Lease statements meet the keepers' renewals: a serialization failure is routine, and each is idempotent. */
+    private final Retry retry = Retry.within(Duration.ofSeconds(5),
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(500)), () -> false).forIdempotentStep();
+
+    public FleetLifecycle(LeaseKeeper keeper, LeaseTable leases, RelayRegistry registry, LocalRelays local,
+                          RelayTopology topology, FleetProperties properties) {
+        this.keeper = keeper;
+        this.leases = leases;
+        this.registry = registry;
+        this.local = local;
+        this.topology = topology;
+        this.ttl = properties.leaseTtl();
+    }
+
+    @Override
+    public void start(RegisteredRelay relay) {
+        keeper.runHere(relay.id(), LeaseKeeper.Work.START, () -> {
+            if (!claim(relay.id())) {
+                return; // another instance holds it and runs it
+            }
+            long version = version(relay.id());
+            local.start(relay);
+            keeper.applied(relay.id(), version);
+        });
+    }
+
+    @Override
+    public void change(RegisteredRelay relay) {
+        if (!local.running().contains(relay.id())) {
+            return; // its owner applies the registry's new version at its next renewal
+        }
+        keeper.runHere(relay.id(), LeaseKeeper.Work.CHANGE, () -> {
+            long version = version(relay.id());
+            local.change(relay);
+            keeper.applied(relay.id(), version);
+        });
+    }
+
+    /**
+     * Marks the relay as being removed; carries the removal out here if this instance runs it or can take its lease,
+     * else waits for the owner to do it (at most {@link #REMOVAL_WAIT}).
+     */
+    @Override
+    public CompletableFuture<Void> remove(UUID relayId) {
+        retry.call("marking a relay for removal", () -> {
+            registry.markRemoving(relayId);
+            return null;
+        });
+        if (local.running().contains(relayId) || claim(relayId)) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            keeper.submit(relayId, LeaseKeeper.Work.REMOVE, () -> local.remove(relayId).join())
+                    .whenComplete((ok, failure) -> {
+                        if (failure != null) {
+                            done.completeExceptionally(failure);
+                        } else {
+                            done.complete(null);
+                        }
+                    });
+            return done;
+        }
+        String owner = keeper.fleet().leases().get(relayId) != null
+                ? keeper.fleet().leases().get(relayId).owner().orElse("another instance") : "another instance";
+        return CompletableFuture.runAsync(() -> {
+            long deadline = System.nanoTime() + REMOVAL_WAIT.toNanos();
+            while (retry.call("looking for the relay", () -> leases.version(relayId)).isPresent()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("instance " + owner + ", which runs the relay, has not removed "
+                            + "it within " + REMOVAL_WAIT.toSeconds() + " s; it is marked for removal and will be "
+                            + "removed when its queue is drained");
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the removal", e);
+                }
+            }
+        });
+    }
+
+    private boolean claim(UUID relayId) {
+        return retry.call("taking a relay's lease", () -> leases.claim(relayId, keeper.instanceId(), ttl));
+    }
+
+    private long version(UUID relayId) {
+        return retry.call("reading a relay's version", () -> leases.version(relayId)).orElse(0L);
+    }
+
+    @Override
+    public RelayStatus status(UUID relayId) {
+        Optional<RelayStatus> here = local.status(relayId);
+        if (here.isPresent()) {
+            return here.get().ownedBy(keeper.instanceId());
+        }
+        long depth;
+        try {
+            depth = topology.depth(relayId);
+        } catch (RuntimeException brokerDown) {
+            depth = -1;
+        }
+        Lease lease = keeper.fleet().leases().get(relayId);
+        if (lease == null || lease.owner().isEmpty()) {
+            return new RelayStatus(ConnectorState.CONNECTING, Optional.of("waiting for an instance to take it"),
+                    depth);
+        }
+        ConnectorState state = lease.state().flatMap(ConnectorState::ofApiName).orElse(ConnectorState.CONNECTING);
+        return new RelayStatus(state, lease.lastError(), depth).ownedBy(lease.owner().get());
+    }
+}
