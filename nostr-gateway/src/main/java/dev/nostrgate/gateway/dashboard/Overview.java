@@ -14,9 +14,8 @@ import java.util.UUID;
  * last two samples. Fields that a gateway cannot know are null ({@code deadLetters}, {@code stored}); fields that only
  * a gateway sharing relays with other instances has ({@code owner}, {@code instances}) are left out.
  */
-@JsonInclude(JsonInclude.Include.NON_ABSENT)
 public record Overview(Instant asOf, String phase, Long deadLetters, Lag lag, Totals totals, List<Relay> relays,
-                       List<Instance> instances) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<Instance> instances) {
 
     /**
      * Receive-to-commit lag of recent events, in milliseconds (Micrometer's {@code nostr.gateway.lag}, whose
@@ -38,9 +37,9 @@ public record Overview(Instant asOf, String phase, Long deadLetters, Lag lag, To
     }
 
     /** A relay's row; {@code owner} is there only where instances share relays. */
-    @JsonInclude(JsonInclude.Include.NON_ABSENT)
     public record Relay(UUID id, String url, String name, String state, boolean paused, String lastError,
-                        Long queueDepth, double eventsPerSecond, long received, Long stored, String owner) {
+                        Long queueDepth, double eventsPerSecond, long received, Long stored,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String owner) {
     }
 
     /** A gateway instance where several share the relays (none yet: a single instance runs them all). */
