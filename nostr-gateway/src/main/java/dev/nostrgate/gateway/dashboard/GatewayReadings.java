@@ -12,6 +12,7 @@ import dev.nostrgate.gateway.topology.RelayTopology;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ public class GatewayReadings implements Supplier<OverviewReadings> {
 
     @Override
     public OverviewReadings get() {
+        Instant at = clock.instant(); // before reading: what changed before asOf is in the sample
         Map<UUID, Long> stored = storedTotals();
         List<OverviewReadings.Relay> relays = new ArrayList<>();
         for (RegisteredRelay relay : registry.all()) {
@@ -56,7 +58,7 @@ public class GatewayReadings implements Supplier<OverviewReadings> {
                     counters.totals(relay.id()).received(), stored == null ? -1 : stored.getOrDefault(relay.id(), 0L),
                     null));
         }
-        return new OverviewReadings(clock.instant(), state.phase().headerValue(), relays, deadLetters(), lag());
+        return new OverviewReadings(at, state.phase().headerValue(), relays, deadLetters(), lag());
     }
 
     private Map<UUID, Long> storedTotals() {
