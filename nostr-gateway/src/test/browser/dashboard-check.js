@@ -90,9 +90,11 @@ try {
     return cell !== null && Number(cell.textContent.replace(/,/g, '')) > 0;
   }, row, WAIT);
   const points = await page.getAttribute('#rate-chart', 'data-points');
-  step(`the rate chart moved: ${points} samples, peak ${await page.getAttribute('#rate-chart', 'data-max')} `
+  const peak = Number(await page.getAttribute('#rate-chart', 'data-max')).toFixed(1);
+  step(`the rate chart moved: ${points} samples, peak ${peak} `
     + `events/s; the added relay shows ${await page.textContent(`${row} td.rate`)} events/s`);
-  await nextSample(); // one more point on the charts for the picture
+  // a few more points on the charts for the picture
+  await page.waitForFunction(() => Number(document.getElementById('rate-chart').dataset.points) >= 6, null, WAIT);
   mkdirSync(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
   step(`screenshot ${screenshot}`);
@@ -122,6 +124,21 @@ try {
   await nextSample();
   if (await page.$(row) !== null) throw new Error('the removed relay came back in the next sample');
   step('removed, and gone in the next sample');
+
+  // Owners and instances come with instances that share relays: shown when the API has them, hidden when not.
+  await page.route('**/api/overview', async (route) => {
+    const fetched = await route.fetch();
+    const overview = await fetched.json();
+    overview.relays.forEach((r) => { r.owner = 'gateway-1'; });
+    overview.instances = [{ id: 'gateway-1', relays: overview.relays.length, lastSeen: overview.asOf }];
+    await route.fulfill({ response: fetched, json: overview });
+  });
+  await page.waitForSelector('#instances:not([hidden])', WAIT);
+  await page.waitForSelector('#relays th.owner:not([hidden])', WAIT);
+  await page.unroute('**/api/overview');
+  await page.waitForSelector('#instances', { ...WAIT, state: 'hidden' });
+  await page.waitForSelector('#relays th.owner', { ...WAIT, state: 'hidden' });
+  step('owner column and instances panel shown while the API has them, hidden when it has not');
 
   assertNoProblems('problems in the page');
   step('no console errors, no failed requests');

@@ -11,7 +11,7 @@ export class LiveChart {
     const opts = {
       width: this.width(),
       height: 200,
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
       axes: [{ stroke: '#8a93a6', grid: { stroke: '#2a3140' } },

@@ -33,8 +33,11 @@ function el(tag, className, content) {
   return element;
 }
 
-function ms(value) {
-  return value >= 1000 ? `${rate.format(value / 1000)} s` : `${Math.round(value)} ms`;
+/** p50 / p99 / max in one unit: ms, or s once the max reaches a second. */
+function lags({ p50Ms, p99Ms, maxMs }) {
+  const [unit, scale] = maxMs >= 1000 ? ['s', 1000] : ['ms', 1];
+  const values = [p50Ms, p99Ms, maxMs].map((v) => (scale === 1 ? Math.round(v) : rate.format(v / scale)));
+  return `${values.join(' / ')} ${unit}`;
 }
 
 function showActionError(message) {
@@ -145,7 +148,7 @@ function render() {
   text($('total-rate'), rate.format(o.totals.eventsPerSecond));
   text($('total-stored'), o.totals.stored == null ? 'unknown' : number.format(o.totals.stored));
   text($('total-received'), number.format(o.totals.received));
-  text($('lag'), o.lag.count === 0 ? '–' : `${ms(o.lag.p50Ms)} / ${ms(o.lag.p99Ms)} / ${ms(o.lag.maxMs)}`);
+  text($('lag'), o.lag.count === 0 ? '–' : lags(o.lag));
   const dead = $('dead-letters');
   text(dead, o.deadLetters == null ? 'unknown' : number.format(o.deadLetters));
   dead.classList.toggle('alert', o.deadLetters > 0);
