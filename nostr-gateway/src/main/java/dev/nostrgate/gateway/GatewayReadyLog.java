@@ -28,7 +28,7 @@ class GatewayReadyLog {
     @EventListener(ApplicationReadyEvent.class)
     void ready(ApplicationReadyEvent event) {
         String http = event.getApplicationContext() instanceof WebServerApplicationContext web
-                ? ":" + web.getWebServer().getPort() + " (/api, /actuator)" : "off";
+                ? ":" + web.getWebServer().getPort() + " (/dashboard/, /api, /actuator)" : "off";
         log.info("gateway ready: HTTP {}, NIP-01 read relay ws://{}:{}, data {}, RabbitMQ {}:{}", http,
                 readRelay.config().server().bind(), readRelay.port(), database.location(), rabbit.getHost(),
                 rabbit.getPort());

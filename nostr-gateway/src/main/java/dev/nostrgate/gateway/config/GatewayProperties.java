@@ -37,6 +37,7 @@ import org.springframework.validation.annotation.Validated;
  *     before it goes to {@code nostr.dead}
  * @param statsFlushInterval how often in-memory counters are written to the rollup table
  * @param minuteStatsRetention minute rows older than this are compacted into hour rows
+ * @param overviewInterval how often the dashboard's overview ({@code GET /api/overview}) is sampled
  */
 @Validated
 @ConfigurationProperties("gateway")
@@ -55,7 +56,8 @@ public record GatewayProperties(
         @DefaultValue("15m") @NotNull Duration createdAtUpperLimit,
         @DefaultValue("5") @Positive int sinkMaxAttempts,
         @DefaultValue("10s") @NotNull Duration statsFlushInterval,
-        @DefaultValue("48h") @NotNull Duration minuteStatsRetention) {
+        @DefaultValue("48h") @NotNull Duration minuteStatsRetention,
+        @DefaultValue("5s") @NotNull Duration overviewInterval) {
 
     /**
      * Where the aggregate lives.

@@ -108,7 +108,16 @@ public class RelayTopology {
 
     /** Messages waiting in a relay's queue, or -1 if the queue does not exist. */
     public long depth(UUID relayId) {
-        Properties properties = admin.getQueueProperties(queue(relayId));
+        return messages(queue(relayId));
+    }
+
+    /** Messages waiting in {@value #DEAD_LETTERS}, or -1 if the queue does not exist. */
+    public long deadLetterDepth() {
+        return messages(DEAD_LETTERS);
+    }
+
+    private long messages(String queue) {
+        Properties properties = admin.getQueueProperties(queue);
         if (properties == null) {
             return -1;
         }
