@@ -3,6 +3,8 @@ package dev.nostrgate.gateway.dashboard;
 import dev.nostrgate.gateway.GatewayState;
 import dev.nostrgate.gateway.config.GatewayProperties;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
+import dev.nostrgate.gateway.fleet.FleetProperties;
+import dev.nostrgate.gateway.fleet.LeaseKeeper;
 import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.gateway.stats.RelayCounters;
 import dev.nostrgate.gateway.stats.StatsRepository;
@@ -25,9 +27,9 @@ public class DashboardConfiguration implements WebMvcConfigurer {
     @Bean
     OverviewSampler overviewSampler(GatewayState state, RelayRegistry registry, RelayLifecycle lifecycle,
                                     RelayCounters counters, StatsRepository stats, RelayTopology topology,
-                                    GatewayProperties properties) {
+                                    GatewayProperties properties, LeaseKeeper keeper, FleetProperties fleet) {
         return new OverviewSampler(new GatewayReadings(state, registry, lifecycle, counters, stats, topology,
-                Clock.systemUTC()), properties.overviewInterval());
+                keeper::fleet, fleet.leaseTtl(), Clock.systemUTC()), properties.overviewInterval());
     }
 
     @Bean

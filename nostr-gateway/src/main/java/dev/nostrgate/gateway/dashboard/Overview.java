@@ -11,7 +11,8 @@ import java.util.UUID;
 /**
  * {@code GET /api/overview}: the whole gateway on one page, as of {@code asOf} (a snapshot the
  * {@link OverviewSampler} refreshes; reading it costs nothing). Rates are events received per second between the
- * last two samples. Fields that a gateway cannot know are null ({@code deadLetters}, {@code stored}); fields that only
+ * last two samples, counted by the instance that answers: a relay another instance runs shows its queue, state and
+ * stored total, and a rate of 0 here (its owner's dashboard shows it). Fields that a gateway cannot know are null ({@code deadLetters}, {@code stored}); fields that only
  * a gateway sharing relays with other instances has ({@code owner}, {@code instances}) are left out.
  */
 public record Overview(Instant asOf, String phase, Long deadLetters, Lag lag, Totals totals, List<Relay> relays,
@@ -42,7 +43,11 @@ public record Overview(Instant asOf, String phase, Long deadLetters, Lag lag, To
                         @JsonInclude(JsonInclude.Include.NON_NULL) String owner) {
     }
 
-    /** A gateway instance where several share the relays (none yet: a single instance runs them all). */
+    /**
+     * A gateway instance where several share the relays.
+     *
+     * @param lastSeen its last heartbeat
+     */
     public record Instance(String id, int relays, Instant lastSeen) {
     }
 
@@ -75,6 +80,7 @@ public record Overview(Instant asOf, String phase, Long deadLetters, Lag lag, To
             stored += Math.max(0, r.stored());
         }
         return new Overview(now.at(), now.phase(), now.deadLetters() < 0 ? null : now.deadLetters(), now.lag(),
-                new Totals(rows.size(), rate, received, storedKnown ? stored : null), List.copyOf(rows), null);
+                new Totals(rows.size(), rate, received, storedKnown ? stored : null), List.copyOf(rows),
+                now.instances());
     }
 }

@@ -11,10 +11,18 @@ import java.util.UUID;
  * @param phase the gateway's phase, as in {@code X-Gateway-Status}
  * @param deadLetters messages waiting in {@code nostr.dead}, or -1 if RabbitMQ could not say
  * @param lag the end-to-end lag timer's recent distribution
+ * @param instances the live gateway instances where several share the relays, else null
  */
-public record OverviewReadings(Instant at, String phase, List<Relay> relays, long deadLetters, Overview.Lag lag) {
+public record OverviewReadings(Instant at, String phase, List<Relay> relays, long deadLetters, Overview.Lag lag,
+                               List<Overview.Instance> instances) {
     public OverviewReadings {
         relays = List.copyOf(relays);
+        instances = instances == null ? null : List.copyOf(instances);
+    }
+
+    /** Readings of a gateway that runs every relay itself. */
+    public OverviewReadings(Instant at, String phase, List<Relay> relays, long deadLetters, Overview.Lag lag) {
+        this(at, phase, relays, deadLetters, lag, null);
     }
 
     /**

@@ -261,6 +261,21 @@ class FleetIT {
         JsonNode instances = a.api().get("/api/instances").json();
         assertThat(instances.get("instances")).hasSize(2);
         assertThat(instances.get("unownedRelays").asLong()).isZero();
+        // the dashboard's overview names each relay's owner and the instances, from any instance
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            JsonNode overview = restarted.api().get("/api/overview").json();
+            JsonNode shown = overview.get("instances");
+            if (shown == null || shown.size() != 2) {
+                return false;
+            }
+            for (JsonNode relay : overview.get("relays")) {
+                if (relay.get("owner") == null || !Set.of("gw-a", "gw-c-restarted").contains(relay.get("owner")
+                        .asText())) {
+                    return false;
+                }
+            }
+            return overview.get("relays").size() == RELAYS;
+        });
 
         // removals asked through one instance are carried out by each relay's owner
         for (String relayId : relayIds) {
