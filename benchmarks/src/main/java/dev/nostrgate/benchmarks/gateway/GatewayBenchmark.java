@@ -42,7 +42,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class GatewayBenchmark {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("options are --name value pairs; got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
         int relays = Integer.parseInt(options.getOrDefault("relays", "4"));
         int total = Integer.parseInt(options.getOrDefault("events", "100000").replace("_", ""));
         double shared = Double.parseDouble(options.getOrDefault("shared", "0.1"));
@@ -143,18 +149,6 @@ public final class GatewayBenchmark {
             execute(server, "DROP SCHEMA " + schema + " CASCADE");
         }
         System.exit(0);
-    }
-
-    /** The command line as {@code --name value} pairs (the fleet benchmark reads its own the same way). */
-    public static Map<String, String> options(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("options are --name value pairs; got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        return options;
     }
 
     private static long handled(RelayCounters counters, List<UUID> ids) {

@@ -15,12 +15,10 @@ import java.util.function.Consumer;
  * @param maxUndelivered messages received but not yet handed to the listeners beyond which the client stops
  *     reading from the socket
  * @param verifyEvents whether events from the relay are verified (id and signature) before delivery
- * @param pingAfterIdle how long the connection may be quiet before the client pings the relay
- * @param pongTimeout how long after a ping with nothing from the relay the connection is taken for dead
  */
 record ClientSettings(URI url, Optional<SecKey> authKey, Duration connectTimeout, Duration requestTimeout,
         Optional<Backoff> reconnect, int maxQueuedRequests, Optional<Consumer<String>> noticeListener,
-        int maxUndelivered, boolean verifyEvents, Duration pingAfterIdle, Duration pongTimeout) {
+        int maxUndelivered, boolean verifyEvents) {
 
     ClientSettings {
         if (url == null) {
@@ -32,8 +30,6 @@ record ClientSettings(URI url, Optional<SecKey> authKey, Duration connectTimeout
         }
         checkPositive(connectTimeout, "connectTimeout");
         checkPositive(requestTimeout, "requestTimeout");
-        checkPositive(pingAfterIdle, "keepAlive's pingAfterIdle");
-        checkPositive(pongTimeout, "keepAlive's pongTimeout");
         if (maxQueuedRequests < 1) {
             throw new IllegalArgumentException("maxQueuedRequests must be at least 1, was " + maxQueuedRequests);
         }

@@ -3,7 +3,7 @@ package dev.nostrgate.core.client;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.message.ClientMessage;
 import java.util.concurrent.CompletableFuture;
-import io.netty.util.Timeout;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * A request waiting for the relay's answer: an {@code EVENT} waiting for {@code OK}, or a {@code COUNT}. Lives on
@@ -12,7 +12,7 @@ import io.netty.util.Timeout;
 abstract sealed class PendingRequest {
     final long sequence;
     final String json;
-    Timeout deadline;
+    ScheduledFuture<?> deadline;
     /** Written on the current connection (else queued: sent when the connection opens). */
     boolean written;
     final AuthRetry auth = new AuthRetry();

@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,17 +52,11 @@ import java.util.function.Consumer;
  * answered when the connection dropped is sent again on the next connection (a relay answers a repeated event
  * with {@code duplicate:}).
  *
- * <p><b>Threads.</b> All methods are thread-safe and return at once. No client has a thread of its own: the
- * sockets of every client in the JVM share a few event loop threads ({@code nostr-client-io}) and one timer
- * ({@code nostr-client-timer}), which only hand work over. Each client's work runs one task at a time on virtual
- * threads, and completes the futures: a dependent stage ({@code thenAccept}) runs there unless you use an
- * {@code ...Async} variant, and should not block, as it holds up this client. Listener callbacks run one at a time,
- * per client, on virtual threads too, in the order the relay sent the messages; a listener may block or wait for a
- * future. The shared threads are daemons: an application that wants an answer before exiting waits for it.
- *
- * <p><b>Keep-alive.</b> After a minute with nothing from the relay the client pings it; with no answer within
- * 20 s the connection is taken for dead and reconnected ({@link Builder#keepAlive}). {@code wss://} uses the JDK's
- * TLS and checks that the certificate names the host.
+ * <p><b>Threads.</b> All methods are thread-safe and return at once. The client runs one thread of its own, which
+ * completes the futures: a dependent stage ({@code thenAccept}) runs there unless you use an {@code ...Async}
+ * variant, and must not block. Listener callbacks run on a second thread, one per client, in the order the relay
+ * sent the messages; a listener may block or wait for a future. Java-WebSocket's threads only hand messages over.
+ * Threads are daemons: an application that wants an answer before exiting waits for it.
  *
  * <p><b>Trust.</b> Every event from the relay is checked (id and signature) before delivery; a forged one is
  * dropped, logged at DEBUG and counted in {@link #invalidEventsDropped()}. {@code NOTICE} messages are logged at
@@ -73,26 +71,29 @@ public final class RelayClient implements AutoCloseable {
     public static final int DEFAULT_MAX_QUEUED_REQUESTS = 1_000;
     /** How many received messages may wait for the listeners before the client stops reading the socket. */
     public static final int DEFAULT_MAX_UNDELIVERED = 10_000;
-    /** How long a connection may be quiet before the client pings the relay. */
-    public static final Duration DEFAULT_PING_AFTER_IDLE = Duration.ofSeconds(60);
-    /** How long after a ping with nothing from the relay the connection is taken for dead. */
-    public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(20);
     /** How long {@link #close()} waits for the closing handshake. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final ClientSettings settings;
-    private final SerialExecutor loop;
-    private final SerialExecutor listeners;
+    private final ScheduledThreadPoolExecutor loop;
+    private final ExecutorService listeners;
     private final RelaySession session;
     private final AtomicLong nextId = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Thread loopThread;
 
     private RelayClient(ClientSettings settings) {
         this.settings = settings;
         String name = "nostr-client " + settings.url().getHost()
                 + (settings.url().getPort() < 0 ? "" : ":" + settings.url().getPort());
-        this.loop = new SerialExecutor(name);
-        this.listeners = new SerialExecutor(name + " listener");
+        this.loop = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = daemon(name).newThread(runnable);
+            loopThread = thread;
+            return thread;
+        });
+        loop.setRemoveOnCancelPolicy(true); // cancelled deadlines do not pile up
+        loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.listeners = Executors.newSingleThreadExecutor(daemon(name + " listener"));
         this.session = new RelaySession(settings, loop, listeners);
     }
 
@@ -207,7 +208,7 @@ public final class RelayClient implements AutoCloseable {
         }
         loop.shutdown();
         listeners.shutdown();
-        if (loop.isCurrentThread()) {
+        if (Thread.currentThread() == loopThread) {
             return; // the shutdown task runs right after the current one
         }
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
@@ -238,6 +239,14 @@ public final class RelayClient implements AutoCloseable {
         } // a task that got in before the close is failed by the shutdown, which runs after it
     }
 
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
     /** Settings of a {@link RelayClient}; each has a working default except the URL. */
     public static final class Builder {
         private URI url;
@@ -248,8 +257,6 @@ public final class RelayClient implements AutoCloseable {
         private int maxQueuedRequests = DEFAULT_MAX_QUEUED_REQUESTS;
         private int maxUndelivered = DEFAULT_MAX_UNDELIVERED;
         private boolean verifyEvents = true;
-        private Duration pingAfterIdle = DEFAULT_PING_AFTER_IDLE;
-        private Duration pongTimeout = DEFAULT_PONG_TIMEOUT;
         private Consumer<String> noticeListener;
 
         private Builder() {
@@ -362,19 +369,6 @@ public final class RelayClient implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Keep-alive: after {@code pingAfterIdle} with nothing from the relay the client sends a WebSocket ping,
-         * and if nothing comes (its pong included) within {@code pongTimeout}, it closes the connection, which
-         * then reconnects like any lost one. Finds a connection that died without a FIN (a NAT that forgot it, a
-         * relay host that vanished). Default {@link RelayClient#DEFAULT_PING_AFTER_IDLE} (60 s) and
-         * {@link RelayClient#DEFAULT_PONG_TIMEOUT} (20 s).
-         */
-        public Builder keepAlive(Duration pingAfterIdle, Duration pongTimeout) {
-            this.pingAfterIdle = pingAfterIdle;
-            this.pongTimeout = pongTimeout;
-            return this;
-        }
-
         /** Receives the text of each {@code NOTICE}, on the listener thread. */
         public Builder noticeListener(Consumer<String> noticeListener) {
             this.noticeListener = noticeListener;
@@ -389,7 +383,7 @@ public final class RelayClient implements AutoCloseable {
         public RelayClient build() {
             return new RelayClient(new ClientSettings(url, Optional.ofNullable(authKey), connectTimeout,
                     requestTimeout, Optional.ofNullable(reconnect), maxQueuedRequests,
-                    Optional.ofNullable(noticeListener), maxUndelivered, verifyEvents, pingAfterIdle, pongTimeout));
+                    Optional.ofNullable(noticeListener), maxUndelivered, verifyEvents));
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.nostrgate.core.client;
 
 import dev.nostrgate.core.Backoff;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.EventVerifier;
@@ -22,17 +24,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import io.netty.util.Timeout;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything a {@link RelayClient} knows, changed only on its one (serial) executor: the connection and its state, requests
+ * Everything a {@link RelayClient} knows, changed only on its one thread: the connection and its state, requests
  * waiting for answers, open subscriptions and NIP-42 authentication. Public calls and socket callbacks arrive here
  * as tasks, so no lock is needed and the relay's messages are handled in the order they came.
  *
@@ -46,18 +52,18 @@ final class RelaySession {
 
     private final ClientSettings settings;
     private final String url;
-    private final SerialExecutor loop;
-    private final SerialExecutor listeners;
-    /** Places for messages between the socket and the listeners: the client's backpressure. */
-    private final DeliveryWindow undelivered;
+    private final ScheduledExecutorService loop;
+    private final ExecutorService listeners;
+    /** Permits for messages between the socket and the listeners: the client's backpressure. */
+    private final java.util.concurrent.Semaphore undelivered;
     private final EventVerifier verifier = new EventVerifier();
     private final AtomicLong invalidEvents = new AtomicLong();
     private volatile boolean connected;
 
     private State state = State.IDLE;
     private RelaySocket socket;
-    private Timeout connectDeadline;
-    private Timeout reconnectTimer;
+    private ScheduledFuture<?> connectDeadline;
+    private ScheduledFuture<?> reconnectTimer;
     private int failedAttempts;
     private String lastProblem = "";
     private final List<CompletableFuture<Void>> connectWaiters = new ArrayList<>();
@@ -70,12 +76,12 @@ final class RelaySession {
     private EventId authEventId;
     private boolean authenticated;
 
-    RelaySession(ClientSettings settings, SerialExecutor loop, SerialExecutor listeners) {
+    RelaySession(ClientSettings settings, ScheduledExecutorService loop, ExecutorService listeners) {
         this.settings = settings;
         this.url = settings.url().toString();
         this.loop = loop;
         this.listeners = listeners;
-        this.undelivered = new DeliveryWindow(settings.maxUndelivered());
+        this.undelivered = new java.util.concurrent.Semaphore(settings.maxUndelivered());
     }
 
     boolean isConnected() {
@@ -83,7 +89,7 @@ final class RelaySession {
     }
 
     int undelivered() {
-        return undelivered.undelivered();
+        return settings.maxUndelivered() - undelivered.availablePermits();
     }
 
     long invalidEvents() {
@@ -113,9 +119,8 @@ final class RelaySession {
         }
     }
 
-    /** Runs a task on the session's executor after the delay (the shared timer only hands it over). */
-    private Timeout schedule(Runnable task, Duration delay) {
-        return ClientRuntime.shared().schedule(() -> execute(task), delay);
+    private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return loop.schedule(guarded(task), delay.toMillis(), MILLISECONDS);
     }
 
     /** The executor would keep an exception in a future nobody reads: say it, it is a bug here. */
@@ -226,7 +231,7 @@ final class RelaySession {
             return CompletableFuture.completedFuture(null);
         }
         if (current.isOpen()) {
-            current.close(RelaySocket.NORMAL_CLOSURE, "client closed");
+            current.close(CloseFrame.NORMAL, "client closed");
         } else {
             current.abort();
         }
@@ -247,11 +252,11 @@ final class RelaySession {
         if (state == State.CLOSED) {
             return;
         }
-        RelaySocket attempt = new RelaySocket(settings, this, undelivered);
+        RelaySocket attempt = new RelaySocket(settings.url(), settings.connectTimeout(), this, undelivered);
         socket = attempt;
         state = State.CONNECTING;
         connectDeadline = schedule(() -> connectTimedOut(attempt), settings.connectTimeout());
-        attempt.connect(); // returns at once: the shared event loops connect
+        attempt.connect(); // returns at once: Java-WebSocket connects on its own thread
     }
 
     private void connectTimedOut(RelaySocket attempt) {
@@ -264,7 +269,7 @@ final class RelaySession {
 
     void opened(RelaySocket opened) {
         if (opened != socket) {
-            opened.close(RelaySocket.GOING_AWAY, "superseded"); // a late attempt that was given up on
+            opened.close(CloseFrame.GOING_AWAY, "superseded"); // a late attempt that was given up on
             return;
         }
         cancel(connectDeadline);
@@ -631,7 +636,12 @@ final class RelaySession {
         if (state != State.OPEN || socket == null) {
             return false;
         }
-        return socket.send(json);
+        try {
+            socket.send(json);
+            return true;
+        } catch (WebsocketNotConnectedException e) {
+            return false;
+        }
     }
 
     private String connectionState() {
@@ -649,9 +659,9 @@ final class RelaySession {
         return new ClientClosedException("the client for " + url + " was closed");
     }
 
-    private static void cancel(Timeout task) {
+    private static void cancel(ScheduledFuture<?> task) {
         if (task != null) {
-            task.cancel();
+            task.cancel(false);
         }
     }
 }
