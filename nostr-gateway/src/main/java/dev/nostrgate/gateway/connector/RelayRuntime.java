@@ -35,6 +35,7 @@ import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -81,6 +82,12 @@ public class RelayRuntime implements LocalRelays {
         thread.setDaemon(true);
         return thread;
     });
+    /**
+     * Every relay's consumer loop, each on a virtual thread of its own: a thousand relays cost a thousand small
+     * stacks, not a thousand platform threads. The loop waits on a blocking queue and on JDBC, both of which
+     * unmount a virtual thread.
+     */
+    private final SimpleAsyncTaskExecutor consumerThreads = new SimpleAsyncTaskExecutor("relay-consumer-");
     private volatile boolean stopping;
     private volatile boolean deadLettersDeclared;
 
@@ -106,6 +113,7 @@ public class RelayRuntime implements LocalRelays {
         this.batching = BatchLimits.of(properties); // checked here, so that a bad value stops the start
         this.futureLimit = FutureLimit.of(properties.createdAtUpperLimit()); // likewise
         this.state = state;
+        this.consumerThreads.setVirtualThreads(true);
     }
 
     @Override
@@ -149,6 +157,7 @@ public class RelayRuntime implements LocalRelays {
     private SimpleMessageListenerContainer consumer(UUID relayId) {
         SimpleMessageListenerContainer container = containers.createListenerContainer();
         container.setQueueNames(RelayTopology.queue(relayId));
+        container.setTaskExecutor(consumerThreads);
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         container.setConsumerBatchEnabled(true);
         // counted in messages, each a batch of up to batchMaxEvents events: the prefetch bounds what a consumer holds

@@ -7,7 +7,7 @@ import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.connector.RelayStatus;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
-import dev.nostrgate.gateway.topology.RelayTopology;
+import dev.nostrgate.gateway.topology.QueueDepths;
 import dev.nostrgate.relay.store.Retry;
 import java.time.Duration;
 import java.util.Optional;
@@ -31,19 +31,19 @@ public class FleetLifecycle implements RelayLifecycle {
     private final LeaseTable leases;
     private final RelayRegistry registry;
     private final LocalRelays local;
-    private final RelayTopology topology;
+    private final QueueDepths depths;
     private final Duration ttl;
     /** Lease statements meet the keepers' renewals: a serialization failure is routine, and each is idempotent. */
     private final Retry retry = Retry.within(Duration.ofSeconds(5),
             new Backoff(Duration.ofMillis(20), Duration.ofMillis(500)), () -> false).forIdempotentStep();
 
     public FleetLifecycle(LeaseKeeper keeper, LeaseTable leases, RelayRegistry registry, LocalRelays local,
-                          RelayTopology topology, FleetProperties properties) {
+                          QueueDepths depths, FleetProperties properties) {
         this.keeper = keeper;
         this.leases = leases;
         this.registry = registry;
         this.local = local;
-        this.topology = topology;
+        this.depths = depths;
         this.ttl = properties.leaseTtl();
     }
 
@@ -85,6 +85,7 @@ public class FleetLifecycle implements RelayLifecycle {
             CompletableFuture<Void> done = new CompletableFuture<>();
             keeper.submit(relayId, LeaseKeeper.Work.REMOVE, () -> local.remove(relayId).join())
                     .whenComplete((ok, failure) -> {
+                        depths.forget(relayId);
                         if (failure != null) {
                             done.completeExceptionally(failure);
                         } else {
@@ -123,15 +124,11 @@ public class FleetLifecycle implements RelayLifecycle {
 
     @Override
     public RelayStatus status(UUID relayId) {
-        Optional<RelayStatus> here = local.status(relayId);
+        long depth = depths.depth(relayId);
+        Optional<RelayStatus> here = local.state(relayId);
         if (here.isPresent()) {
-            return here.get().ownedBy(keeper.instanceId());
-        }
-        long depth;
-        try {
-            depth = topology.depth(relayId);
-        } catch (RuntimeException brokerDown) {
-            depth = -1;
+            RelayStatus status = here.get();
+            return new RelayStatus(status.state(), status.lastError(), depth).ownedBy(keeper.instanceId());
         }
         Lease lease = keeper.fleet().leases().get(relayId);
         if (lease == null || lease.owner().isEmpty()) {
