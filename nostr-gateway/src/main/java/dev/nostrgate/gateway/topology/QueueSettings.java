@@ -9,16 +9,15 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The relay queues' kind ({@code gateway.queues.*}).
  *
- * @param type {@code quorum} (replicated across the broker's nodes, and a delivery limit for poison messages), as the
- *     Kubernetes manifests set it for their three-node broker; or {@code classic}, the default, for a single-node
- *     broker, where a quorum queue has one replica and nothing to gain (see the README for why)
+ * @param type {@code quorum}, the default (replicated across the broker's nodes, and a delivery limit for poison
+ *     messages; on a single-node broker it has one replica and still counts deliveries), or {@code classic}
  * @param deliveryLimit how often a quorum queue delivers a message that its consumer never acknowledged (the
  *     consumer crashed on it, say) before dead-lettering it to {@code nostr.dead}
  */
 @Validated
 @ConfigurationProperties("gateway.queues")
 public record QueueSettings(
-        @DefaultValue("classic") @NotNull Type type,
+        @DefaultValue("quorum") @NotNull Type type,
         @DefaultValue("20") @Positive int deliveryLimit) {
 
     public enum Type { QUORUM, CLASSIC }

@@ -97,7 +97,6 @@ class FleetIT {
                 "--gateway.database.url=" + database,
                 "--gateway.amqp-connection-name=fleet-it-" + id,
                 "--gateway.fleet.instance-id=" + id,
-                "--gateway.queues.type=quorum", // replicated relay queues, as the manifests run them
                 "--gateway.fleet.lease-ttl=" + TTL.toMillis() + "ms",
                 "--gateway.fleet.renew-interval=" + RENEW.toMillis() + "ms",
                 "--gateway.cursor-flush-interval=200ms",
