@@ -1,7 +1,11 @@
 package dev.nostrgate.gateway.deploy;
 
 import dev.nostrgate.gateway.config.GatewayProperties;
+import dev.nostrgate.gateway.fleet.FleetProperties;
+import dev.nostrgate.gateway.topology.QueueSettings;
 import dev.nostrgate.relay.config.RelayConfigReader;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +42,8 @@ final class VariablesTheAppsRead {
     /** Spring's own keys the gateway's deployment may set, bound to their properties class to catch typos. */
     private static final Map<String, Class<?>> SPRING_ROOTS = Map.of(
             "gateway", GatewayProperties.class,
+            "gateway.fleet", FleetProperties.class,
+            "gateway.queues", QueueSettings.class,
             "spring.rabbitmq", RabbitProperties.class,
             "server", ServerProperties.class);
     private static final Set<String> SPRING_PREFIXES = Set.of("management", "logging");
@@ -81,7 +87,12 @@ final class VariablesTheAppsRead {
         if (SPRING_PREFIXES.stream().map(ConfigurationPropertyName::of).anyMatch(p -> p.isAncestorOf(name))) {
             return Optional.empty();
         }
-        for (Map.Entry<String, Class<?>> root : SPRING_ROOTS.entrySet()) {
+        // the most specific root first: gateway.queues.* belongs to QueueSettings, not to GatewayProperties
+        List<Map.Entry<String, Class<?>>> roots = SPRING_ROOTS.entrySet().stream()
+                .sorted(Comparator.comparingInt((Map.Entry<String, Class<?>> root) -> root.getKey().length())
+                        .reversed())
+                .toList();
+        for (Map.Entry<String, Class<?>> root : roots) {
             ConfigurationPropertyName prefix = ConfigurationPropertyName.of(root.getKey());
             if (prefix.isAncestorOf(name)) {
                 try {
