@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * What {@link RelayClient.Builder} collected, checked once: a settings value that exists is valid.
@@ -15,21 +16,24 @@ import java.util.function.Consumer;
  * @param maxUndelivered messages received but not yet handed to the listeners beyond which the client stops
  *     reading from the socket
  * @param verifyEvents whether events from the relay are verified (id and signature) before delivery
+ * @param pingInterval silence after which the client pings the relay (twice that: the connection is given up)
+ * @param tls the TLS context for {@code wss://}; empty: the JVM's default
  */
 record ClientSettings(URI url, Optional<SecKey> authKey, Duration connectTimeout, Duration requestTimeout,
         Optional<Backoff> reconnect, int maxQueuedRequests, Optional<Consumer<String>> noticeListener,
-        int maxUndelivered, boolean verifyEvents) {
+        int maxUndelivered, boolean verifyEvents, Duration pingInterval, Optional<SSLContext> tls) {
 
     ClientSettings {
         if (url == null) {
             throw new IllegalArgumentException("the relay URL is required: RelayClient.builder().url(\"wss://...\")");
         }
         checkUrl(url);
-        if (authKey == null || reconnect == null || noticeListener == null) {
+        if (authKey == null || reconnect == null || noticeListener == null || tls == null) {
             throw new IllegalArgumentException("settings must not be null (Optional.empty() when absent)");
         }
         checkPositive(connectTimeout, "connectTimeout");
         checkPositive(requestTimeout, "requestTimeout");
+        checkPositive(pingInterval, "pingInterval");
         if (maxQueuedRequests < 1) {
             throw new IllegalArgumentException("maxQueuedRequests must be at least 1, was " + maxQueuedRequests);
         }

@@ -12,16 +12,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * A client of one Nostr relay over WebSocket: publishes events, subscribes with filters, counts (NIP-45), and
@@ -52,11 +49,16 @@ import java.util.function.Consumer;
  * answered when the connection dropped is sent again on the next connection (a relay answers a repeated event
  * with {@code duplicate:}).
  *
- * <p><b>Threads.</b> All methods are thread-safe and return at once. The client runs one thread of its own, which
- * completes the futures: a dependent stage ({@code thenAccept}) runs there unless you use an {@code ...Async}
- * variant, and must not block. Listener callbacks run on a second thread, one per client, in the order the relay
- * sent the messages; a listener may block or wait for a future. Java-WebSocket's threads only hand messages over.
- * Threads are daemons: an application that wants an answer before exiting waits for it.
+ * <p><b>Threads.</b> All methods are thread-safe and return at once. A client owns no thread: its work runs as
+ * tasks, one at a time, on virtual threads that all clients share, and its sockets on the JDK's HTTP client
+ * ({@link java.net.http.WebSocket}), so a thousand clients cost a handful of platform threads. The client's tasks
+ * complete the futures: a dependent stage ({@code thenAccept}) runs there unless you use an {@code ...Async}
+ * variant, and should be short. Listener callbacks run one at a time, in the order the relay sent the messages,
+ * apart from the client's tasks; a listener may block or wait for a future (it then holds a virtual thread, not
+ * the client). Threads are daemons: an application that wants an answer before exiting waits for it.
+ *
+ * <p><b>Keep-alive.</b> A connection silent for {@link Builder#pingInterval} (30 s) gets a ping; silent for twice
+ * that, it is given up and reconnected, since a half-open TCP connection would otherwise be waited on forever.
  *
  * <p><b>Trust.</b> Every event from the relay is checked (id and signature) before delivery; a forged one is
  * dropped, logged at DEBUG and counted in {@link #invalidEventsDropped()}. {@code NOTICE} messages are logged at
@@ -71,29 +73,20 @@ public final class RelayClient implements AutoCloseable {
     public static final int DEFAULT_MAX_QUEUED_REQUESTS = 1_000;
     /** How many received messages may wait for the listeners before the client stops reading the socket. */
     public static final int DEFAULT_MAX_UNDELIVERED = 10_000;
+    /** How long a connection may be silent before the client pings the relay (twice that: it gives up). */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
     /** How long {@link #close()} waits for the closing handshake. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final ClientSettings settings;
-    private final ScheduledThreadPoolExecutor loop;
-    private final ExecutorService listeners;
+    private final SerialExecutor loop = new SerialExecutor();
+    private final SerialExecutor listeners = new SerialExecutor();
     private final RelaySession session;
     private final AtomicLong nextId = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Thread loopThread;
 
     private RelayClient(ClientSettings settings) {
         this.settings = settings;
-        String name = "nostr-client " + settings.url().getHost()
-                + (settings.url().getPort() < 0 ? "" : ":" + settings.url().getPort());
-        this.loop = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = daemon(name).newThread(runnable);
-            loopThread = thread;
-            return thread;
-        });
-        loop.setRemoveOnCancelPolicy(true); // cancelled deadlines do not pile up
-        loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.listeners = Executors.newSingleThreadExecutor(daemon(name + " listener"));
         this.session = new RelaySession(settings, loop, listeners);
     }
 
@@ -193,7 +186,7 @@ public final class RelayClient implements AutoCloseable {
     /**
      * Closes the connection (code 1000), fails every waiting future with {@link ClientClosedException}, ends the
      * subscriptions (their listeners hear nothing more) and stops reconnecting. Waits briefly for the closing
-     * handshake, except when called on the client's own thread (from a dependent stage). Idempotent.
+     * handshake, except when called from one of the client's own tasks (a dependent stage). Idempotent.
      */
     @Override
     public void close() {
@@ -208,17 +201,15 @@ public final class RelayClient implements AutoCloseable {
         }
         loop.shutdown();
         listeners.shutdown();
-        if (Thread.currentThread() == loopThread) {
+        if (loop.inTask()) {
             return; // the shutdown task runs right after the current one
         }
-        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         try {
             socketClosed.thenCompose(closing -> closing).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            loop.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            // the closing handshake did not finish in time; the connection's own thread ends it
+            // the closing handshake did not finish in time; the socket cuts the connection itself
         }
     }
 
@@ -239,14 +230,6 @@ public final class RelayClient implements AutoCloseable {
         } // a task that got in before the close is failed by the shutdown, which runs after it
     }
 
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
     /** Settings of a {@link RelayClient}; each has a working default except the URL. */
     public static final class Builder {
         private URI url;
@@ -258,6 +241,8 @@ public final class RelayClient implements AutoCloseable {
         private int maxUndelivered = DEFAULT_MAX_UNDELIVERED;
         private boolean verifyEvents = true;
         private Consumer<String> noticeListener;
+        private Duration pingInterval = DEFAULT_PING_INTERVAL;
+        private SSLContext tls;
 
         private Builder() {
         }
@@ -376,6 +361,24 @@ public final class RelayClient implements AutoCloseable {
         }
 
         /**
+         * How long the connection may be silent before the client sends a ping; with no answer within as long
+         * again, it gives the connection up and reconnects. Default {@link RelayClient#DEFAULT_PING_INTERVAL}.
+         */
+        public Builder pingInterval(Duration pingInterval) {
+            this.pingInterval = pingInterval;
+            return this;
+        }
+
+        /**
+         * The TLS context for {@code wss://} relays (its trust store decides which certificates are accepted);
+         * default the JVM's.
+         */
+        public Builder tls(SSLContext tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
          * The client, not connected yet (see {@link RelayClient}).
          *
          * @throws IllegalArgumentException if the URL is missing or a setting is out of range, saying which
@@ -383,7 +386,8 @@ public final class RelayClient implements AutoCloseable {
         public RelayClient build() {
             return new RelayClient(new ClientSettings(url, Optional.ofNullable(authKey), connectTimeout,
                     requestTimeout, Optional.ofNullable(reconnect), maxQueuedRequests,
-                    Optional.ofNullable(noticeListener), maxUndelivered, verifyEvents));
+                    Optional.ofNullable(noticeListener), maxUndelivered, verifyEvents, pingInterval,
+                    Optional.ofNullable(tls)));
         }
     }
 }

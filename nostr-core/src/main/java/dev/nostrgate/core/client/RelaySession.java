@@ -24,16 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.java_websocket.exceptions.WebsocketNotConnectedException;
-import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +49,10 @@ final class RelaySession {
 
     private final ClientSettings settings;
     private final String url;
-    private final ScheduledExecutorService loop;
-    private final ExecutorService listeners;
-    /** Permits for messages between the socket and the listeners: the client's backpressure. */
-    private final java.util.concurrent.Semaphore undelivered;
+    private final SerialExecutor loop;
+    private final SerialExecutor listeners;
+    /** Messages between the socket and the listeners: the client's backpressure (see RelaySocket). */
+    private final AtomicInteger undelivered = new AtomicInteger();
     private final EventVerifier verifier = new EventVerifier();
     private final AtomicLong invalidEvents = new AtomicLong();
     private volatile boolean connected;
@@ -76,12 +73,11 @@ final class RelaySession {
     private EventId authEventId;
     private boolean authenticated;
 
-    RelaySession(ClientSettings settings, ScheduledExecutorService loop, ExecutorService listeners) {
+    RelaySession(ClientSettings settings, SerialExecutor loop, SerialExecutor listeners) {
         this.settings = settings;
         this.url = settings.url().toString();
         this.loop = loop;
         this.listeners = listeners;
-        this.undelivered = new java.util.concurrent.Semaphore(settings.maxUndelivered());
     }
 
     boolean isConnected() {
@@ -89,7 +85,7 @@ final class RelaySession {
     }
 
     int undelivered() {
-        return settings.maxUndelivered() - undelivered.availablePermits();
+        return undelivered.get();
     }
 
     long invalidEvents() {
@@ -97,10 +93,23 @@ final class RelaySession {
     }
 
     /**
-     * Runs a task on the listener thread after every callback queued so far: how a received message's permit is
-     * given back once its deliveries are done. Runs it at once if the client is closed.
+     * Handles a message from the relay on the session's executor, then runs {@code delivered} after every listener
+     * callback it caused: how the socket learns it may read one more.
+     *
+     * @return false if the client is closed (the message is dropped)
      */
-    void afterDeliveries(Runnable task) {
+    boolean arrived(RelaySocket from, String text, Runnable delivered) {
+        return execute(() -> {
+            try {
+                received(from, text);
+            } finally {
+                afterDeliveries(delivered);
+            }
+        });
+    }
+
+    /** Runs a task on the listener executor after every callback queued so far; at once if the client is closed. */
+    private void afterDeliveries(Runnable task) {
         try {
             listeners.execute(task);
         } catch (RejectedExecutionException closed) {
@@ -120,7 +129,7 @@ final class RelaySession {
     }
 
     private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-        return loop.schedule(guarded(task), delay.toMillis(), MILLISECONDS);
+        return ClientThreads.TIMER.schedule(() -> execute(task), delay.toMillis(), MILLISECONDS);
     }
 
     /** The executor would keep an exception in a future nobody reads: say it, it is a bug here. */
@@ -231,7 +240,7 @@ final class RelaySession {
             return CompletableFuture.completedFuture(null);
         }
         if (current.isOpen()) {
-            current.close(CloseFrame.NORMAL, "client closed");
+            current.close(1000, "client closed");
         } else {
             current.abort();
         }
@@ -252,11 +261,11 @@ final class RelaySession {
         if (state == State.CLOSED) {
             return;
         }
-        RelaySocket attempt = new RelaySocket(settings.url(), settings.connectTimeout(), this, undelivered);
+        RelaySocket attempt = new RelaySocket(settings, this, undelivered);
         socket = attempt;
         state = State.CONNECTING;
         connectDeadline = schedule(() -> connectTimedOut(attempt), settings.connectTimeout());
-        attempt.connect(); // returns at once: Java-WebSocket connects on its own thread
+        attempt.connect(); // returns at once
     }
 
     private void connectTimedOut(RelaySocket attempt) {
@@ -269,7 +278,7 @@ final class RelaySession {
 
     void opened(RelaySocket opened) {
         if (opened != socket) {
-            opened.close(CloseFrame.GOING_AWAY, "superseded"); // a late attempt that was given up on
+            opened.close(1001, "superseded"); // a late attempt that was given up on
             return;
         }
         cancel(connectDeadline);
@@ -633,15 +642,7 @@ final class RelaySession {
 
     /** Writes a message on the open connection; false if it is not open (its close callback is on its way). */
     private boolean send(String json) {
-        if (state != State.OPEN || socket == null) {
-            return false;
-        }
-        try {
-            socket.send(json);
-            return true;
-        } catch (WebsocketNotConnectedException e) {
-            return false;
-        }
+        return state == State.OPEN && socket != null && socket.send(json);
     }
 
     private String connectionState() {

@@ -12,6 +12,7 @@ import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.core.message.RelayMessages;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.channels.CancelledKeyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
@@ -34,6 +36,7 @@ import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 
 /**
@@ -76,36 +79,50 @@ public final class FakeRelay implements AutoCloseable {
     private int closeAfterStoredEvents = -1;
     private boolean refuseAfterClosing;
 
-    private FakeRelay() {
+    private FakeRelay(SSLContext tls) {
         server = new Server();
         server.setDaemon(true);
         server.setReuseAddr(true);
+        if (tls != null) {
+            server.setWebSocketFactory(new DefaultSSLWebSocketServerFactory(tls));
+        }
         server.start();
         server.started.orTimeout(10, TimeUnit.SECONDS).join();
-        url = URI.create("ws://127.0.0.1:" + server.getPort());
+        url = URI.create((tls != null ? "wss://localhost:" : "ws://127.0.0.1:") + server.getPort());
         flusher.scheduleWithFixedDelay(this::flushStrandedFrames, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
-    /** See the class comment: a ping makes the selector write whatever waits in a connection's queue. */
+    /**
+     * See the class comment: a ping makes the selector write whatever waits in a connection's queue. A closing
+     * connection takes no ping, and its close frame can be stranded the same way (the relay that closes right after
+     * its last event): asking for write interest directly flushes it.
+     */
     private void flushStrandedFrames() {
         for (WebSocket connection : server.getConnections()) {
-            if (connection.isOpen()) {
-                try {
+            try {
+                if (connection.isOpen()) {
                     connection.sendPing();
-                } catch (WebsocketNotConnectedException closing) {
-                    // closed since isOpen: nothing left to flush
+                } else {
+                    server.onWriteDemand(connection);
                 }
+            } catch (WebsocketNotConnectedException | CancelledKeyException closed) {
+                // closed meanwhile: nothing left to flush
             }
         }
     }
 
     /** A relay listening on a free port of 127.0.0.1. */
     public static FakeRelay start() {
-        return new FakeRelay();
+        return new FakeRelay(null);
     }
 
-    /** {@code ws://127.0.0.1:<port>}. */
+    /** A relay on {@code wss://localhost:<port>}, with the certificate of this TLS context. */
+    public static FakeRelay startTls(SSLContext tls) {
+        return new FakeRelay(tls);
+    }
+
+    /** {@code ws://127.0.0.1:<port>}, or {@code wss://localhost:<port>}. */
     public URI url() {
         return url;
     }

@@ -38,6 +38,8 @@ import org.springframework.validation.annotation.Validated;
  * @param statsFlushInterval how often in-memory counters are written to the rollup table
  * @param minuteStatsRetention minute rows older than this are compacted into hour rows
  * @param overviewInterval how often the dashboard's overview ({@code GET /api/overview}) is sampled
+ * @param connectsPerSecond how many relays may make their first connection in one second when many start together
+ *     (at start-up, or when this instance takes relays over), each at a random moment of its slot
  */
 @Validated
 @ConfigurationProperties("gateway")
@@ -57,7 +59,8 @@ public record GatewayProperties(
         @DefaultValue("5") @Positive int sinkMaxAttempts,
         @DefaultValue("10s") @NotNull Duration statsFlushInterval,
         @DefaultValue("48h") @NotNull Duration minuteStatsRetention,
-        @DefaultValue("5s") @NotNull Duration overviewInterval) {
+        @DefaultValue("5s") @NotNull Duration overviewInterval,
+        @DefaultValue("100") @Positive int connectsPerSecond) {
 
     /**
      * Where the aggregate lives.

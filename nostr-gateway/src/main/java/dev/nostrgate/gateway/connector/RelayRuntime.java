@@ -88,6 +88,7 @@ public class RelayRuntime implements LocalRelays {
      * unmount a virtual thread.
      */
     private final SimpleAsyncTaskExecutor consumerThreads = new SimpleAsyncTaskExecutor("relay-consumer-");
+    private final ConnectPacer pacer;
     private volatile boolean stopping;
     private volatile boolean deadLettersDeclared;
 
@@ -113,6 +114,7 @@ public class RelayRuntime implements LocalRelays {
         this.batching = BatchLimits.of(properties); // checked here, so that a bad value stops the start
         this.futureLimit = FutureLimit.of(properties.createdAtUpperLimit()); // likewise
         this.state = state;
+        this.pacer = new ConnectPacer(properties.connectsPerSecond());
         this.consumerThreads.setVirtualThreads(true);
     }
 
@@ -178,7 +180,7 @@ public class RelayRuntime implements LocalRelays {
     private UpstreamConnector connect(RegisteredRelay relay) {
         UpstreamConnector connector = new UpstreamConnector(relay, rabbit, scheduler, properties.inFlight(), batching,
                 properties.catchUpOverlap(), futureLimit);
-        connector.start();
+        connector.start(pacer.nextDelay());
         return connector;
     }
 

@@ -44,6 +44,7 @@ final class UpstreamConnector implements AutoCloseable {
     private volatile Subscription subscription;
     private volatile boolean everConnected;
     private volatile String lastError;
+    private volatile boolean closed;
 
     /**
      * @param inFlight unconfirmed messages (batches) before the connector stops reading from the relay
@@ -83,7 +84,23 @@ final class UpstreamConnector implements AutoCloseable {
         }).toList();
     }
 
-    void start() {
+    /**
+     * Subscribes and connects after the delay (the {@link ConnectPacer}'s), on the scheduler; at once when zero.
+     * Closing before then cancels it.
+     */
+    void start(Duration delay) {
+        if (delay.isZero() || delay.isNegative()) {
+            connectNow();
+            return;
+        }
+        scheduler.schedule(() -> {
+            if (!closed) {
+                connectNow();
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void connectNow() {
         subscribe();
         client.connect().whenComplete((ignored, failure) -> {
             if (failure == null) {
@@ -182,6 +199,7 @@ final class UpstreamConnector implements AutoCloseable {
      */
     @Override
     public void close() {
+        closed = true;
         Subscription current = subscription;
         if (current != null) {
             current.close();

@@ -74,7 +74,7 @@ class UpstreamConnectorIT {
         UpstreamConnector connector = new UpstreamConnector(relay, rabbit, scheduler, 8, batching,
                 Duration.ofMinutes(10), FutureLimit.of(FutureLimit.DEFAULT));
         connectors.add(connector);
-        connector.start();
+        connector.start(Duration.ZERO);
         return connector;
     }
 
