@@ -1,6 +1,7 @@
 package dev.nostrgate.core.negentropy;
 
 import dev.nostrgate.core.Hex;
+import dev.nostrgate.core.message.NegentropyHex;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -50,9 +51,9 @@ public final class NegentropyClient {
     }
 
     static byte[] decodeHex(String hex) {
-        if (hex.length() % 2 != 0 || !Hex.isLowercaseHex(hex, hex.length())) {
-            throw new NegentropyException("negentropy message must be lowercase hex of whole bytes");
-        }
+        NegentropyHex.problem(hex).ifPresent(problem -> {
+            throw new NegentropyException(problem);
+        });
         return Hex.decode(hex);
     }
 }

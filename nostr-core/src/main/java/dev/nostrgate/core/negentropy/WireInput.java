@@ -56,7 +56,7 @@ final class WireInput {
     /** A varint used as a length or count: it must fit what is left of the message. */
     int readLength(int bytesPerUnit) {
         long value = readVarint();
-        if (value < 0 || value * bytesPerUnit > bytes.length - position) {
+        if (value < 0 || value > (bytes.length - position) / bytesPerUnit) {
             throw new NegentropyException("length " + Long.toUnsignedString(value) + " runs past the message end");
         }
         return (int) value;

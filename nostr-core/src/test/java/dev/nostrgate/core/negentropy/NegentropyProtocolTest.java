@@ -123,7 +123,9 @@ class NegentropyProtocolTest {
             "6100210000, at most 32",
             "6100000205, runs past",
             "61000007, unknown range mode",
-            "610000010011, message ends early"})
+            "610000010011, message ends early",
+            "61000002ffffffffffffffff7f, runs past",
+            "6X, lowercase hex"})
     void serverRejectsMalformedMessages(String hex, String problem) {
         NegentropyServer server = new NegentropyServer(SortedVectorStorage.builder().build(), 0);
 
