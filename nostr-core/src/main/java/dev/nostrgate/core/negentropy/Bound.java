@@ -1,5 +1,6 @@
 package dev.nostrgate.core.negentropy;
 
+import dev.nostrgate.core.Hex;
 import java.util.Arrays;
 
 /**
@@ -58,6 +59,6 @@ public record Bound(long timestamp, byte[] idPrefix) {
 
     @Override
     public String toString() {
-        return "Bound[" + Long.toUnsignedString(timestamp) + ", " + dev.nostrgate.core.Hex.encode(idPrefix) + "]";
+        return "Bound[" + Long.toUnsignedString(timestamp) + ", " + Hex.encode(idPrefix) + "]";
     }
 }

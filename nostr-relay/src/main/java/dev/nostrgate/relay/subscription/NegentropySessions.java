@@ -48,8 +48,4 @@ public final class NegentropySessions {
         open.values().forEach(NegentropySession::close);
         open.clear();
     }
-
-    public int size() {
-        return open.size();
-    }
 }
