@@ -1,9 +1,12 @@
 // Drives a running relay with nostr-tools (an independent client) and prints one JSON line of results for InteropIT:
-// publish, query by id, a live subscription, OK false for a tampered event, and NIP-42 AUTH.
+// publish, query by id, a live subscription, OK false for a tampered event, NIP-42 AUTH, and a NIP-77 negentropy
+// reconciliation with nostr-tools' own client.
 // Usage: node interop.mjs ws://127.0.0.1:<port>
 import WebSocket from 'ws'
 import { Relay, useWebSocketImplementation } from 'nostr-tools/relay'
 import { finalizeEvent, generateSecretKey, getPublicKey, verifyEvent } from 'nostr-tools/pure'
+// nip77 has no subpath export of its own; the package root re-exports it
+import { nip77 } from 'nostr-tools'
 
 useWebSocketImplementation(WebSocket)
 
@@ -65,6 +68,35 @@ result.tampered = await within(10_000, 'tampered publish', outcome(relay.publish
 
 // NIP-42: answer the challenge the relay sent on connect.
 result.auth = await within(10_000, 'auth', outcome(relay.auth((template) => Promise.resolve(finalizeEvent(template, secretKey)))))
+
+// NIP-77: 48 events on the relay, of which the client holds all but every fourth, plus 4 it never published.
+// Enough items that the first message is fingerprints, not a list of ids.
+const syncKey = generateSecretKey()
+const syncEvent = (i, content) => finalizeEvent({ kind: 1, created_at: now - i, tags: [], content }, syncKey)
+const storage = new nip77.NegentropyStorageVector()
+const expected = { need: [], have: [] }
+for (let i = 0; i < 48; i++) {
+  const event = syncEvent(i, `synced ${i}`)
+  const ok = await within(10_000, 'publish for sync', outcome(relay.publish(event)))
+  if (!ok.ok) throw new Error(`publish for sync refused: ${ok.message}`)
+  if (i % 4 === 0) expected.need.push(event.id)
+  else storage.insert(event.created_at, event.id)
+}
+for (let i = 0; i < 4; i++) {
+  const event = syncEvent(i, `only here ${i}`)
+  storage.insert(event.created_at, event.id)
+  expected.have.push(event.id)
+}
+storage.seal()
+const found = { need: [], have: [] }
+result.negentropy = await within(15_000, 'negentropy', new Promise((resolve) => {
+  const sync = new nip77.NegentropySync(relay, storage, { authors: [getPublicKey(syncKey)] }, {
+    onhave: (id) => found.have.push(id),
+    onneed: (id) => found.need.push(id),
+    onclose: (reason) => resolve({ closedBy: reason ?? null, ...found, expected }),
+  })
+  sync.start()
+}))
 
 relay.close()
 console.log(JSON.stringify(result))

@@ -20,6 +20,7 @@ import dev.nostrgate.relay.store.SqlEventStore;
 import dev.nostrgate.relay.store.StatementWarmUp;
 import dev.nostrgate.relay.subscription.LiveMonitor;
 import dev.nostrgate.relay.subscription.QueryWorker;
+import dev.nostrgate.relay.subscription.Reconciliations;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -161,7 +162,11 @@ public final class Relay implements AutoCloseable {
             }
             IngestLanes lanes = push(resources, new IngestLanes(config.server().ingestThreads()));
             metrics.gauge("nostr.relay.ingest.queued", "messages waiting on the ingest lanes", lanes::queued);
-            Ingester ingester = new Ingester(config, writer, monitor, queries, new EventVerifier(), metrics, clock);
+            RelayConfig.Negentropy negentropy = config.negentropy();
+            Reconciliations reconciliations = new Reconciliations(queries, store, negentropy.maxSessions(),
+                    negentropy.maxItems(), negentropy.frameSizeLimit(), metrics);
+            Ingester ingester = new Ingester(config, writer, monitor, queries, reconciliations, new EventVerifier(),
+                    metrics, clock);
             Connections connections = new Connections(config.limits(), metrics,
                     connection -> lanes.execute(connection, () -> ingester.connectionClosed(connection)));
 

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Interoperability with an independent client: nostr-tools (from npm, installed here with {@code npm ci} from the
- * lock file in {@code src/test/interop}) publishes, queries, subscribes live, publishes a tampered event and
- * authenticates against a running relay; its script prints one JSON line that this test checks.
+ * lock file in {@code src/test/interop}) publishes, queries, subscribes live, publishes a tampered event,
+ * authenticates, and reconciles a set with its own NIP-77 negentropy client against a running relay; its script
+ * prints one JSON line that this test checks.
  */
 class InteropIT {
     private static final Path SOURCE = Path.of("src/test/interop");
@@ -38,7 +39,7 @@ class InteropIT {
     }
 
     @Test
-    void nostrToolsPublishesQueriesSubscribesAndIsRefusedATamperedEvent() throws Exception {
+    void nostrToolsPublishesQueriesSubscribesReconcilesAndIsRefusedATamperedEvent() throws Exception {
         installScript();
         JsonNode result = new ObjectMapper().readTree(lastLine(run(120, "node", "interop.mjs", relay.url())));
 
@@ -58,6 +59,20 @@ class InteropIT {
         assertThat(tampered.path("message").asText()).startsWith("invalid: event id does not match");
 
         assertThat(result.path("auth").path("ok").asBoolean()).as(result.path("auth").toString()).isTrue();
+
+        JsonNode negentropy = result.path("negentropy");
+        assertThat(negentropy.path("closedBy").isNull()).as("ended by the client, not NEG-ERR: " + negentropy)
+                .isTrue();
+        assertThat(texts(negentropy.path("need"))).as("ids only the relay has").hasSize(12)
+                .containsExactlyInAnyOrderElementsOf(texts(negentropy.path("expected").path("need")));
+        assertThat(texts(negentropy.path("have"))).as("ids only the client has").hasSize(4)
+                .containsExactlyInAnyOrderElementsOf(texts(negentropy.path("expected").path("have")));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(node -> out.add(node.asText()));
+        return out;
     }
 
     /** A copy of the script under target/, with its dependencies installed exactly as locked. */

@@ -3,12 +3,16 @@ package dev.nostrgate.core.message;
 import dev.nostrgate.core.Hex;
 import java.util.Optional;
 
-/** The rule for NIP-77 message payloads: lowercase hex of whole bytes. Their content is not read here. */
-final class NegentropyHex {
+/**
+ * The rule for NIP-77 message payloads: lowercase hex of whole bytes. Their content is not read here (see
+ * {@code dev.nostrgate.core.negentropy}).
+ */
+public final class NegentropyHex {
     private NegentropyHex() {
     }
 
-    static Optional<String> problem(String hex) {
+    /** What is wrong with {@code hex} as a negentropy message, or empty. */
+    public static Optional<String> problem(String hex) {
         if (hex == null) {
             return Optional.of("negentropy message is missing");
         }

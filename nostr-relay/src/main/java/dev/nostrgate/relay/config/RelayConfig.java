@@ -24,17 +24,18 @@ import java.util.Optional;
  * @param query the stored part of subscriptions
  * @param rabbit several replicas on one database
  * @param proxies which peers may say who the client is
+ * @param negentropy NIP-77 set reconciliation
  */
 public record RelayConfig(Server server, Info info, Limits limits, Auth auth, DatabaseConfig database,
-                          WriterConfig writer, Query query, Rabbit rabbit, Proxies proxies) {
+                          WriterConfig writer, Query query, Rabbit rabbit, Proxies proxies, Negentropy negentropy) {
 
     public static final RelayConfig DEFAULTS = new RelayConfig(Server.DEFAULTS, Info.DEFAULTS, Limits.DEFAULTS,
             Auth.DEFAULTS, DatabaseConfig.DEFAULTS, WriterConfig.DEFAULTS, Query.DEFAULTS, Rabbit.DEFAULTS,
-            Proxies.NONE);
+            Proxies.NONE, Negentropy.DEFAULTS);
 
     public RelayConfig {
         ConfigCheck.check(server != null && info != null && limits != null && auth != null && database != null && writer != null
-                && query != null && rabbit != null && proxies != null, "every configuration section must be given");
+                && query != null && rabbit != null && proxies != null && negentropy != null, "every configuration section must be given");
     }
 
     /** The store's view: the {@code limit} cap and the per-query time budget. */
@@ -43,39 +44,43 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
     }
 
     public RelayConfig withServer(Server value) {
-        return new RelayConfig(value, info, limits, auth, database, writer, query, rabbit, proxies);
+        return new RelayConfig(value, info, limits, auth, database, writer, query, rabbit, proxies, negentropy);
     }
 
     public RelayConfig withInfo(Info value) {
-        return new RelayConfig(server, value, limits, auth, database, writer, query, rabbit, proxies);
+        return new RelayConfig(server, value, limits, auth, database, writer, query, rabbit, proxies, negentropy);
     }
 
     public RelayConfig withLimits(Limits value) {
-        return new RelayConfig(server, info, value, auth, database, writer, query, rabbit, proxies);
+        return new RelayConfig(server, info, value, auth, database, writer, query, rabbit, proxies, negentropy);
     }
 
     public RelayConfig withAuth(Auth value) {
-        return new RelayConfig(server, info, limits, value, database, writer, query, rabbit, proxies);
+        return new RelayConfig(server, info, limits, value, database, writer, query, rabbit, proxies, negentropy);
     }
 
     public RelayConfig withDatabase(DatabaseConfig value) {
-        return new RelayConfig(server, info, limits, auth, value, writer, query, rabbit, proxies);
+        return new RelayConfig(server, info, limits, auth, value, writer, query, rabbit, proxies, negentropy);
     }
 
     public RelayConfig withWriter(WriterConfig value) {
-        return new RelayConfig(server, info, limits, auth, database, value, query, rabbit, proxies);
+        return new RelayConfig(server, info, limits, auth, database, value, query, rabbit, proxies, negentropy);
     }
 
     public RelayConfig withQuery(Query value) {
-        return new RelayConfig(server, info, limits, auth, database, writer, value, rabbit, proxies);
+        return new RelayConfig(server, info, limits, auth, database, writer, value, rabbit, proxies, negentropy);
     }
 
     public RelayConfig withRabbit(Rabbit value) {
-        return new RelayConfig(server, info, limits, auth, database, writer, query, value, proxies);
+        return new RelayConfig(server, info, limits, auth, database, writer, query, value, proxies, negentropy);
+    }
+
+    public RelayConfig withNegentropy(Negentropy value) {
+        return new RelayConfig(server, info, limits, auth, database, writer, query, rabbit, proxies, value);
     }
 
     public RelayConfig withProxies(Proxies value) {
-        return new RelayConfig(server, info, limits, auth, database, writer, query, rabbit, value);
+        return new RelayConfig(server, info, limits, auth, database, writer, query, rabbit, value, negentropy);
     }
 
     /**
@@ -370,6 +375,29 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
                     "query.expirationSweepEvery must be at least 1ms, such as 1m");
             ConfigCheck.check(recentEventsMegabytes >= 0, "query.recentEventsMegabytes must be 0 (off) or more, was "
                     + recentEventsMegabytes);
+        }
+    }
+
+    /**
+     * NIP-77 negentropy: set reconciliation over the store. A session keeps the (created_at, id) of every event its
+     * filter matches in memory, 40 bytes each, until NEG-CLOSE: {@code maxSessions * maxItems * 40} bytes is the
+     * most one connection can hold.
+     *
+     * @param maxSessions open reconciliations per connection; a NEG-OPEN past it gets {@code NEG-ERR "blocked: ..."}
+     * @param maxItems events a filter may match; past it {@code NEG-ERR "blocked: too many items ..."}
+     * @param frameSizeLimit the most bytes of one NEG-MSG the relay sends (0: no limit, else at least 4096); a
+     *     reply that would be longer ends early and the client asks again
+     */
+    public record Negentropy(int maxSessions, int maxItems, int frameSizeLimit) {
+        public static final Negentropy DEFAULTS = new Negentropy(8, 1_000_000, 0);
+
+        public Negentropy {
+            ConfigCheck.check(maxSessions >= 1 && maxSessions <= 1_000,
+                    "negentropy.maxSessions must be 1..1000, was " + maxSessions);
+            ConfigCheck.check(maxItems >= 1 && maxItems <= 50_000_000,
+                    "negentropy.maxItems must be 1..50000000, was " + maxItems);
+            ConfigCheck.check(frameSizeLimit == 0 || frameSizeLimit >= 4_096,
+                    "negentropy.frameSizeLimit must be 0 (no limit) or at least 4096, was " + frameSizeLimit);
         }
     }
 

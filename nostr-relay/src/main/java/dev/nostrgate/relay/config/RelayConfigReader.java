@@ -154,6 +154,13 @@ public final class RelayConfigReader {
                         .map(AddressRange::parse).toList())
                 .orElse(List.of()));
 
+        var n = d.negentropy();
+        var negentropy = new RelayConfig.Negentropy(
+                integer("negentropy.maxSessions", "NOSTR_RELAY_NEGENTROPY_MAX_SESSIONS", n.maxSessions()),
+                integer("negentropy.maxItems", "NOSTR_RELAY_NEGENTROPY_MAX_ITEMS", n.maxItems()),
+                (int) size("negentropy.frameSizeLimit", "NOSTR_RELAY_NEGENTROPY_FRAME_SIZE_LIMIT",
+                        n.frameSizeLimit()));
+
         List<String> unknown = new ArrayList<>();
         for (String key : file.keySet()) {
             if (!known.containsKey(key)) {
@@ -164,7 +171,7 @@ public final class RelayConfigReader {
             throw new IllegalArgumentException("unknown configuration key" + (unknown.size() > 1 ? "s " : " ")
                     + unknown + " (check the spelling; known keys: " + new TreeSet<>(known.keySet()) + ")");
         }
-        return new RelayConfig(server, info, limits, auth, database, writer, query, rabbit, proxies);
+        return new RelayConfig(server, info, limits, auth, database, writer, query, rabbit, proxies, negentropy);
     }
 
     /**

@@ -18,6 +18,7 @@ import dev.nostrgate.relay.ingest.ClientSession;
 import dev.nostrgate.relay.store.EventWriter;
 import dev.nostrgate.relay.subscription.LiveMonitor;
 import dev.nostrgate.relay.subscription.QueryWorker;
+import dev.nostrgate.relay.subscription.Reconciliations;
 import dev.nostrgate.relay.subscription.Subscription;
 import java.time.Clock;
 import java.util.List;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ingester {
     private static final Logger log = LoggerFactory.getLogger(Ingester.class);
-    static final String NEGENTROPY_DISABLED = "blocked: NIP-77 (negentropy) is not enabled on this relay";
     static final String SEARCH_UNSUPPORTED = "blocked: NIP-50 search is not supported on this relay";
     static final String READ_ONLY = "this relay is read-only";
 
@@ -48,6 +48,7 @@ public final class Ingester {
     private final EventWriter writer;
     private final LiveMonitor monitor;
     private final QueryWorker queries;
+    private final Reconciliations reconciliations;
     private final EventVerifier verifier;
     private final EventValidator validator;
     private final AuthChecker authChecker;
@@ -57,13 +58,14 @@ public final class Ingester {
     private final long heldBytesPerSubscription;
 
     public Ingester(RelayConfig config, EventWriter writer, LiveMonitor monitor, QueryWorker queries,
-                    EventVerifier verifier, RelayMetrics metrics, Clock clock) {
+                    Reconciliations reconciliations, EventVerifier verifier, RelayMetrics metrics, Clock clock) {
         this.limits = config.limits();
         this.auth = config.auth();
         this.readOnly = config.server().readOnly();
         this.writer = writer;
         this.monitor = monitor;
         this.queries = queries;
+        this.reconciliations = reconciliations;
         this.verifier = verifier;
         this.validator = new EventValidator(config.limits());
         this.authChecker = new AuthChecker(config.server().publicUrl(), verifier);
@@ -88,6 +90,8 @@ public final class Ingester {
                 case RelayMessage.Ok ok -> unreadableEventRejected(ok.message());
                 case RelayMessage.OkAsSent ok -> unreadableEventRejected(ok.message());
                 case RelayMessage.Closed closed -> metrics.subscriptionClosed(closed.message());
+                // NIP-77: a NEG-ERR ends the session by that id, if one is open
+                case RelayMessage.NegErr error -> reconciliations.close(connection, error.subscriptionId());
                 default -> metrics.notice();
             }
             connection.send(reply);
@@ -99,13 +103,10 @@ public final class Ingester {
             case ClientMessage.Close close -> close(connection, close.subscriptionId());
             case ClientMessage.Auth authenticate -> authenticate(connection, authenticate.event());
             case ClientMessage.Count count -> count(connection, count.subscriptionId(), count.filters());
-            case ClientMessage.NegOpen open -> connection.send(new RelayMessage.NegErr(open.subscriptionId(),
-                    NEGENTROPY_DISABLED));
-            case ClientMessage.NegMsg negMsg -> connection.send(new RelayMessage.NegErr(negMsg.subscriptionId(),
-                    NEGENTROPY_DISABLED));
-            case ClientMessage.NegClose ignored -> {
-                // no reconciliation is ever open: nothing to close, and NEG-CLOSE takes no answer
-            }
+            case ClientMessage.NegOpen open -> negentropyOpen(connection, open);
+            case ClientMessage.NegMsg negMsg ->
+                    reconciliations.message(connection, negMsg.subscriptionId(), negMsg.messageHex());
+            case ClientMessage.NegClose negClose -> reconciliations.close(connection, negClose.subscriptionId());
         }
     }
 
@@ -122,6 +123,7 @@ public final class Ingester {
             monitor.unsubscribe(subscription);
         }
         connection.subscriptions().clear();
+        connection.negentropySessions().closeAll();
     }
 
     private void publish(ClientSession connection, Event event) {
@@ -218,6 +220,18 @@ public final class Ingester {
         }
     }
 
+    /** NIP-77: the same read rules as a REQ (auth, id length, no search); a refusal ends a session by that id. */
+    private void negentropyOpen(ClientSession connection, ClientMessage.NegOpen open) {
+        Optional<String> refusal = readRefusal(connection, open.subscriptionId(), List.of(open.filter()));
+        if (refusal.isPresent()) {
+            reconciliations.close(connection, open.subscriptionId());
+            log.debug("{}: negentropy {} refused: {}", connection, open.subscriptionId(), refusal.get());
+            connection.send(new RelayMessage.NegErr(open.subscriptionId(), refusal.get()));
+            return;
+        }
+        reconciliations.open(connection, open.subscriptionId(), open.filter(), open.initialMessageHex());
+    }
+
     private void count(ClientSession connection, String subscriptionId, List<Filter> filters) {
         Optional<String> refusal = readRefusal(connection, subscriptionId, filters);
         if (refusal.isPresent()) {
@@ -228,7 +242,7 @@ public final class Ingester {
         queries.count(connection, subscriptionId, filters);
     }
 
-    /** Why a REQ or COUNT is refused, as a CLOSED message, or empty. */
+    /** Why a REQ, COUNT or NEG-OPEN is refused, as a CLOSED (or NEG-ERR) message, or empty. */
     private Optional<String> readRefusal(ClientSession connection, String subscriptionId, List<Filter> filters) {
         if (subscriptionId.length() > limits.maxSubidLength()) {
             return Optional.of(ReasonPrefix.INVALID.format("subscription id longer than " + limits.maxSubidLength()

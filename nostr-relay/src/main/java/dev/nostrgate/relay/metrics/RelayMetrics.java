@@ -22,6 +22,8 @@ public final class RelayMetrics {
     private final Counter eventsStored;
     private final Counter reqs;
     private final Counter counts;
+    private final Counter negentropyOpened;
+    private final Counter negentropyMessages;
     private final Timer queryLatency;
     private final Timer writerBatch;
     private final DistributionSummary writerBatchEvents;
@@ -42,6 +44,10 @@ public final class RelayMetrics {
         this.reqs = Counter.builder("nostr.relay.reqs").description("REQ messages accepted").register(registry);
         this.counts = Counter.builder("nostr.relay.counts").description("COUNT messages answered")
                 .register(registry);
+        this.negentropyOpened = Counter.builder("nostr.relay.negentropy.opened")
+                .description("NIP-77 reconciliations opened").register(registry);
+        this.negentropyMessages = Counter.builder("nostr.relay.negentropy.messages")
+                .description("NIP-77 NEG-MSG replies sent").register(registry);
         this.queryLatency = Timer.builder("nostr.relay.query.latency")
                 .description("time to run the stored part of a REQ or a COUNT")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
@@ -104,6 +110,14 @@ public final class RelayMetrics {
 
     public void count() {
         counts.increment();
+    }
+
+    public void negentropyOpened() {
+        negentropyOpened.increment();
+    }
+
+    public void negentropyMessage() {
+        negentropyMessages.increment();
     }
 
     /** A writer lane wrote a batch (see {@code EventWriter.BatchObserver}). */

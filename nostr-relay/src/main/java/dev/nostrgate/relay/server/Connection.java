@@ -5,6 +5,7 @@ import dev.nostrgate.core.key.PubKey;
 import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.relay.ingest.ClientSession;
 import dev.nostrgate.relay.ingest.RateLimiter;
+import dev.nostrgate.relay.subscription.NegentropySessions;
 import dev.nostrgate.relay.subscription.Subscription;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -36,6 +37,7 @@ public final class Connection implements ClientSession {
     private final Outbound outbound;
     private final RateLimiter rateLimiter;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final NegentropySessions negentropySessions = new NegentropySessions();
     private final AtomicInteger framesInFlight = new AtomicInteger();
     private final Set<PubKey> authenticated = new HashSet<>(); // ingest lane only
     private volatile boolean open = true;
@@ -104,6 +106,11 @@ public final class Connection implements ClientSession {
     @Override
     public Map<String, Subscription> subscriptions() {
         return subscriptions;
+    }
+
+    @Override
+    public NegentropySessions negentropySessions() {
+        return negentropySessions;
     }
 
     @Override

@@ -13,8 +13,8 @@ import java.util.List;
  * advertised with the value it enforces.
  */
 public final class RelayInfo {
-    /** NIPs this relay implements. NIP-77 is absent: negentropy is answered with NEG-ERR. */
-    public static final List<Integer> SUPPORTED_NIPS = List.of(1, 9, 11, 40, 42, 45, 70);
+    /** NIPs this relay implements. */
+    public static final List<Integer> SUPPORTED_NIPS = List.of(1, 9, 11, 40, 42, 45, 70, 77);
 
     private final String json;
 
@@ -70,6 +70,9 @@ public final class RelayInfo {
             json.writeBooleanField("auth_required_for_reads", auth.requiredForReads());
             json.writeBooleanField("auth_required_for_writes", auth.requiredForWrites());
             json.writeBooleanField("read_only", config.server().readOnly());
+            json.writeNumberField("negentropy_max_sessions", config.negentropy().maxSessions());
+            json.writeNumberField("negentropy_max_items", config.negentropy().maxItems());
+            json.writeNumberField("negentropy_frame_size_limit", config.negentropy().frameSizeLimit());
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {

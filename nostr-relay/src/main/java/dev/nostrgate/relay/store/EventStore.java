@@ -3,7 +3,9 @@ package dev.nostrgate.relay.store;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.event.EventId;
+import dev.nostrgate.core.negentropy.SortedVectorStorage;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,6 +43,15 @@ public interface EventStore {
 
     /** NIP-45: how many stored events match any of the filters ({@code limit} ignored). */
     long count(List<Filter> filters);
+
+    /**
+     * NIP-77: the (created_at, id) of every stored event the filter matches ({@code limit} ignored), packed for
+     * negentropy; empty if more than {@code maxItems} match. Only those two columns are read, in order, through a
+     * cursor: never the events themselves.
+     *
+     * @throws StoreUnavailableException if the database fails or the scan runs over its time budget
+     */
+    Optional<SortedVectorStorage> negentropyItems(Filter filter, int maxItems);
 
     /** Deletes up to {@code max} events whose NIP-40 expiration has passed; returns how many. */
     int deleteExpired(long nowSeconds, int max);

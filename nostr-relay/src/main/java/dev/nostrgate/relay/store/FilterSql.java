@@ -85,6 +85,22 @@ final class FilterSql {
         return statement(List.copyOf(shapes), () -> FilterStatements.count(shapes)).bind(values);
     }
 
+    /** NIP-77: (created_at, id) of the first {@code limit} matching events, oldest first, ties by id. */
+    static BoundSql items(Filter filter, int limit, long now) {
+        Map<String, Object> values = new HashMap<>();
+        values.put(FilterStatements.LIMIT, limit);
+        boolean ids = filter.ids().isPresent();
+        if (ids) {
+            idsValues(filter, "", values);
+        }
+        FilterShape shape = conditionValues(filter, now, "", values, Driver.ALL, 0, ids, null);
+        return statement(new ItemsShape(shape), () -> FilterStatements.items(shape)).bind(values);
+    }
+
+    /** The cache key of an items statement: the same shape as a COUNT filter's, another statement. */
+    private record ItemsShape(FilterShape shape) {
+    }
+
     /**
      * Chooses the driving field (ids, a tag, authors, kinds, else time), puts the filter's values under the names
      * the statement of its shape binds, and returns that shape.

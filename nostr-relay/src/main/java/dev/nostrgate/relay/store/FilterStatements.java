@@ -99,6 +99,16 @@ final class FilterStatements {
         return selectCount().from(union.asTable("matched"));
     }
 
+    /**
+     * NIP-77: (created_at, id) of the events the shape matches, in negentropy order, at most {@code limit} rows.
+     * The same conditions as a COUNT's; ordered by the id bytes, which sort as negentropy sorts them.
+     */
+    static Select<?> items(FilterShape shape) {
+        FilterStatements statements = new FilterStatements("", shape);
+        return DSL.select(E.CREATED_AT, E.ID).from(E).where(statements.conditions(shape.ids()))
+                .orderBy(E.CREATED_AT.asc(), E.ID.asc()).limit(statements.param(LIMIT, SQLDataType.INTEGER));
+    }
+
     private Select<?> newest() {
         return switch (shape.driver()) {
             case IDS -> ordered(eventsWhere(conditions(true)));

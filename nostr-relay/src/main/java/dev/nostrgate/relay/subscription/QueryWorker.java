@@ -134,7 +134,8 @@ public final class QueryWorker implements AutoCloseable {
         return merged;
     }
 
-    private void execute(Runnable task, Runnable refused) {
+    /** Runs the task on the pool, or {@code refused} at once if the pool's queue is full. */
+    void execute(Runnable task, Runnable refused) {
         try {
             pool.execute(task);
         } catch (RejectedExecutionException busy) {

@@ -30,4 +30,7 @@ public interface Subscriber {
 
     /** Open subscriptions by id (a concurrent map). */
     Map<String, Subscription> subscriptions();
+
+    /** Open NIP-77 reconciliations. */
+    NegentropySessions negentropySessions();
 }

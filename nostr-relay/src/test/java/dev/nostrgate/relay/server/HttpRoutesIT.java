@@ -26,7 +26,8 @@ class HttpRoutesIT {
     @BeforeAll
     static void start() {
         relay = TestRelay.start(config -> config.withLimits(config.limits().toBuilder().maxFilters(7)
-                .maxSubscriptions(9).maxLimit(321).maxEventTags(99).maxContentLength(4_321).build()));
+                .maxSubscriptions(9).maxLimit(321).maxEventTags(99).maxContentLength(4_321).build())
+                .withNegentropy(new RelayConfig.Negentropy(3, 12_345, 8_192)));
     }
 
     @AfterAll
@@ -57,7 +58,7 @@ class HttpRoutesIT {
         assertThat(info.path("name").asText()).isEqualTo(relay.relay().config().info().name());
         List<Integer> nips = new ArrayList<>();
         info.path("supported_nips").forEach(nip -> nips.add(nip.asInt()));
-        assertThat(nips).contains(1, 11, 42, 45).doesNotContain(50, 77);
+        assertThat(nips).contains(1, 11, 42, 45, 77).doesNotContain(50);
         JsonNode limitation = info.path("limitation");
         assertThat(limitation.path("max_message_length").asInt()).isEqualTo(limits.maxMessageBytes());
         assertThat(limitation.path("max_subscriptions").asInt()).isEqualTo(9);
@@ -73,6 +74,9 @@ class HttpRoutesIT {
         assertThat(limitation.path("restricted_writes").asBoolean()).isFalse();
         assertThat(limitation.path("max_connections_per_ip").asInt()).isEqualTo(limits.maxConnectionsPerIp());
         assertThat(limitation.path("events_per_second").asInt()).isEqualTo(limits.eventsPerSecond());
+        assertThat(limitation.path("negentropy_max_sessions").asInt()).isEqualTo(3);
+        assertThat(limitation.path("negentropy_max_items").asInt()).isEqualTo(12_345);
+        assertThat(limitation.path("negentropy_frame_size_limit").asInt()).isEqualTo(8_192);
     }
 
     @Test

@@ -163,11 +163,15 @@ class MalformedInputIT {
     }
 
     @Test
-    void refusesNegentropyWithNegErr() {
-        client.send("[\"NEG-OPEN\",\"neg\",{},\"6100000200\"]");
+    void answersUnreadableNegentropyMessagesWithNegErrInvalid() {
+        client.send("[\"NEG-OPEN\",\"neg\",{},\"61000002\"]"); // an id list cut short
         RelayMessage.NegErr error = client.next(RelayMessage.NegErr.class);
         assertThat(error.subscriptionId()).isEqualTo("neg");
-        assertThat(error.reason()).startsWith("blocked: ");
+        assertThat(error.reason()).startsWith("invalid: ");
+        client.send("[\"NEG-MSG\",\"neg2\",\"6X\"]");
+        assertThat(client.next(RelayMessage.NegErr.class).reason()).startsWith("invalid: ");
+        client.send("[\"NEG-MSG\",\"neg\",\"6100000200\"]"); // the NEG-ERR ended the session
+        assertThat(client.next(RelayMessage.NegErr.class).reason()).startsWith("closed: ");
         client.send("[\"NEG-CLOSE\",\"neg\"]"); // nothing to answer
     }
 }

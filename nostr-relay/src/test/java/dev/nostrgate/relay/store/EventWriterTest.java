@@ -9,10 +9,12 @@ import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;
+import dev.nostrgate.core.negentropy.SortedVectorStorage;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -249,6 +251,11 @@ class EventWriterTest {
         @Override
         public long count(List<Filter> filters) {
             return delegate.count(filters);
+        }
+
+        @Override
+        public Optional<SortedVectorStorage> negentropyItems(Filter filter, int maxItems) {
+            return delegate.negentropyItems(filter, maxItems);
         }
 
         @Override

@@ -3,15 +3,20 @@ package dev.nostrgate.relay.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.SharedData;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.filter.FilterJson;
+import dev.nostrgate.core.negentropy.SortedVectorStorage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -20,7 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The REQ filter vectors over 907 real events: the ids before EOSE, in order, exactly as expected. */
+/**
+ * The REQ filter vectors over 907 real events: the ids before EOSE, in order, exactly as expected; and for NIP-77,
+ * the (created_at, id) items of the same matches, oldest first.
+ */
 class FilterVectorsStoreTest {
     private static final JsonNode VECTORS = SharedData.json("testdata/relay-cases/filter-vectors.json");
     private static TestDatabase db;
@@ -66,5 +74,36 @@ class FilterVectorsStoreTest {
         vector.get("expected_ids_in_order").forEach(id -> expected.add(id.asText()));
         assertThat(store.query(filters).stream().map(StoredEvent::idHex).toList())
                 .as(vector.get("name").asText()).containsExactlyElementsOf(expected);
+    }
+
+    static Stream<JsonNode> unlimitedSingleFilterCases() {
+        return cases().filter(vector -> vector.get("filters").size() == 1 && !vector.get("filters").get(0).has("limit"));
+    }
+
+    @ParameterizedTest(name = "{index}: {0}")
+    @MethodSource("unlimitedSingleFilterCases")
+    void negentropyItemsAreTheSameMatchesInNegentropyOrder(JsonNode vector) throws Exception {
+        Filter filter = FilterJson.parse(vector.get("filters").get(0).toString());
+        Map<String, Long> expected = new HashMap<>();
+        vector.get("expected_ids_in_order").forEach(id -> expected.put(id.asText(), null));
+        for (StoredEvent event : store.query(List.of(filter))) {
+            expected.put(event.idHex(), event.createdAt());
+        }
+
+        SortedVectorStorage items = store.negentropyItems(filter, expected.size()).orElseThrow();
+
+        List<String> ids = new ArrayList<>();
+        byte[] id = new byte[32];
+        for (int i = 0; i < items.size(); i++) {
+            items.copyId(i, id, 0);
+            ids.add(Hex.encode(id));
+            assertThat(items.timestamp(i)).isEqualTo(expected.get(Hex.encode(id)));
+        }
+        assertThat(ids).as(vector.get("name").asText()).containsExactlyInAnyOrderElementsOf(expected.keySet())
+                .isSortedAccordingTo(Comparator.comparing((String hex) -> expected.get(hex))
+                        .thenComparing(Comparator.naturalOrder()));
+        if (!expected.isEmpty()) {
+            assertThat(store.negentropyItems(filter, expected.size() - 1)).as("one more than maxItems").isEmpty();
+        }
     }
 }

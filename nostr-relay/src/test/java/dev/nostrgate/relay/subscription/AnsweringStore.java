@@ -2,11 +2,14 @@ package dev.nostrgate.relay.subscription;
 
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
+import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.negentropy.SortedVectorStorage;
 import dev.nostrgate.relay.store.EventStore;
 import dev.nostrgate.relay.store.SaveOutcome;
 import dev.nostrgate.relay.store.StoredEvent;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -30,6 +33,18 @@ record AnsweringStore(Function<List<Filter>, List<StoredEvent>> answers) impleme
     @Override
     public long count(List<Filter> filters) {
         return 0;
+    }
+
+    /** The items of the events the filter is answered with. */
+    @Override
+    public Optional<SortedVectorStorage> negentropyItems(Filter filter, int maxItems) {
+        List<StoredEvent> events = answers.apply(List.of(filter));
+        if (events.size() > maxItems) {
+            return Optional.empty();
+        }
+        SortedVectorStorage.Builder items = SortedVectorStorage.builder();
+        events.forEach(event -> items.add(event.createdAt(), Hex.decode(event.idHex())));
+        return Optional.of(items.build());
     }
 
     @Override
