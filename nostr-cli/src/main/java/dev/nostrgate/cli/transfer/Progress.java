@@ -1,0 +1,76 @@
+package dev.nostrgate.cli.transfer;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * How far an export or import is: on a terminal a progress bar (count, rate, ETA when the total is known, from the
+ * progressbar library), otherwise, for logs and pipes, a plain line every few seconds. Both on stderr, so that
+ * stdout carries only events.
+ */
+public final class Progress implements AutoCloseable {
+    /** How often a plain progress line is printed. */
+    static final Duration LINE_INTERVAL = Duration.ofSeconds(5);
+
+    private final String task;
+    private final ProgressBar bar;
+    private final PrintStream lines;
+    private final long startNanos = System.nanoTime();
+    private long count;
+    private long lastLineNanos = startNanos;
+
+    private Progress(String task, ProgressBar bar, PrintStream lines) {
+        this.task = task;
+        this.bar = bar;
+        this.lines = lines;
+    }
+
+    /**
+     * A bar when stderr is a terminal, plain lines otherwise.
+     *
+     * @param total the expected count, or -1 if unknown (no ETA then)
+     */
+    public static Progress start(String task, long total, boolean quiet) {
+        if (quiet) {
+            return new Progress(task, null, null);
+        }
+        if (System.console() != null) { // JDK 21: a console only when stdin and stdout are a terminal
+            ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
+                    .setStyle(ProgressBarStyle.ASCII).setUnit(" events", 1).showSpeed()
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+            return new Progress(task, bar, null);
+        }
+        return new Progress(task, null, System.err);
+    }
+
+    public void step(long n) {
+        count += n;
+        if (bar != null) {
+            bar.stepBy(n);
+        } else if (lines != null) {
+            long now = System.nanoTime();
+            if (now - lastLineNanos >= LINE_INTERVAL.toNanos()) {
+                lastLineNanos = now;
+                lines.println(line(now));
+            }
+        }
+    }
+
+    private String line(long now) {
+        double seconds = Math.max((now - startNanos) / 1e9, 1e-3);
+        return String.format("nostr: %s: %,d events, %,.0f events/s, %.0f s", task, count, count / seconds, seconds);
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        } else if (lines != null) {
+            lines.println(line(System.nanoTime()));
+        }
+    }
+}
