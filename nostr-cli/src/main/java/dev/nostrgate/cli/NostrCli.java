@@ -10,6 +10,10 @@ import dev.nostrgate.cli.relay.PublishCommand;
 import dev.nostrgate.cli.relay.ReqCommand;
 import dev.nostrgate.cli.transfer.ExportCommand;
 import dev.nostrgate.cli.transfer.ImportCommand;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +31,13 @@ public final class NostrCli {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // UTF-8 whatever the platform's default: events are UTF-8 JSON; stdout is buffered (an export writes
+        // millions of lines) and flushed at the end, stderr is not
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, UTF_8), 1 << 16));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, UTF_8), true);
+        int code = run(args, out, err);
+        out.flush();
+        System.exit(code);
     }
 
     /** Runs one command line with the given output streams; returns its exit code (tests call this). */

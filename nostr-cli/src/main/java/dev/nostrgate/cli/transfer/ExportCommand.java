@@ -9,10 +9,9 @@ import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.relay.store.StoreUnavailableException;
 import dev.nostrgate.relay.store.StoredEvent;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,9 @@ import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code nostr export}: the events matching a filter (all by default) as JSON lines, strfry's export format, newest
@@ -37,6 +38,9 @@ import picocli.CommandLine.Option;
         + "line, as strfry import reads) from a relay (--relay) or straight from its database (--db), paging "
         + "through all of them.")
 public final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Endpoint source;
 
@@ -56,20 +60,20 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Filter base = filter.filter();
-        try (OutputStream target = new BufferedOutputStream(out == null ? System.out : Files.newOutputStream(out),
-                1 << 16)) {
+        try (Writer target = out == null ? new NonClosingWriter(spec.commandLine().getOut())
+                : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             if (source.relay != null) {
                 try (RelayClient client = Relays.connect(source.relay)) {
                     long total = total(client, base);
                     try (Progress progress = Progress.start("export", total, quiet)) {
-                        export(base, page, until -> relayPage(client, until), target, progress);
+                        export(base, page, relaySource(client), target, progress);
                     }
                 }
             } else {
                 try (DatabaseStore db = source.database.open()) {
                     long total = db.store.count(List.of(base));
                     try (Progress progress = Progress.start("export", total, quiet)) {
-                        export(base, DatabaseStore.PAGE, until -> db.store.query(List.of(until)), target, progress);
+                        export(base, DatabaseStore.PAGE, databaseSource(db), target, progress);
                     }
                 } catch (StoreUnavailableException e) {
                     throw new CliException("export failed: " + e.getMessage(), e);
@@ -82,24 +86,35 @@ public final class ExportCommand implements Callable<Integer> {
     /** One page of a source: the events of a filter (with its until and limit set), any order. */
     interface PageSource {
         List<StoredEvent> page(Filter filter);
+
+        /** How many events match (NIP-45), or -1 if the source cannot tell. */
+        long count(Filter filter);
     }
 
-    /** Writes every event of the filter, page by page, each once. */
-    static void export(Filter base, int pageSize, PageSource source, OutputStream target, Progress progress) {
+    /** What is asked for when more events share one second than a page holds; a relay may cap it lower. */
+    static final int ONE_SECOND_LIMIT = 100_000;
+
+    /**
+     * Writes every event of the filter, page by page, each once. A page that brings nothing new while full means
+     * more events share its oldest second than a page holds: that second is then asked for alone, with a large
+     * limit, and paging goes on below it; if the source still sends fewer than it counts there, stderr says so.
+     */
+    void export(Filter base, int pageSize, PageSource source, Writer target, Progress progress) {
         long until = base.until().orElse(Long.MAX_VALUE);
         Set<String> writtenAtUntil = new HashSet<>();
-        int limit = base.limit().orElse(Integer.MAX_VALUE);
+        long limit = base.limit().orElse(Integer.MAX_VALUE);
         long written = 0;
         while (written < limit) {
-            Filter.Builder next = base.toBuilder().limit(Math.min(pageSize, limit));
+            int asked = (int) Math.min(pageSize, limit - written);
+            Filter.Builder next = base.toBuilder().limit(asked);
             if (until != Long.MAX_VALUE) {
                 next.until(until);
             }
             List<StoredEvent> events = new ArrayList<>(source.page(next.build()));
             events.sort(StoredEvent.NEWEST_FIRST);
-            boolean added = false;
+            long before = written;
             for (StoredEvent event : events) {
-                if (event.createdAt() == until && writtenAtUntil.contains(event.idHex())) {
+                if (written == limit || (event.createdAt() == until && writtenAtUntil.contains(event.idHex()))) {
                     continue;
                 }
                 if (event.createdAt() < until) {
@@ -108,25 +123,80 @@ public final class ExportCommand implements Callable<Integer> {
                 }
                 writtenAtUntil.add(event.idHex());
                 write(target, event.jsonUtf8());
-                added = true;
                 progress.step(1);
-                if (++written == limit) {
-                    break;
-                }
+                written++;
             }
-            if (!added) {
-                return;
+            if (written == before) {
+                if (events.size() < asked || until == Long.MAX_VALUE) {
+                    return; // the source has no more
+                }
+                written += exportOneSecond(base, until, writtenAtUntil, source, target, progress);
+                if (until == 0) {
+                    return;
+                }
+                until--;
+                writtenAtUntil.clear();
             }
         }
     }
 
-    private static void write(OutputStream target, byte[] json) {
+    private long exportOneSecond(Filter base, long second, Set<String> written, PageSource source, Writer target,
+                                 Progress progress) {
+        Filter thatSecond = base.toBuilder().since(second).until(second).limit(ONE_SECOND_LIMIT).build();
+        List<StoredEvent> events = source.page(thatSecond);
+        long added = 0;
+        for (StoredEvent event : events) {
+            if (written.add(event.idHex())) {
+                write(target, event.jsonUtf8());
+                progress.step(1);
+                added++;
+            }
+        }
+        long there = source.count(thatSecond);
+        if (there > events.size()) {
+            spec.commandLine().getErr().println("nostr: export: " + there + " events have created_at " + second
+                    + " but the source sent " + events.size() + " of them (its limit per query): " + (there
+                    - events.size()) + " missing from the export");
+        }
+        return added;
+    }
+
+    /** The JSON as stored: UTF-8 that decodes to the same characters (the store holds no lone surrogates). */
+    private static void write(Writer target, byte[] json) {
         try {
-            target.write(json);
+            target.write(new String(json, StandardCharsets.UTF_8));
             target.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the export", e);
         }
+    }
+
+    private static PageSource relaySource(RelayClient client) {
+        return new PageSource() {
+            @Override
+            public List<StoredEvent> page(Filter filter) {
+                return relayPage(client, filter);
+            }
+
+            @Override
+            public long count(Filter filter) {
+                return total(client, filter);
+            }
+        };
+    }
+
+    private static PageSource databaseSource(DatabaseStore db) {
+        return new PageSource() {
+            @Override
+            public List<StoredEvent> page(Filter filter) {
+                return db.store.query(List.of(filter));
+            }
+
+            @Override
+            public long count(Filter filter) {
+                return db.store.count(List.of(filter));
+            }
+        };
     }
 
     private static long total(RelayClient client, Filter filter) {
@@ -164,6 +234,18 @@ public final class ExportCommand implements Callable<Integer> {
         }
         synchronized (events) {
             return List.copyOf(events);
+        }
+    }
+
+    /** Standard output for the export: flushed at the end, left open for the command line. */
+    private static final class NonClosingWriter extends java.io.FilterWriter {
+        NonClosingWriter(Writer out) {
+            super(out);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
         }
     }
 }

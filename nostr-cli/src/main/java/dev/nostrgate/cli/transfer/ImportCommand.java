@@ -15,7 +15,6 @@ import dev.nostrgate.relay.store.StoreUnavailableException;
 import dev.nostrgate.relay.store.WireJson;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +42,9 @@ import picocli.CommandLine.Spec;
         + "strfry export writes) into a relay (--relay) or its database (--db); verifies each event, skips and "
         + "counts bad lines. Re-running is safe: an event already there counts as a duplicate.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every line imported (stored or duplicate)", "1:some lines were bad or refused (counted "
-                + "on stderr), or the target failed", "2:usage error"})
+        exitCodeList = {"0:every line read; each stored, a duplicate, or not kept by a NIP rule (expired, "
+                + "ephemeral, deleted, replaced)", "1:some lines were bad (not an event, or a wrong id or signature) or "
+                + "failed at the target (rate limit, error), or the target could not be reached", "2:usage error"})
 public final class ImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -67,16 +67,11 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress on stderr")
     boolean quiet;
 
-    private final EventVerifier verifier = new EventVerifier();
-    private final Counts counts = new Counts();
+    @Option(names = {"-v", "--verbose"}, description = "name each line the target did not keep, and why")
+    boolean verbose;
 
-    /** What happened to the lines. */
-    static final class Counts {
-        long stored;
-        long duplicates;
-        long refused;
-        long bad;
-    }
+    private final EventVerifier verifier = new EventVerifier();
+    private final ImportCounts counts = new ImportCounts();
 
     @Override
     public Integer call() throws IOException {
@@ -110,10 +105,9 @@ public final class ImportCommand implements Callable<Integer> {
             }
             flush(sink, pending, lineNumber);
         }
-        spec.commandLine().getErr().printf("nostr: import: %d stored, %d duplicates, %d refused, %d bad lines "
-                + "skipped%n", counts.stored, counts.duplicates, counts.refused, counts.bad);
+        spec.commandLine().getErr().println("nostr: import: " + counts.summary());
         spec.commandLine().getErr().flush();
-        return counts.bad == 0 && counts.refused == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+        return counts.complete() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
     /** One verified event and the text it came in, which the database path keeps byte for byte. */
@@ -134,14 +128,22 @@ public final class ImportCommand implements Callable<Integer> {
     }
 
     private Optional<Line> bad(long number, String why) {
-        counts.bad++;
+        counts.bad();
         spec.commandLine().getErr().println("nostr: import: line " + number + " skipped: " + why);
         return Optional.empty();
     }
 
     private void flush(Sink sink, List<Line> pending, long linesDone) throws IOException {
         if (!pending.isEmpty()) {
-            sink.write(pending, counts, spec.commandLine().getErr());
+            List<ImportCounts.Result> results = sink.write(pending);
+            for (int i = 0; i < pending.size(); i++) {
+                ImportCounts.Result result = results.get(i);
+                counts.add(result);
+                if (result.failed() || (verbose && !result.kept())) {
+                    spec.commandLine().getErr().println("nostr: import: line " + pending.get(i).number() + " "
+                            + (result.failed() ? "failed" : "not kept") + ": " + result.message());
+                }
+            }
             pending.clear();
         }
         if (state != null) {
@@ -169,9 +171,9 @@ public final class ImportCommand implements Callable<Integer> {
         }
     }
 
-    /** Where the events go. */
+    /** Where the events go: one result per line, in order. */
     interface Sink extends AutoCloseable {
-        void write(List<Line> lines, Counts counts, PrintWriter err);
+        List<ImportCounts.Result> write(List<Line> lines);
 
         @Override
         void close();
@@ -180,19 +182,10 @@ public final class ImportCommand implements Callable<Integer> {
     /** To a relay over its WebSocket: the batch is sent at once and its OKs awaited. */
     record RelaySink(RelayClient client) implements Sink {
         @Override
-        public void write(List<Line> lines, Counts counts, PrintWriter err) {
+        public List<ImportCounts.Result> write(List<Line> lines) {
             List<CompletableFuture<OkResult>> sent = lines.stream().map(line -> client.send(line.event())).toList();
-            for (int i = 0; i < lines.size(); i++) {
-                OkResult ok = Relays.await(sent.get(i), "import into " + client.url());
-                if (!ok.accepted()) {
-                    counts.refused++;
-                    err.println("nostr: import: line " + lines.get(i).number() + " refused: " + ok.message());
-                } else if (ok.message().startsWith("duplicate:")) {
-                    counts.duplicates++;
-                } else {
-                    counts.stored++;
-                }
-            }
+            return sent.stream().map(ok -> ImportCounts.Result.of(Relays.await(ok, "import into " + client.url())))
+                    .toList();
         }
 
         @Override
@@ -204,30 +197,20 @@ public final class ImportCommand implements Callable<Integer> {
     /** Into the database through the relay's store, keeping each event's JSON as it was imported. */
     record DatabaseSink(DatabaseStore db) implements Sink {
         @Override
-        public void write(List<Line> lines, Counts counts, PrintWriter err) {
-            List<SaveOutcome> outcomes;
+        public List<ImportCounts.Result> write(List<Line> lines) {
             try {
-                outcomes = db.store.saveAll(lines.stream().map(Line::event).toList());
+                List<SaveOutcome> outcomes = db.store.saveAll(lines.stream().map(Line::event).toList());
+                Map<Event, String> stored = new LinkedHashMap<>();
+                for (int i = 0; i < lines.size(); i++) {
+                    if (outcomes.get(i).status() == SaveOutcome.Status.STORED) {
+                        stored.put(lines.get(i).event(), lines.get(i).text());
+                    }
+                }
+                WireJson.keep(db.database.writes(), stored);
+                return outcomes.stream().map(ImportCounts.Result::of).toList();
             } catch (StoreUnavailableException e) {
                 throw new CliException("import into " + db.database.location() + " failed: " + e.getMessage(), e);
             }
-            Map<Event, String> stored = new LinkedHashMap<>();
-            for (int i = 0; i < lines.size(); i++) {
-                Line line = lines.get(i);
-                switch (outcomes.get(i).status()) {
-                    case STORED -> {
-                        counts.stored++;
-                        stored.put(line.event(), line.text());
-                    }
-                    case DUPLICATE -> counts.duplicates++;
-                    default -> {
-                        counts.refused++;
-                        err.println("nostr: import: line " + line.number() + " refused: "
-                                + outcomes.get(i).message());
-                    }
-                }
-            }
-            WireJson.keep(db.database.writes(), stored);
         }
 
         @Override
