@@ -65,14 +65,14 @@ public final class ExportCommand implements Callable<Integer> {
             if (source.relay != null) {
                 try (RelayClient client = Relays.connect(source.relay)) {
                     long total = total(client, base);
-                    try (Progress progress = Progress.start("export", total, quiet)) {
+                    try (Progress progress = Progress.start("export", "events", total, quiet)) {
                         export(base, page, relaySource(client), target, progress);
                     }
                 }
             } else {
                 try (DatabaseStore db = source.database.open()) {
                     long total = db.store.count(List.of(base));
-                    try (Progress progress = Progress.start("export", total, quiet)) {
+                    try (Progress progress = Progress.start("export", "events", total, quiet)) {
                         export(base, DatabaseStore.PAGE, databaseSource(db), target, progress);
                     }
                 } catch (StoreUnavailableException e) {

@@ -17,14 +17,16 @@ public final class Progress implements AutoCloseable {
     static final Duration LINE_INTERVAL = Duration.ofSeconds(5);
 
     private final String task;
+    private final String unit;
     private final ProgressBar bar;
     private final PrintStream lines;
     private final long startNanos = System.nanoTime();
     private long count;
     private long lastLineNanos = startNanos;
 
-    private Progress(String task, ProgressBar bar, PrintStream lines) {
+    private Progress(String task, String unit, ProgressBar bar, PrintStream lines) {
         this.task = task;
+        this.unit = unit;
         this.bar = bar;
         this.lines = lines;
     }
@@ -32,19 +34,29 @@ public final class Progress implements AutoCloseable {
     /**
      * A bar when stderr is a terminal, plain lines otherwise.
      *
+     * @param unit what is counted ({@code events}, {@code lines})
      * @param total the expected count, or -1 if unknown (no ETA then)
      */
-    public static Progress start(String task, long total, boolean quiet) {
+    public static Progress start(String task, String unit, long total, boolean quiet) {
         if (quiet) {
-            return new Progress(task, null, null);
+            return new Progress(task, unit, null, null);
         }
-        if (System.console() != null) { // JDK 21: a console only when stdin and stdout are a terminal
+        if (stderrIsTerminal()) {
             ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                    .setStyle(ProgressBarStyle.ASCII).setUnit(" events", 1).showSpeed()
+                    .setStyle(ProgressBarStyle.ASCII).setUnit(" " + unit, 1).showSpeed()
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
-            return new Progress(task, bar, null);
+            return new Progress(task, unit, bar, null);
         }
-        return new Progress(task, null, System.err);
+        return new Progress(task, unit, null, System.err);
+    }
+
+    /**
+     * True if stderr is a terminal, as ./nostr tells ({@code -Dnostr.stderr.terminal=true}, from {@code [[ -t 2 ]]});
+     * run without it, when there is a console (stdin and stdout a terminal: JDK 21's test).
+     */
+    static boolean stderrIsTerminal() {
+        String told = System.getProperty("nostr.stderr.terminal");
+        return told != null ? Boolean.parseBoolean(told) : System.console() != null;
     }
 
     public void step(long n) {
@@ -62,7 +74,7 @@ public final class Progress implements AutoCloseable {
 
     private String line(long now) {
         double seconds = Math.max((now - startNanos) / 1e9, 1e-3);
-        return String.format("nostr: %s: %,d events, %,.0f events/s, %.0f s", task, count, count / seconds, seconds);
+        return String.format("nostr: %s: %,d %s, %,.0f/s, %.0f s", task, count, unit, count / seconds, seconds);
     }
 
     @Override
