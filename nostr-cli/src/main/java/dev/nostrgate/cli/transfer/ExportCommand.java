@@ -2,10 +2,6 @@ package dev.nostrgate.cli.transfer;
 
 import dev.nostrgate.cli.CliException;
 import dev.nostrgate.cli.relay.FilterOptions;
-import dev.nostrgate.cli.relay.Relays;
-import dev.nostrgate.core.client.RelayClient;
-import dev.nostrgate.core.client.SubscriptionListener;
-import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.relay.store.StoreUnavailableException;
 import dev.nostrgate.relay.store.StoredEvent;
@@ -20,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,10 +58,10 @@ public final class ExportCommand implements Callable<Integer> {
         try (Writer target = out == null ? new NonClosingWriter(spec.commandLine().getOut())
                 : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             if (source.relay != null) {
-                try (RelayClient client = Relays.connect(source.relay)) {
-                    long total = total(client, base);
+                try (RawRelayQueries relay = RawRelayQueries.connect(source.relay, spec.commandLine().getErr())) {
+                    long total = relay.count(base);
                     try (Progress progress = Progress.start("export", "events", total, quiet)) {
-                        export(base, page, relaySource(client), target, progress);
+                        export(base, page, relaySource(relay), target, progress);
                     }
                 }
             } else {
@@ -171,16 +166,16 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    private static PageSource relaySource(RelayClient client) {
+    private static PageSource relaySource(RawRelayQueries relay) {
         return new PageSource() {
             @Override
             public List<StoredEvent> page(Filter filter) {
-                return relayPage(client, filter);
+                return relay.query(filter);
             }
 
             @Override
             public long count(Filter filter) {
-                return total(client, filter);
+                return relay.count(filter);
             }
         };
     }
@@ -197,44 +192,6 @@ public final class ExportCommand implements Callable<Integer> {
                 return db.store.count(List.of(filter));
             }
         };
-    }
-
-    private static long total(RelayClient client, Filter filter) {
-        try {
-            return Relays.await(client.count(List.of(filter)), "count at " + client.url());
-        } catch (CliException noCount) {
-            return -1; // a relay without NIP-45: no ETA
-        }
-    }
-
-    private static List<StoredEvent> relayPage(RelayClient client, Filter filter) {
-        List<StoredEvent> events = new ArrayList<>();
-        CompletableFuture<Void> eose = new CompletableFuture<>();
-        try (var subscription = client.subscribe(filter, new SubscriptionListener() {
-            @Override
-            public void onEvent(Event event) {
-                synchronized (events) {
-                    events.add(new StoredEvent(event.id().hex(), event.createdAt(),
-                            event.toJson().getBytes(StandardCharsets.UTF_8)));
-                }
-            }
-
-            @Override
-            public void onEose() {
-                eose.complete(null);
-            }
-
-            @Override
-            public void onClosed(String reason) {
-                eose.completeExceptionally(new CliException(client.url() + " closed the export's subscription: "
-                        + reason));
-            }
-        })) {
-            Relays.await(eose, "export from " + client.url());
-        }
-        synchronized (events) {
-            return List.copyOf(events);
-        }
     }
 
     /** Standard output for the export: flushed at the end, left open for the command line. */
