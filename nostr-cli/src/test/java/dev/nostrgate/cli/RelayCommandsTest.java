@@ -103,6 +103,18 @@ class RelayCommandsTest {
     }
 
     @Test
+    void publishGoesOnToTheNextRelayWhenOneCannotBeReached() {
+        String event = event(1, "to the one that is up", "partial");
+
+        Cli published = Cli.run("publish", "-e", event, "ws://127.0.0.1:1", relay.url());
+
+        assertThat(published.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(published.err().lines()).singleElement().asString()
+                .startsWith("nostr: could not connect to ws://127.0.0.1:1");
+        assertThat(published.out()).startsWith(relay.url() + " ").contains(" accepted");
+    }
+
+    @Test
     void anUnreachableRelayIsOneLineAndExitCode1() {
         Cli req = Cli.run("req", "-k", "1", "ws://127.0.0.1:1");
 

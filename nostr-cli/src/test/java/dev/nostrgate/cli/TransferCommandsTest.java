@@ -152,6 +152,14 @@ class TransferCommandsTest {
     }
 
     @Test
+    void theDatabaseOptionsNeedTheUrl() {
+        Cli cli = Cli.run("export", "--db-user", "postgres");
+
+        assertThat(cli.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.err()).contains("--db=JDBC_URL");
+    }
+
+    @Test
     void exportPagesThroughARelayLimitAndHonoursTheFilter() throws Exception {
         try (TestRelay relay = TestRelay.start()) {
             Cli.run("import", write("events.jsonl", lines).toString(), "--relay", relay.url(), "-q");

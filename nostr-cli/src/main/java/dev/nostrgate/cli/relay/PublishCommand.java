@@ -48,6 +48,7 @@ public final class PublishCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean allAccepted = true;
         for (String url : relays) {
+            // one relay that cannot be reached does not keep the events from the others
             try (RelayClient client = Relays.connect(url)) {
                 for (Event event : toSend) {
                     OkResult ok = Relays.await(client.send(event), "publish " + event.id().hex() + " to " + url);
@@ -55,6 +56,9 @@ public final class PublishCommand implements Callable<Integer> {
                     out.println(url + " " + event.id().hex() + " " + (ok.accepted() ? "accepted" : "refused")
                             + (ok.message().isEmpty() ? "" : " " + ok.message()));
                 }
+            } catch (CliException e) {
+                allAccepted = false;
+                spec.commandLine().getErr().println("nostr: " + e.getMessage());
             }
         }
         out.flush();

@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /** Where a relay's database is, for the commands that read or write it directly. */
 final class DatabaseOptions {
-    @Option(names = "--db", paramLabel = "JDBC_URL", description = "the relay's database, e.g. "
+    @Option(names = "--db", required = true, paramLabel = "JDBC_URL", description = "the relay's database, e.g. "
             + "jdbc:postgresql://127.0.0.1:5432/nostr (add &currentSchema=S for a schema)")
     String url;
 
