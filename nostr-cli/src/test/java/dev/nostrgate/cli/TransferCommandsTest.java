@@ -139,12 +139,14 @@ class TransferCommandsTest {
         Path state = dir.resolve("import.state");
         try (TestDatabase database = TestDatabase.create()) {
             Cli first = Cli.run("import", file.toString(), "--db", database.url(), "--state", state.toString(),
-                    "--batch", "50", "-q");
+                    "--batch", "50");
             Cli again = Cli.run("import", file.toString(), "--db", database.url(), "-q");
             Cli resumed = Cli.run("import", file.toString(), "--db", database.url(), "--state", state.toString(),
                     "--resume", "-q");
 
             assertThat(Files.readString(state).strip()).isEqualTo("120");
+            // not a terminal: plain progress lines, the last one at the end
+            assertThat(first.err()).containsPattern("nostr: import: 120 lines, [0-9,]+/s, [0-9]+ s\\R");
             long stored = Long.parseLong(lastLine(first.err()).replaceAll("nostr: import: (\\d+) stored.*", "$1"));
             assertThat(lastLine(again.err())).startsWith("nostr: import: 0 stored, " + stored + " duplicates");
             assertThat(lastLine(resumed.err())).startsWith("nostr: import: 0 stored, 0 duplicates, 0 not kept");

@@ -60,14 +60,14 @@ public final class ExportCommand implements Callable<Integer> {
             if (source.relay != null) {
                 try (RawRelayQueries relay = RawRelayQueries.connect(source.relay, spec.commandLine().getErr())) {
                     long total = relay.count(base);
-                    try (Progress progress = Progress.start("export", "events", total, quiet)) {
+                    try (Progress progress = progress(total)) {
                         export(base, page, relaySource(relay), target, progress);
                     }
                 }
             } else {
                 try (DatabaseStore db = source.database.open()) {
                     long total = db.store.count(List.of(base));
-                    try (Progress progress = Progress.start("export", "events", total, quiet)) {
+                    try (Progress progress = progress(total)) {
                         export(base, DatabaseStore.PAGE, databaseSource(db), target, progress);
                     }
                 } catch (StoreUnavailableException e) {
@@ -76,6 +76,10 @@ public final class ExportCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private Progress progress(long total) {
+        return Progress.start("export", "events", total, quiet, spec.commandLine().getErr());
     }
 
     /** One page of a source: the events of a filter (with its until and limit set), any order. */

@@ -87,7 +87,8 @@ public final class ImportCommand implements Callable<Integer> {
                 : Files.newBufferedReader(file, StandardCharsets.UTF_8);
              Sink sink = target.relay != null ? new RelaySink(Relays.connect(target.relay))
                      : new DatabaseSink(target.database.open());
-             Progress progress = Progress.start("import", "lines", total < 0 ? -1 : total - skip, quiet)) {
+             Progress progress = Progress.start("import", "lines", total < 0 ? -1 : total - skip, quiet,
+                     spec.commandLine().getErr())) {
             long lineNumber = 0;
             List<Line> pending = new ArrayList<>(batch);
             for (String text = in.readLine(); text != null; text = in.readLine()) {

@@ -1,6 +1,6 @@
 package dev.nostrgate.cli.transfer;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -19,12 +19,12 @@ public final class Progress implements AutoCloseable {
     private final String task;
     private final String unit;
     private final ProgressBar bar;
-    private final PrintStream lines;
+    private final PrintWriter lines;
     private final long startNanos = System.nanoTime();
     private long count;
     private long lastLineNanos = startNanos;
 
-    private Progress(String task, String unit, ProgressBar bar, PrintStream lines) {
+    private Progress(String task, String unit, ProgressBar bar, PrintWriter lines) {
         this.task = task;
         this.unit = unit;
         this.bar = bar;
@@ -36,8 +36,9 @@ public final class Progress implements AutoCloseable {
      *
      * @param unit what is counted ({@code events}, {@code lines})
      * @param total the expected count, or -1 if unknown (no ETA then)
+     * @param err the command's stderr, for the plain lines (the bar draws on the process's own stderr)
      */
-    public static Progress start(String task, String unit, long total, boolean quiet) {
+    public static Progress start(String task, String unit, long total, boolean quiet, PrintWriter err) {
         if (quiet) {
             return new Progress(task, unit, null, null);
         }
@@ -47,7 +48,7 @@ public final class Progress implements AutoCloseable {
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
             return new Progress(task, unit, bar, null);
         }
-        return new Progress(task, unit, null, System.err);
+        return new Progress(task, unit, null, err);
     }
 
     /**
@@ -68,6 +69,7 @@ public final class Progress implements AutoCloseable {
             if (now - lastLineNanos >= LINE_INTERVAL.toNanos()) {
                 lastLineNanos = now;
                 lines.println(line(now));
+                lines.flush();
             }
         }
     }
@@ -83,6 +85,7 @@ public final class Progress implements AutoCloseable {
             bar.close();
         } else if (lines != null) {
             lines.println(line(System.nanoTime()));
+            lines.flush();
         }
     }
 }
