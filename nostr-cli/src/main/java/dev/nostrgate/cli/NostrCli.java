@@ -10,6 +10,7 @@ import dev.nostrgate.cli.relay.PublishCommand;
 import dev.nostrgate.cli.relay.ReqCommand;
 import dev.nostrgate.cli.transfer.ExportCommand;
 import dev.nostrgate.cli.transfer.ImportCommand;
+import dev.nostrgate.cli.transfer.SyncCommand;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.BufferedWriter;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
         description = "Nostr from the terminal: keys, NIP-19, events, relays, export/import, the gateway.",
         subcommands = {KeyCommand.class, EncodeCommand.class, DecodeCommand.class, EventCommand.class,
                 PublishCommand.class, ReqCommand.class, CountCommand.class, ExportCommand.class,
-                ImportCommand.class, GatewayCommand.class},
+                ImportCommand.class, SyncCommand.class, GatewayCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:failed or refused (one line on stderr says why)", "2:usage error"})
 public final class NostrCli {
