@@ -154,7 +154,7 @@ public final class FleetBenchmark {
         row("SIGTERM stop", seconds(gateway.stop()));
 
         // the measured start
-        long beamBefore = probe.named("beam.smp").ticks();
+        long beamBefore = probe.oldestTicks("beam.smp");
         long postgresBefore = probe.named("postgres").ticks();
         long start = System.nanoTime();
         gateway.start();
@@ -166,7 +166,7 @@ public final class FleetBenchmark {
             live = awaitLive("restart", start, listLatency);
         }
         long gatewayTicks = probe.cpuTicks(gateway.pid());
-        long beamTicks = probe.named("beam.smp").ticks() - beamBefore;
+        long beamTicks = probe.oldestTicks("beam.smp") - beamBefore;
         long postgresTicks = probe.named("postgres").ticks() - postgresBefore;
         row("restart: HTTP up", seconds(httpUp));
         row("restart: all " + options.up() + " up relays live", seconds(live.seconds()) + "  (goal <= 60 s)");
@@ -256,13 +256,13 @@ public final class FleetBenchmark {
     private void idle() throws InterruptedException {
         Map<Long, ProcessProbe.ThreadTicks> threadsBefore = probe.threadTicks(gateway.pid());
         long gatewayBefore = probe.cpuTicks(gateway.pid());
-        long beamBefore = probe.named("beam.smp").ticks();
+        long beamBefore = probe.oldestTicks("beam.smp");
         long postgresBefore = probe.named("postgres").ticks();
         long start = System.nanoTime();
         TimeUnit.SECONDS.sleep(IDLE_SECONDS);
         double wall = (System.nanoTime() - start) / 1e9;
         row("idle " + IDLE_SECONDS + " s: gateway", percent(probe.cpuTicks(gateway.pid()) - gatewayBefore, wall));
-        row("idle " + IDLE_SECONDS + " s: RabbitMQ", percent(probe.named("beam.smp").ticks() - beamBefore, wall));
+        row("idle " + IDLE_SECONDS + " s: RabbitMQ", percent(probe.oldestTicks("beam.smp") - beamBefore, wall));
         row("idle " + IDLE_SECONDS + " s: PostgreSQL", percent(probe.named("postgres").ticks() - postgresBefore,
                 wall));
         Map<String, Long> spent = ProcessProbe.ticksBetween(threadsBefore, probe.threadTicks(gateway.pid()));
@@ -271,7 +271,7 @@ public final class FleetBenchmark {
     }
 
     private void register() throws Exception {
-        forEachConcurrently(IntStream.range(0, options.relays()).boxed().toList(), relay -> {
+        forEachConcurrently("registered", IntStream.range(0, options.relays()).boxed().toList(), relay -> {
             UUID id = api.register(upstreams.url(relay), "fleet-" + relay);
             ids.add(id);
             registeredIds.add(id.toString());
@@ -280,7 +280,7 @@ public final class FleetBenchmark {
 
     private void remove() throws Exception {
         List<UUID> all = List.copyOf(ids);
-        forEachConcurrently(all, id -> {
+        forEachConcurrently("removed", all, id -> {
             api.remove(id);
             ids.remove(id);
         });
@@ -290,7 +290,8 @@ public final class FleetBenchmark {
         void call(T item) throws IOException;
     }
 
-    private static <T> void forEachConcurrently(List<T> items, Call<T> call) throws Exception {
+    /** Calls {@code call} on every item, 16 at a time, printing how many are done every 2 s. */
+    private static <T> void forEachConcurrently(String what, List<T> items, Call<T> call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(REGISTER_THREADS);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -300,8 +301,23 @@ public final class FleetBenchmark {
                     return null;
                 }));
             }
+            long start = System.nanoTime();
+            long nextReport = start + TimeUnit.SECONDS.toNanos(2);
             for (Future<?> future : done) {
-                future.get();
+                while (true) {
+                    try {
+                        future.get(100, TimeUnit.MILLISECONDS);
+                        break;
+                    } catch (TimeoutException e) {
+                        long now = System.nanoTime();
+                        if (now >= nextReport) {
+                            long finished = done.stream().filter(Future::isDone).count();
+                            System.out.printf(Locale.ROOT, "%s +%.1f s: %d/%d (%.0f/s)%n", what, (now - start) / 1e9,
+                                    finished, items.size(), finished / ((now - start) / 1e9));
+                            nextReport = now + TimeUnit.SECONDS.toNanos(2);
+                        }
+                    }
+                }
             }
         } finally {
             pool.shutdownNow();
@@ -347,22 +363,29 @@ public final class FleetBenchmark {
         deleteOwnQueues();
     }
 
-    /** Queues of relays this run registered that are still there (a removal that failed). */
+    /**
+     * Deletes the queues of relays this run registered that are still there (a removal that failed), then says
+     * what is left: of this run, and new since the start but another's (other gateways share the broker).
+     */
     private void deleteOwnQueues() {
         try {
-            List<String> left = new ArrayList<>(rabbit.queues());
-            left.removeAll(queuesBefore);
-            for (String queue : left) {
-                if (queue.startsWith("nostr.relay.") && registeredIds.contains(queue.substring("nostr.relay.".length()))) {
-                    rabbit.deleteQueue(queue);
-                }
+            for (String queue : ownQueues(rabbit.queues())) {
+                rabbit.deleteQueue(queue);
             }
             List<String> after = new ArrayList<>(rabbit.queues());
             after.removeAll(queuesBefore);
-            summary.put("queues created by the run and left", after.isEmpty() ? "none" : after.toString());
+            List<String> own = ownQueues(after);
+            after.removeAll(own);
+            summary.put("RabbitMQ queues of this run left", own.isEmpty() ? "none" : own.toString());
+            summary.put("RabbitMQ queues new since the start, not this run's", Integer.toString(after.size()));
         } catch (IOException e) {
             System.out.println("could not list RabbitMQ's queues: " + e);
         }
+    }
+
+    private List<String> ownQueues(List<String> queues) {
+        return queues.stream().filter(queue -> queue.startsWith("nostr.relay.")
+                && registeredIds.contains(queue.substring("nostr.relay.".length()))).toList();
     }
 
     private void row(String label, String value) {

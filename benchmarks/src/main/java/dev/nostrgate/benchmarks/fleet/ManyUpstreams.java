@@ -1,21 +1,16 @@
 package dev.nostrgate.benchmarks.fleet;
 
+import dev.nostrgate.benchmarks.gateway.SyntheticRelayServer;
 import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.key.SecKey;
-import dev.nostrgate.core.message.ClientMessage;
-import dev.nostrgate.core.message.ClientMessages;
-import dev.nostrgate.core.message.MalformedMessageException;
 import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.core.message.RelayMessages;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +23,6 @@ import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
-import org.java_websocket.server.WebSocketServer;
 
 /**
  * Many synthetic relays behind one WebSocket server, so that a thousand of them cost one port and one selector
@@ -37,15 +31,13 @@ import org.java_websocket.server.WebSocketServer;
  * measures connecting, not catching up) and then get a trickle of fresh signed notes, {@code eventsPerSecond} over
  * all subscriptions in turn, so that every consumer has some work. Filters are ignored.
  */
-final class ManyUpstreams extends WebSocketServer {
+final class ManyUpstreams extends SyntheticRelayServer {
     private static final Pattern PATH = Pattern.compile("/r/([0-9]{1,9})/?");
 
     private final int relays;
     private final int down;
     private final double eventsPerSecond;
     private final SecKey author = SecKey.generate();
-    private final Map<WebSocket, String> subscriptions = new ConcurrentHashMap<>();
-    private final CountDownLatch started = new CountDownLatch(1);
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -56,7 +48,6 @@ final class ManyUpstreams extends WebSocketServer {
     private int next;
 
     ManyUpstreams(int relays, int down, double eventsPerSecond) {
-        super(new InetSocketAddress("127.0.0.1", 0));
         if (relays < 1 || down < 0 || down > relays) {
             throw new IllegalArgumentException("need 1 or more relays and 0 to " + relays + " down; got " + relays
                     + " and " + down);
@@ -64,17 +55,13 @@ final class ManyUpstreams extends WebSocketServer {
         this.relays = relays;
         this.down = down;
         this.eventsPerSecond = eventsPerSecond;
-        setReuseAddr(true);
-        setDaemon(true);
         setConnectionLostTimeout(0); // the gateway pings; a thousand pings from here would only add noise
     }
 
     /** Starts the server and the trickle; returns when the port is bound. */
     void open() throws InterruptedException {
         start();
-        if (!started.await(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the synthetic upstreams did not start within 10 s");
-        }
+        awaitStarted();
         if (eventsPerSecond > 0) {
             long periodMicros = Math.max(1, (long) (1_000_000 / eventsPerSecond));
             trickle.scheduleAtFixedRate(this::publishOne, periodMicros, periodMicros, TimeUnit.MICROSECONDS);
@@ -88,10 +75,6 @@ final class ManyUpstreams extends WebSocketServer {
 
     URI url(int relay) {
         return URI.create("ws://127.0.0.1:" + getPort() + "/r/" + relay);
-    }
-
-    int subscribers() {
-        return subscriptions.size();
     }
 
     long handshakesRefused() {
@@ -125,44 +108,13 @@ final class ManyUpstreams extends WebSocketServer {
     }
 
     @Override
-    public void onStart() {
-        started.countDown();
-    }
-
-    @Override
-    public void onOpen(WebSocket connection, ClientHandshake handshake) {
-    }
-
-    @Override
-    public void onMessage(WebSocket connection, String text) {
-        ClientMessage message;
-        try {
-            message = ClientMessages.parse(text);
-        } catch (MalformedMessageException e) {
-            connection.send(e.reply().toJson());
-            return;
-        }
-        if (message instanceof ClientMessage.Req req) {
-            connection.send(new RelayMessage.Eose(req.subscriptionId()).toJson());
-            subscriptions.put(connection, req.subscriptionId());
-        } else if (message instanceof ClientMessage.Close) {
-            subscriptions.remove(connection);
-        }
-    }
-
-    @Override
-    public void onClose(WebSocket connection, int code, String reason, boolean remote) {
-        subscriptions.remove(connection);
-    }
-
-    @Override
-    public void onError(WebSocket connection, Exception e) {
-        // a synthetic relay has nothing to say about a client's error; the gateway reports its own side
+    protected void answer(WebSocket connection, String subscriptionId) {
+        connection.send(new RelayMessage.Eose(subscriptionId).toJson());
     }
 
     /** Signs a note and sends it on the next subscription in turn. */
     private void publishOne() {
-        List<Map.Entry<WebSocket, String>> open = new ArrayList<>(subscriptions.entrySet());
+        List<Map.Entry<WebSocket, String>> open = new ArrayList<>(subscriptions().entrySet());
         if (open.isEmpty()) {
             return;
         }

@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,6 +52,16 @@ final class ProcessProbe {
 
     /** Processes of one command at one reading. */
     record Named(String command, List<Long> pids, long ticks) {
+    }
+
+    /**
+     * The CPU ticks of the oldest process whose command is {@code command}: RabbitMQ's node is {@code beam.smp},
+     * and so is every {@code rabbitmqctl} that runs meanwhile, for a second or two; the node started first.
+     */
+    long oldestTicks(String command) {
+        return ProcessTable.read(proc).processes().stream().filter(process -> process.command().equals(command))
+                .min(Comparator.comparingLong(ProcessStat::startTicks)).map(ProcessStat::totalTicks)
+                .orElse(0L);
     }
 
     /** The process's threads by group name, and how many of each. */

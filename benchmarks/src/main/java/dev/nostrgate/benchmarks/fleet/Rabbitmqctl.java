@@ -2,6 +2,7 @@ package dev.nostrgate.benchmarks.fleet;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,14 +15,14 @@ final class Rabbitmqctl {
 
     /** The names of every queue of the default virtual host. */
     List<String> queues() throws IOException {
-        return run("list_queues", "name").lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        return run("list_queues", "--no-table-headers", "name").lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 
     /** The connections whose client properties carry {@code connectionName}, and their channels. */
     Connections connections(String connectionName) throws IOException {
         int connections = 0;
         int channels = 0;
-        for (String line : run("list_connections", "channels", "client_properties").lines().toList()) {
+        for (String line : run("list_connections", "--no-table-headers", "channels", "client_properties").lines().toList()) {
             if (line.contains("\"" + connectionName + "\"")) {
                 connections++;
                 channels += Integer.parseInt(line.strip().split("\\s+", 2)[0]);
@@ -38,7 +39,7 @@ final class Rabbitmqctl {
     }
 
     private static String run(String... arguments) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of("rabbitmqctl", "-q", "--no-table-headers"));
+        List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -49,6 +49,8 @@ class ProcessProbeTest {
     void aProcessThatIsGoneHasNoThreadsAndNoTicks() {
         assertThat(probe.threadCounts(Long.MAX_VALUE)).isEmpty();
         assertThat(probe.cpuTicks(Long.MAX_VALUE)).isZero();
+        assertThat(probe.oldestTicks("no such command")).isZero();
+        assertThat(probe.named("no such command").pids()).isEmpty();
     }
 
     @Test
