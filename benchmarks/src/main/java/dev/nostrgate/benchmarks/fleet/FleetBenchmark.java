@@ -29,6 +29,7 @@ import java.util.stream.IntStream;
  * <pre>
  * ./nostr fleet-bench [--relays 100] [--down 10] [--jar nostr-gateway/target/nostr-gateway-exec.jar]
  *                     [--rate 20] [--timeout 300] [--db jdbc:postgresql://127.0.0.1:5432/test]
+ *                     [--queues quorum|classic]
  * </pre>
  *
  * Runs the gateway's exec jar in a JVM of its own ({@code -Xmx1g}) against the local PostgreSQL (a fresh schema,
@@ -56,19 +57,20 @@ public final class FleetBenchmark {
     private GatewayProcess gateway;
     private GatewayApi api;
     private boolean schemaCreated;
+    private Path log;
     private List<String> queuesBefore = List.of();
 
     private FleetBenchmark(Options options) {
         this.options = options;
     }
 
-    record Options(int relays, int down, Path jar, double rate, long timeoutSeconds, String db) {
+    record Options(int relays, int down, Path jar, double rate, long timeoutSeconds, String db, String queues) {
         static Options parse(String[] args, Path root) {
             Map<String, String> given = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 if (!args[i].startsWith("--") || i + 1 >= args.length) {
                     throw new IllegalArgumentException("options are --name value pairs (--relays N --down D "
-                            + "--jar path --rate events/s --timeout s --db url); got " + args[i]);
+                            + "--jar path --rate events/s --timeout s --db url --queues quorum|classic); got " + args[i]);
                 }
                 given.put(args[i].substring(2), args[++i]);
             }
@@ -78,8 +80,9 @@ public final class FleetBenchmark {
                             .toString())).toAbsolutePath(),
                     Double.parseDouble(given.getOrDefault("rate", "20")),
                     Long.parseLong(given.getOrDefault("timeout", "300")),
-                    given.getOrDefault("db", "jdbc:postgresql://127.0.0.1:5432/test"));
-            given.keySet().removeAll(List.of("relays", "down", "jar", "rate", "timeout", "db"));
+                    given.getOrDefault("db", "jdbc:postgresql://127.0.0.1:5432/test"),
+                    given.getOrDefault("queues", ""));
+            given.keySet().removeAll(List.of("relays", "down", "jar", "rate", "timeout", "db", "queues"));
             if (!given.isEmpty()) {
                 throw new IllegalArgumentException("unknown options: " + given.keySet());
             }
@@ -121,7 +124,7 @@ public final class FleetBenchmark {
                     + "nostr-gateway -am package, or give --jar");
         }
         Files.createDirectories(target);
-        Path log = target.resolve(schema + "-gateway.log");
+        log = target.resolve(schema + "-gateway.log");
         System.out.printf("fleet benchmark: %d relays (%d down), %.1f events/s trickled, schema %s%n",
                 options.relays(), options.down(), options.rate(), schema);
         System.out.println("gateway log: " + log);
@@ -137,9 +140,14 @@ public final class FleetBenchmark {
         int port = freePort();
         api = new GatewayApi(port);
         String separator = options.db().contains("?") ? "&" : "?";
-        gateway = new GatewayProcess(options.jar(), log, List.of("--server.port=" + port, "--gateway.relay-port=0",
+        List<String> arguments = new ArrayList<>(List.of("--server.port=" + port, "--gateway.relay-port=0",
                 "--gateway.database.url=" + options.db() + separator + "currentSchema=" + schema,
                 "--gateway.amqp-connection-name=" + schema, "--spring.main.banner-mode=off"));
+        if (!options.queues().isEmpty()) {
+            arguments.add("--gateway.queues.type=" + options.queues());
+        }
+        row("relay queues", options.queues().isEmpty() ? "the gateway's default" : options.queues());
+        gateway = new GatewayProcess(options.jar(), log, arguments);
 
         // first start: register every relay
         gateway.start();
@@ -365,21 +373,30 @@ public final class FleetBenchmark {
 
     /**
      * Deletes the queues of relays this run registered that are still there (a removal that failed), then says
-     * what is left: of this run, and new since the start but another's (other gateways share the broker).
+     * what is left: of this run, and new since the start but another's (other gateways share the broker). One
+     * rabbitmqctl takes a second or two: beyond a few queues, their names go to a file to delete them from.
      */
     private void deleteOwnQueues() {
         try {
-            for (String queue : ownQueues(rabbit.queues())) {
-                rabbit.deleteQueue(queue);
+            List<String> own = ownQueues(rabbit.queues());
+            if (own.size() <= 20) {
+                for (String queue : own) {
+                    rabbit.deleteQueue(queue);
+                }
+            } else {
+                Path list = log.resolveSibling(schema + "-queues.txt");
+                Files.write(list, own);
+                System.out.println(own.size() + " queues of this run are left; delete them with: xargs -n1 "
+                        + "rabbitmqctl -q delete_queue < " + list);
             }
             List<String> after = new ArrayList<>(rabbit.queues());
             after.removeAll(queuesBefore);
-            List<String> own = ownQueues(after);
+            own = ownQueues(after);
             after.removeAll(own);
-            summary.put("RabbitMQ queues of this run left", own.isEmpty() ? "none" : own.toString());
+            summary.put("RabbitMQ queues of this run left", own.isEmpty() ? "none" : Integer.toString(own.size()));
             summary.put("RabbitMQ queues new since the start, not this run's", Integer.toString(after.size()));
         } catch (IOException e) {
-            System.out.println("could not list RabbitMQ's queues: " + e);
+            System.out.println("could not list or delete RabbitMQ's queues: " + e);
         }
     }
 
