@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * time in between, members that started or ended meanwhile included, as long as whoever reaps an ended member is
  * in the tree too (a postmaster reaps its backends).
  */
-final class CpuMeter {
+public final class CpuMeter {
     /** USER_HZ when {@code getconf} cannot tell: 100 on every mainstream Linux build, whatever the kernel's HZ. */
     static final long DEFAULT_CLOCK_TICKS = 100;
 
@@ -109,7 +109,7 @@ final class CpuMeter {
      * {@link #DEFAULT_CLOCK_TICKS} when it cannot be asked: the kernel keeps that value fixed for user space, and a
      * wrong guess would only scale the CPU rows, never stop the run.
      */
-    static long clockTicksPerSecond() {
+    public static long clockTicksPerSecond() {
         try {
             Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
             String answer = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();

@@ -7,19 +7,19 @@ import org.HdrHistogram.Histogram;
  * A latency distribution, recorded from any thread: an HdrHistogram in microseconds with three significant
  * digits (0.1 % error), growing as needed. Recording costs a few atomic increments, not an allocation.
  */
-final class Latency {
+public final class Latency {
     private final ConcurrentHistogram histogram = new ConcurrentHistogram(3);
 
-    void recordNanos(long nanos) {
+    public void recordNanos(long nanos) {
         histogram.recordValue(Math.max(0, nanos / 1_000));
     }
 
-    long count() {
+    public long count() {
         return histogram.getTotalCount();
     }
 
     /** Percentiles in milliseconds; all zero when nothing was recorded. */
-    Summary summary() {
+    public Summary summary() {
         Histogram copy = histogram.copy();
         if (copy.getTotalCount() == 0) {
             return new Summary(0, 0, 0, 0, 0, 0, 0);
@@ -30,7 +30,7 @@ final class Latency {
     }
 
     /** Milliseconds. */
-    record Summary(long count, double p50, double p90, double p99, double p999, double max, double mean) {
+    public record Summary(long count, double p50, double p90, double p99, double p999, double max, double mean) {
     }
 
     private static double ms(long micros) {

@@ -12,11 +12,11 @@ package dev.nostrgate.benchmarks.load;
  * @param startTicks field 22, when it started after boot: with the pid, tells a process from a later one that
  *     was given the same pid
  */
-record ProcessStat(long pid, String command, long parentPid, long cpuTicks, long childrenCpuTicks,
+public record ProcessStat(long pid, String command, long parentPid, long cpuTicks, long childrenCpuTicks,
         long startTicks) {
 
     /** Its own CPU time and that of the children it reaped, in clock ticks. */
-    long totalTicks() {
+    public long totalTicks() {
         return cpuTicks + childrenCpuTicks;
     }
 
@@ -25,7 +25,7 @@ record ProcessStat(long pid, String command, long parentPid, long cpuTicks, long
      *
      * @throws IllegalArgumentException if it is not laid out as proc(5) says
      */
-    static ProcessStat parse(String line) {
+    public static ProcessStat parse(String line) {
         // The command name may hold spaces and parentheses ("postgres: a (b)"), but it is the only field that can:
         // it runs from the first '(' to the last ')'.
         int open = line.indexOf('(');

@@ -19,7 +19,7 @@ import java.util.Set;
  * The processes of this machine at one moment, as {@code /proc/<pid>/stat} shows them, with who is whose parent.
  * A process that ends while the table is read is simply not in it; without {@code /proc} the table is empty.
  */
-final class ProcessTable {
+public final class ProcessTable {
     private final Map<Long, ProcessStat> byPid = new HashMap<>();
     private final Map<Long, List<ProcessStat>> children = new HashMap<>();
 
@@ -31,7 +31,7 @@ final class ProcessTable {
     }
 
     /** Reads every {@code <proc>/<pid>/stat}; {@code proc} is {@code /proc} but for tests. */
-    static ProcessTable read(Path proc) {
+    public static ProcessTable read(Path proc) {
         List<ProcessStat> processes = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc, entry -> isNumber(entry.getFileName()
                 .toString()))) {
@@ -48,7 +48,7 @@ final class ProcessTable {
      * Reads {@code <proc>/<pid>/stat} of the given processes only: a few files where {@link #read(Path)} reads
      * them all, so that a reading is taken at one moment even on a busy machine.
      */
-    static ProcessTable read(Path proc, Collection<Long> pids) {
+    public static ProcessTable read(Path proc, Collection<Long> pids) {
         List<ProcessStat> processes = new ArrayList<>();
         for (long pid : pids) {
             readStat(proc.resolve(Long.toString(pid)).resolve("stat")).ifPresent(processes::add);
@@ -56,11 +56,11 @@ final class ProcessTable {
         return new ProcessTable(processes);
     }
 
-    Optional<ProcessStat> process(long pid) {
+    public Optional<ProcessStat> process(long pid) {
         return Optional.ofNullable(byPid.get(pid));
     }
 
-    Collection<ProcessStat> processes() {
+    public Collection<ProcessStat> processes() {
         return byPid.values();
     }
 

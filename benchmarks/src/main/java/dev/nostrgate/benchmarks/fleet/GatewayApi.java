@@ -1,0 +1,111 @@
+package dev.nostrgate.benchmarks.fleet;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The gateway's REST API as the benchmark uses it (nostr-gateway/README.md, "REST API"): register and remove relays,
+ * read one or all of them. Read with Jackson's streaming parser: the benchmark needs two fields, not the views.
+ */
+final class GatewayApi {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI base;
+
+    GatewayApi(int port) {
+        this.base = URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** True when the gateway answers HTTP: its liveness probe says UP. */
+    boolean live() {
+        try {
+            return send(HttpRequest.newBuilder(base.resolve("/actuator/health/liveness")).GET()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Registers a relay (every event: no filters) and returns its id. */
+    UUID register(URI url, String name) throws IOException {
+        String body = "{\"url\":\"" + url + "\",\"name\":\"" + name + "\"}";
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/relays"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        expect(response, 201, "POST /api/relays " + url);
+        try (JsonParser parser = JSON.createParser(response.body())) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (field.equals("id")) {
+                    return UUID.fromString(parser.getText());
+                }
+                parser.skipChildren();
+            }
+        }
+        throw new IOException("POST /api/relays answered without an id: " + response.body());
+    }
+
+    void remove(UUID id) throws IOException {
+        expect(send(HttpRequest.newBuilder(base.resolve("/api/relays/" + id)).DELETE()), 204,
+                "DELETE /api/relays/" + id);
+    }
+
+    /** GET /api/relays/{id}; true on 200. */
+    boolean get(UUID id) throws IOException {
+        return send(HttpRequest.newBuilder(base.resolve("/api/relays/" + id)).GET()).statusCode() == 200;
+    }
+
+    /** GET /api/relays: how many relays are in each connector state ({@code live}, {@code backoff}, ...). */
+    Map<String, Integer> states() throws IOException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/relays")).GET());
+        expect(response, 200, "GET /api/relays");
+        return statesOf(response.body());
+    }
+
+    /** Counts the values of every {@code state} field of the relay list (states of a relay view, not nested). */
+    static Map<String, Integer> statesOf(String list) throws IOException {
+        Map<String, Integer> states = new TreeMap<>();
+        try (JsonParser parser = JSON.createParser(list)) {
+            int depth = 0;
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if (token == JsonToken.FIELD_NAME && depth == 3 && parser.currentName().equals("state")) {
+                    // {"relays": [ {"state": ...} ]}: a relay's own fields are at depth 3
+                    parser.nextToken();
+                    states.merge(parser.getText(), 1, Integer::sum);
+                }
+            }
+        }
+        return states;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static void expect(HttpResponse<String> response, int status, String what) throws IOException {
+        if (response.statusCode() != status) {
+            throw new IOException(what + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+}
