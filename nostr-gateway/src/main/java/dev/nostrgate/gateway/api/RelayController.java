@@ -1,16 +1,19 @@
 package dev.nostrgate.gateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.gateway.stats.RelayCounters;
 import dev.nostrgate.gateway.stats.StatsRepository;
+import dev.nostrgate.relay.store.Retry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -45,6 +48,13 @@ public class RelayController {
     private final RelayCounters counters;
     private final StatsRepository stats;
     private final ObjectMapper json;
+    /**
+     * Deleting a relay's row also deletes its lease (by cascade), which the instances renew every second or so: on a
+     * SERIALIZABLE database (CockroachDB, and the tests' PostgreSQL) the delete then meets a serialization failure
+     * now and then. A delete is idempotent, so it is tried again rather than answered with a 503.
+     */
+    private final Retry retry = Retry.within(Duration.ofSeconds(5),
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(500)), () -> false).forIdempotentStep();
 
     public RelayController(RelayRegistry registry, RelayLifecycle lifecycle, RelayCounters counters,
                            StatsRepository stats, ObjectMapper json) {
@@ -86,7 +96,7 @@ public class RelayController {
         } catch (RuntimeException cleanup) {
             cause.addSuppressed(cleanup);
         }
-        registry.remove(relay.id());
+        retry.call("undoing the relay's registration", () -> registry.remove(relay.id()));
     }
 
     @GetMapping
@@ -156,8 +166,8 @@ public class RelayController {
             throw new RelayStartException("the relay's consumer, queue or exchange could not be removed ("
                     + e.getMessage() + "); it is still registered: check RabbitMQ and retry", e);
         }
-        registry.remove(id);
-        stats.deleteRelay(id);
+        retry.call("removing the relay's registration", () -> registry.remove(id));
+        retry.call("removing the relay's statistics", () -> stats.deleteRelay(id));
         log.info("relay removed: {} {}", id, relay.url());
         return ResponseEntity.noContent().build();
     }
