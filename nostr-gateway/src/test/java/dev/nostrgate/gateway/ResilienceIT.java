@@ -246,7 +246,7 @@ class ResilienceIT {
         return TestDatabase.schemaOf(database);
     }
 
-    /** Closes this gateway's AMQP connections only (other builds may share the broker). */
+    /** Closes this gateway's AMQP connections, consumers' and publishers', only (other builds may share the broker). */
     private static void closeBrokerConnections(String name) throws IOException, InterruptedException {
         Process list = new ProcessBuilder("rabbitmqctl", "-q", "list_connections", "name", "client_properties")
                 .redirectErrorStream(true).start();
@@ -256,7 +256,9 @@ class ResilienceIT {
         for (String line : output.split("\n")) {
             String[] columns = line.split("\t", 2);
             // client_properties holds {"connection_name",longstr,"<name>"}
-            if (columns.length == 2 && columns[1].contains("\"" + name + "\"")) {
+            // and the publishers' connection, which Spring AMQP names "<name>.publisher"
+            if (columns.length == 2 && (columns[1].contains("\"" + name + "\"")
+                    || columns[1].contains("\"" + name + ".publisher\""))) {
                 Process close = new ProcessBuilder("rabbitmqctl", "-q", "close_connection", columns[0].trim(),
                         "test: broker cut").redirectErrorStream(true).start();
                 close.getInputStream().readAllBytes();

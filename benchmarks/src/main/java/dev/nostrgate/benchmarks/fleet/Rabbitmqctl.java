@@ -18,12 +18,15 @@ final class Rabbitmqctl {
         return run("list_queues", "--no-table-headers", "name").lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 
-    /** The connections whose client properties carry {@code connectionName}, and their channels. */
+    /**
+     * The connections whose client properties carry {@code connectionName}, and their channels: the consumers' one
+     * and the publishers' one, which Spring AMQP names {@code <name>.publisher}.
+     */
     Connections connections(String connectionName) throws IOException {
         int connections = 0;
         int channels = 0;
         for (String line : run("list_connections", "--no-table-headers", "channels", "client_properties").lines().toList()) {
-            if (line.contains("\"" + connectionName + "\"")) {
+            if (line.contains("\"" + connectionName + "\"") || line.contains("\"" + connectionName + ".publisher\"")) {
                 connections++;
                 channels += Integer.parseInt(line.strip().split("\\s+", 2)[0]);
             }
