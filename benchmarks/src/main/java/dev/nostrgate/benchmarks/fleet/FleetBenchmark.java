@@ -101,7 +101,17 @@ public final class FleetBenchmark {
         // benchmarks/target/benchmarks.jar -> the checkout
         Path root = Path.of(FleetBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toAbsolutePath().getParent().getParent().getParent();
-        FleetBenchmark benchmark = new FleetBenchmark(Options.parse(args, root));
+        Options options;
+        try {
+            options = Options.parse(args, root);
+        } catch (IllegalArgumentException e) { // --help lands here too: a usage line, not a stack trace
+            System.err.println("fleet-bench: " + e.getMessage());
+            System.err.println("usage: ./nostr fleet-bench [--relays N] [--down D] [--jar path] [--rate events/s] "
+                    + "[--timeout s] [--db jdbc-url] [--queues quorum|classic] (benchmarks/README.md)");
+            System.exit(args.length == 1 && args[0].equals("--help") ? 0 : 2);
+            return;
+        }
+        FleetBenchmark benchmark = new FleetBenchmark(options);
         Thread hook = new Thread(benchmark::cleanUp, "fleet-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         int status = 0;
