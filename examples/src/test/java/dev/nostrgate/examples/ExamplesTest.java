@@ -77,8 +77,11 @@ class ExamplesTest {
         relay.store(stored, new UnsignedEvent(key.pubKey(), 1_001, 7, List.of(), "+").sign(key));
         CountDownLatch stop = new CountDownLatch(1);
 
-        CompletableFuture<Integer> printer = CompletableFuture.supplyAsync(() -> run(
-                new String[] {relay.url().toString(), "{\"kinds\":[1]}"}, stop));
+        // on a thread of its own, as a command line runs it: not on the common pool, which it would block, and which
+        // the JDK's WebSocket client needs to complete a handshake (see RelayClient, "Threads")
+        CompletableFuture<Integer> printer = new CompletableFuture<>();
+        Thread.ofPlatform().name("subscribe-printer").start(() -> printer.complete(run(
+                new String[] {relay.url().toString(), "{\"kinds\":[1]}"}, stop)));
         await().atMost(WAIT).until(() -> err.text().contains("end of stored events"));
         Event live = note(key, 2_000, "live");
         relay.store(live);

@@ -55,7 +55,11 @@ import javax.net.ssl.SSLContext;
  * complete the futures: a dependent stage ({@code thenAccept}) runs there unless you use an {@code ...Async}
  * variant, and should be short. Listener callbacks run one at a time, in the order the relay sent the messages,
  * apart from the client's tasks; a listener may block or wait for a future (it then holds a virtual thread, not
- * the client). Threads are daemons: an application that wants an answer before exiting waits for it.
+ * the client). Threads are daemons: an application that wants an answer before exiting waits for it. One
+ * constraint comes from the JDK: its HTTP client completes a WebSocket handshake through the common
+ * {@link java.util.concurrent.ForkJoinPool} (a hop in {@code HttpClient.sendAsync}), so an application that blocks
+ * every thread of the common pool (it has one on a 2-core machine) holds up new connections until one is free: run
+ * blocking work on threads of its own, not in {@code CompletableFuture.supplyAsync(...)} without an executor.
  *
  * <p><b>Keep-alive.</b> A connection silent for {@link Builder#pingInterval} (30 s) gets a ping; silent for twice
  * that, it is given up and reconnected, since a half-open TCP connection would otherwise be waited on forever.

@@ -96,6 +96,8 @@ public class FleetLifecycle implements RelayLifecycle {
         }
         String owner = keeper.fleet().leases().get(relayId) != null
                 ? keeper.fleet().leases().get(relayId).owner().orElse("another instance") : "another instance";
+        // a virtual thread of its own, not the common pool: the wait sleeps, and a blocked common pool (one thread on
+        // two cores) would hold up every WebSocket handshake, which the JDK's client completes there
         return CompletableFuture.runAsync(() -> {
             long deadline = System.nanoTime() + REMOVAL_WAIT.toNanos();
             while (retry.call("looking for the relay", () -> leases.version(relayId)).isPresent()) {
@@ -111,7 +113,7 @@ public class FleetLifecycle implements RelayLifecycle {
                     throw new IllegalStateException("interrupted while waiting for the removal", e);
                 }
             }
-        });
+        }, Thread.ofVirtual().name("relay-removal-wait")::start);
     }
 
     private boolean claim(UUID relayId) {
