@@ -4,34 +4,57 @@ import static dev.nostrgate.relay.store.SchemaNames.name;
 import static dev.nostrgate.relay.store.schema.Tables.DELETED_EVENTS;
 import static dev.nostrgate.relay.store.schema.Tables.EVENTS;
 import static dev.nostrgate.relay.store.schema.Tables.EVENT_TAGS;
+import static dev.nostrgate.relay.store.schema.Tables.VANISHED_PUBKEYS;
 
+import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.Kinds;
+import dev.nostrgate.core.key.PubKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Inserts events into {@code events} in one statement that also keeps out those their author deleted (NIP-09
- * tombstones) and writes their tag rows: one round trip, and, run outside a transaction, its own commit. With one
+ * tombstones) or asked to forget (NIP-62 requests to vanish), and writes their tag rows: one round trip, and, run outside a transaction, its own commit. With one
  * event in flight per client a batch is a few events, and the four round trips this used to take (lookup, events,
  * tag rows, commit) each cost both processes a wake-up and the database a command.
  *
  * <p>The tombstone check here is the author's ({@code deleted_events.pubkey} is the event's); the other deleter a
  * tombstone may name, a gift wrap's recipient, is checked before ({@link StoredOrDeleted}). A duplicate is a
- * duplicate even if it was deleted since, so an event is blocked only if it is not stored.
+ * duplicate even if it was deleted since, so an event is blocked only if it is not stored. A request to vanish is
+ * never kept out by a tombstone: NIP-62 gives a deletion request against one no effect.
  */
 final class EventInsert {
     private static final String KEY = name(EVENTS.EVENT_KEY);
     private static final String DELETED_KEY = name(DELETED_EVENTS.EVENT_KEY);
 
     /**
-     * Parameters 1-8 the events ({@link EventColumns}), 9 their keys; it answers the keys stored (true) and blocked
-     * (false). Written so that no batch scans a table, whatever the statistics said when the plan was cached (a
+     * NIP-62: the events a request to vanish keeps out, by their author (never a request itself) or, for a gift
+     * wrap, its recipient; parameters 10 and 11 pair event keys with the pubkeys to check, 12 those pubkeys once
+     * ({@link VanishSubjects}), so that {@code vanished_pubkeys} is probed by key whatever the plan (joined on the
+     * pairs alone, a plan made while it was empty scans it). In the insert statement itself, so that the check and
+     * the insert see the same snapshot: a request committed before it (see {@link VanishRequests#lockWrites}) is
+     * seen.
+     */
+    private static final String VANISHED_PART = "vanished AS (SELECT DISTINCT s." + KEY + " FROM unnest(?::UUID[], "
+            + "?::BYTEA[]) AS s(" + KEY + ", subject) JOIN " + name(VANISHED_PUBKEYS) + " v ON v."
+            + name(VANISHED_PUBKEYS.PUBKEY) + " = s.subject JOIN batch b ON b." + KEY + " = s." + KEY + " WHERE v."
+            + name(VANISHED_PUBKEYS.PUBKEY) + " = ANY(?) AND b." + name(EVENTS.CREATED_AT) + " <= v."
+            + name(VANISHED_PUBKEYS.VANISHED_UP_TO) + "), ";
+
+    /**
+     * Parameters 1-8 the events ({@link EventColumns}), 9 their keys, 10-12 the pubkeys to check for NIP-62;
+     * it answers the keys stored, deleted (NIP-09) and vanished (NIP-62). Written so that no batch scans a table, whatever the statistics said when the plan was cached (a
      * first version, planned while {@code events} was empty, scanned it for every batch: 1,300 events/s instead of
      * 7,500): the tombstones are probed by key, and {@code events} only by the insert's conflict check and, for a
      * tombstoned event, by a per-row EXISTS (which may run as a scan while {@code events} is a few pages, until the
@@ -46,14 +69,17 @@ final class EventInsert {
             + "EXISTS (SELECT 1 FROM " + name(EVENTS) + " s WHERE s." + KEY + " = b." + KEY + ") AS had "
             + "FROM batch b JOIN " + name(DELETED_EVENTS) + " d ON d." + DELETED_KEY + " = b." + KEY
             + " AND d." + name(DELETED_EVENTS.PUBKEY) + " = b." + name(EVENTS.PUBKEY)
-            + " WHERE d." + DELETED_KEY + " = ANY(?)), "
+            + " WHERE d." + DELETED_KEY + " = ANY(?) AND b." + name(EVENTS.KIND) + " <> " + Kinds.REQUEST_TO_VANISH
+            + "), " + VANISHED_PART
             + "stored AS (INSERT INTO " + name(EVENTS) + " (" + EventColumns.NAMES + ") "
-            + "SELECT * FROM batch WHERE " + KEY + " NOT IN (SELECT " + KEY + " FROM tombstoned) "
-            + "ON CONFLICT (" + KEY + ") DO NOTHING RETURNING " + KEY + "), ";
-    private static final String ANSWER = "SELECT " + KEY + ", TRUE FROM stored UNION ALL SELECT " + KEY
-            + ", FALSE FROM tombstoned WHERE NOT had";
+            + "SELECT * FROM batch WHERE " + KEY + " NOT IN (SELECT " + KEY + " FROM tombstoned) AND " + KEY
+            + " NOT IN (SELECT " + KEY + " FROM vanished) ON CONFLICT (" + KEY + ") DO NOTHING RETURNING " + KEY
+            + "), ";
+    private static final String ANSWER = "SELECT " + KEY + ", 'stored' FROM stored UNION ALL SELECT " + KEY
+            + ", 'deleted' FROM tombstoned WHERE NOT had UNION ALL SELECT " + KEY + ", 'vanished' FROM vanished "
+            + "WHERE " + KEY + " NOT IN (SELECT " + KEY + " FROM tombstoned)";
 
-    /** With the tag rows (parameters 10-14, {@link TagRows.Columns}) of the events it stores. */
+    /** With the tag rows (parameters 13-17, {@link TagRows.Columns}) of the events it stores. */
     static final String WITH_TAG_ROWS = EVENTS_PART
             + "tags AS (INSERT INTO " + name(EVENT_TAGS) + " (" + TagRows.NAMES + ") "
             + "SELECT * FROM " + TagRows.UNNEST + " WHERE t." + name(EVENT_TAGS.EVENT_KEY)
@@ -61,6 +87,47 @@ final class EventInsert {
 
     /** Without tag rows, for events with more than one INSERT takes: the caller writes them after (COPY). */
     static final String EVENTS_ONLY = EVENTS_PART.substring(0, EVENTS_PART.length() - 2) + " " + ANSWER;
+
+    /** What the statement did with an event it answers for. */
+    enum Written {
+        STORED,
+        /** Kept out by its author's NIP-09 tombstone. */
+        DELETED,
+        /** Kept out by a NIP-62 request to vanish of its author or, for a gift wrap, its recipient. */
+        VANISHED
+    }
+
+    /**
+     * Whose request to vanish would keep each event out (parameters 10-12): its author, unless it is a request
+     * itself, and a gift wrap's recipients too. Only lowercase hex pubkeys can match a stored one.
+     */
+    private record VanishSubjects(List<UUID> keys, List<byte[]> pubkeys, Set<PubKey> distinct) {
+        VanishSubjects(List<Event> events) {
+            this(new ArrayList<>(), new ArrayList<>(), new LinkedHashSet<>());
+            for (Event event : events) {
+                if (event.kind() != Kinds.REQUEST_TO_VANISH) {
+                    add(event, event.pubkey());
+                }
+                if (event.kind() == Kinds.GIFT_WRAP) {
+                    event.tagValues("p").stream().filter(recipient -> Hex.isLowercaseHex(recipient, 64))
+                            .forEach(recipient -> add(event, new PubKey(recipient)));
+                }
+            }
+        }
+
+        private void add(Event event, PubKey subject) {
+            keys.add(EventKeys.of(event.id()));
+            pubkeys.add(subject.toBytes());
+            distinct.add(subject);
+        }
+
+        void bind(Connection connection, PreparedStatement statement, int first) throws SQLException {
+            statement.setArray(first, connection.createArrayOf("uuid", keys.toArray(UUID[]::new)));
+            statement.setArray(first + 1, connection.createArrayOf("bytea", pubkeys.toArray(byte[][]::new)));
+            statement.setArray(first + 2, connection.createArrayOf("bytea",
+                    distinct.stream().map(PubKey::toBytes).toArray(byte[][]::new)));
+        }
+    }
 
     private EventInsert() {
     }
@@ -77,32 +144,33 @@ final class EventInsert {
     /**
      * Inserts the events (distinct ids) with their tag rows.
      *
-     * @return by event key: true for each event inserted, false for each kept out by its author's tombstone; the
-     *     others were stored already (or another writer was first): duplicates
+     * @return by event key: what became of each event inserted or kept out; the others were stored already (or
+     *     another writer was first): duplicates
      */
-    static Map<UUID, Boolean> insert(Connection connection, Database.Vendor vendor, List<Event> events)
+    static Map<UUID, Written> insert(Connection connection, Database.Vendor vendor, List<Event> events)
             throws SQLException {
         if (events.isEmpty()) {
             return Map.of();
         }
         List<UUID> keys = events.stream().map(event -> EventKeys.of(event.id())).toList();
         boolean tagRowsFit = tagRowsFit(events);
-        Map<UUID, Boolean> result = new HashMap<>();
+        Map<UUID, Written> result = new HashMap<>();
         try (PreparedStatement write = connection.prepareStatement(tagRowsFit ? WITH_TAG_ROWS : EVENTS_ONLY)) {
             new EventColumns(events).bind(write, 1);
             write.setArray(9, EventKeys.array(connection, keys));
+            new VanishSubjects(events).bind(connection, write, 10);
             if (tagRowsFit) {
-                new TagRows.Columns(events).bind(write, 10);
+                new TagRows.Columns(events).bind(write, 13);
             }
             try (ResultSet rows = write.executeQuery()) {
                 while (rows.next()) {
-                    result.put(rows.getObject(1, UUID.class), rows.getBoolean(2));
+                    result.put(rows.getObject(1, UUID.class), Written.valueOf(rows.getString(2).toUpperCase(Locale.ROOT)));
                 }
             }
         }
         if (!tagRowsFit) {
-            TagRows.insert(connection, vendor,
-                    events.stream().filter(event -> Boolean.TRUE.equals(result.get(EventKeys.of(event.id())))).toList());
+            TagRows.insert(connection, vendor, events.stream()
+                    .filter(event -> result.get(EventKeys.of(event.id())) == Written.STORED).toList());
         }
         return result;
     }

@@ -202,6 +202,10 @@ public final class EventWriter implements AutoCloseable {
                     stored.add(event);
                     if (event.kind() == Kinds.DELETION) {
                         forgetDeleted(event);
+                    } else if (event.kind() == Kinds.REQUEST_TO_VANISH) {
+                        // NIP-62: the author's ids (and wraps to them) were deleted, and which they were is the
+                        // database's to know; requests are rare, so all are forgotten and merely verified again
+                        recentIds.clear();
                     }
                 }
             }
