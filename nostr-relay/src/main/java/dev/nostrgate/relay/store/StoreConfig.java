@@ -30,8 +30,4 @@ public record StoreConfig(int maxLimit, Duration queryTimeout, Optional<String> 
     public StoreConfig(int maxLimit, Duration queryTimeout) {
         this(maxLimit, queryTimeout, Optional.empty());
     }
-
-    public StoreConfig withPublicUrl(String url) {
-        return new StoreConfig(maxLimit, queryTimeout, Optional.of(url));
-    }
 }
