@@ -9,18 +9,15 @@ import static dev.nostrgate.relay.store.schema.Tables.VANISHED_PUBKEYS;
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.Kinds;
-import dev.nostrgate.core.key.PubKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -40,20 +37,21 @@ final class EventInsert {
 
     /**
      * NIP-62: the events a request to vanish keeps out, by their author (never a request itself) or, for a gift
-     * wrap, its recipient; parameters 10 and 11 pair event keys with the pubkeys to check, 12 those pubkeys once
-     * ({@link VanishSubjects}), so that {@code vanished_pubkeys} is probed by key whatever the plan (joined on the
-     * pairs alone, a plan made while it was empty scans it). In the insert statement itself, so that the check and
-     * the insert see the same snapshot: a request committed before it (see {@link VanishRequests#lockWrites}) is
-     * seen.
+     * wrap, its recipient (parameters 10 and 11 pair the wraps' keys with their recipients, {@link Recipients}).
+     * Each is one primary-key probe of {@code vanished_pubkeys}, a scalar subquery per row: a join would let a plan
+     * made while the table was empty scan it, and passing the authors again as an array to probe by would send
+     * every batch's pubkeys twice. In the insert statement itself, so that the check
+     * and the insert see the same snapshot: a request committed before it (see {@link VanishRequests#lockWrites})
+     * is seen.
      */
-    private static final String VANISHED_PART = "vanished AS (SELECT DISTINCT s." + KEY + " FROM unnest(?::UUID[], "
-            + "?::BYTEA[]) AS s(" + KEY + ", subject) JOIN " + name(VANISHED_PUBKEYS) + " v ON v."
-            + name(VANISHED_PUBKEYS.PUBKEY) + " = s.subject JOIN batch b ON b." + KEY + " = s." + KEY + " WHERE v."
-            + name(VANISHED_PUBKEYS.PUBKEY) + " = ANY(?) AND b." + name(EVENTS.CREATED_AT) + " <= v."
-            + name(VANISHED_PUBKEYS.VANISHED_UP_TO) + "), ";
+    private static final String VANISHED_PART = "vanished AS (SELECT b." + KEY + " FROM batch b WHERE b."
+            + name(EVENTS.KIND) + " <> " + Kinds.REQUEST_TO_VANISH + " AND b." + name(EVENTS.CREATED_AT) + " <= "
+            + vanishedUpTo("b." + name(EVENTS.PUBKEY)) + " UNION SELECT b." + KEY + " FROM unnest(?::UUID[], "
+            + "?::BYTEA[]) AS r(" + KEY + ", recipient) JOIN batch b ON b." + KEY + " = r." + KEY + " WHERE b."
+            + name(EVENTS.CREATED_AT) + " <= " + vanishedUpTo("r.recipient") + "), ";
 
     /**
-     * Parameters 1-8 the events ({@link EventColumns}), 9 their keys, 10-12 the pubkeys to check for NIP-62;
+     * Parameters 1-8 the events ({@link EventColumns}), 9 their keys, 10-11 the gift wraps' recipients to check for NIP-62;
      * it answers the keys stored, deleted (NIP-09) and vanished (NIP-62). Written so that no batch scans a table, whatever the statistics said when the plan was cached (a
      * first version, planned while {@code events} was empty, scanned it for every batch: 1,300 events/s instead of
      * 7,500): the tombstones are probed by key, and {@code events} only by the insert's conflict check and, for a
@@ -79,7 +77,7 @@ final class EventInsert {
             + ", 'deleted' FROM tombstoned WHERE NOT had UNION ALL SELECT " + KEY + ", 'vanished' FROM vanished "
             + "WHERE " + KEY + " NOT IN (SELECT " + KEY + " FROM tombstoned)";
 
-    /** With the tag rows (parameters 13-17, {@link TagRows.Columns}) of the events it stores. */
+    /** With the tag rows (parameters 12-16, {@link TagRows.Columns}) of the events it stores. */
     static final String WITH_TAG_ROWS = EVENTS_PART
             + "tags AS (INSERT INTO " + name(EVENT_TAGS) + " (" + TagRows.NAMES + ") "
             + "SELECT * FROM " + TagRows.UNNEST + " WHERE t." + name(EVENT_TAGS.EVENT_KEY)
@@ -98,35 +96,34 @@ final class EventInsert {
     }
 
     /**
-     * Whose request to vanish would keep each event out (parameters 10-12): its author, unless it is a request
-     * itself, and a gift wrap's recipients too. Only lowercase hex pubkeys can match a stored one.
+     * The gift wraps' recipients, paired with the wraps' keys (parameters 10 and 11): a recipient who vanished
+     * keeps wraps to them out as their author would. Only lowercase hex pubkeys can match a stored one.
      */
-    private record VanishSubjects(List<UUID> keys, List<byte[]> pubkeys, Set<PubKey> distinct) {
-        VanishSubjects(List<Event> events) {
-            this(new ArrayList<>(), new ArrayList<>(), new LinkedHashSet<>());
+    private record Recipients(List<UUID> keys, List<byte[]> pubkeys) {
+        Recipients(List<Event> events) {
+            this(new ArrayList<>(), new ArrayList<>());
             for (Event event : events) {
-                if (event.kind() != Kinds.REQUEST_TO_VANISH) {
-                    add(event, event.pubkey());
-                }
                 if (event.kind() == Kinds.GIFT_WRAP) {
-                    event.tagValues("p").stream().filter(recipient -> Hex.isLowercaseHex(recipient, 64))
-                            .forEach(recipient -> add(event, new PubKey(recipient)));
+                    for (String recipient : event.tagValues("p")) {
+                        if (Hex.isLowercaseHex(recipient, 64)) {
+                            keys.add(EventKeys.of(event.id()));
+                            pubkeys.add(Hex.decode(recipient));
+                        }
+                    }
                 }
             }
-        }
-
-        private void add(Event event, PubKey subject) {
-            keys.add(EventKeys.of(event.id()));
-            pubkeys.add(subject.toBytes());
-            distinct.add(subject);
         }
 
         void bind(Connection connection, PreparedStatement statement, int first) throws SQLException {
             statement.setArray(first, connection.createArrayOf("uuid", keys.toArray(UUID[]::new)));
             statement.setArray(first + 1, connection.createArrayOf("bytea", pubkeys.toArray(byte[][]::new)));
-            statement.setArray(first + 2, connection.createArrayOf("bytea",
-                    distinct.stream().map(PubKey::toBytes).toArray(byte[][]::new)));
         }
+    }
+
+    /** The time up to which this pubkey (an SQL expression) asked to vanish, or NULL: one key probe. */
+    private static String vanishedUpTo(String pubkey) {
+        return "(SELECT v." + name(VANISHED_PUBKEYS.VANISHED_UP_TO) + " FROM " + name(VANISHED_PUBKEYS) + " v WHERE v."
+                + name(VANISHED_PUBKEYS.PUBKEY) + " = " + pubkey + ")";
     }
 
     private EventInsert() {
@@ -158,9 +155,9 @@ final class EventInsert {
         try (PreparedStatement write = connection.prepareStatement(tagRowsFit ? WITH_TAG_ROWS : EVENTS_ONLY)) {
             new EventColumns(events).bind(write, 1);
             write.setArray(9, EventKeys.array(connection, keys));
-            new VanishSubjects(events).bind(connection, write, 10);
+            new Recipients(events).bind(connection, write, 10);
             if (tagRowsFit) {
-                new TagRows.Columns(events).bind(write, 13);
+                new TagRows.Columns(events).bind(write, 12);
             }
             try (ResultSet rows = write.executeQuery()) {
                 while (rows.next()) {
