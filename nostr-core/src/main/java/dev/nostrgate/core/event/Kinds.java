@@ -15,6 +15,11 @@ public final class Kinds {
     public static final int DELETION = 5;
     /** NIP-25 reaction. */
     public static final int REACTION = 7;
+    /**
+     * NIP-62 request to vanish: its author asks the relays its {@code relay} tags name (or {@code ALL_RELAYS}) to
+     * delete every event of theirs up to its {@code created_at}, and to take none of them again.
+     */
+    public static final int REQUEST_TO_VANISH = 62;
     /** NIP-59 gift wrap: its recipient (the {@code p} tag) may delete it too, not only its (throwaway) author. */
     public static final int GIFT_WRAP = 1059;
     /** NIP-42 client authentication: sent with {@code AUTH}, never published or stored. */

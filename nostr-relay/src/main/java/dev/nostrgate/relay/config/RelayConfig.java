@@ -38,9 +38,9 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
                 && query != null && rabbit != null && proxies != null && negentropy != null, "every configuration section must be given");
     }
 
-    /** The store's view: the {@code limit} cap and the per-query time budget. */
+    /** The store's view: the {@code limit} cap, the per-query time budget, and this relay's URL (NIP-62). */
     public StoreConfig store() {
-        return new StoreConfig(limits.maxLimit(), query.timeout());
+        return new StoreConfig(limits.maxLimit(), query.timeout(), server.publicUrl());
     }
 
     public RelayConfig withServer(Server value) {

@@ -3,9 +3,7 @@ package dev.nostrgate.relay.ingest;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventVerifier;
 import dev.nostrgate.core.event.Kinds;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
+import dev.nostrgate.relay.store.RelayUrl;
 import java.util.Optional;
 
 /**
@@ -14,9 +12,7 @@ import java.util.Optional;
  * and be authentic.
  *
  * <p>This relay's URL is the configured public URL or, without one, the {@code Host} the client connected to.
- * URLs are compared by host, port and path, case-insensitively for the host, ignoring a trailing slash, the default
- * ports 80 and 443, and whether the scheme is {@code ws} or {@code wss} (TLS usually ends at a proxy in front of
- * the relay, which then sees {@code ws}).
+ * URLs are compared as {@link RelayUrl} says.
  */
 final class AuthChecker {
     private static final long WINDOW_SECONDS = 600;
@@ -25,7 +21,7 @@ final class AuthChecker {
     private final EventVerifier verifier;
 
     AuthChecker(Optional<String> publicUrl, EventVerifier verifier) {
-        this.publicUrl = publicUrl.map(AuthChecker::normalize);
+        this.publicUrl = publicUrl.map(RelayUrl::normalize);
         this.verifier = verifier;
     }
 
@@ -41,32 +37,13 @@ final class AuthChecker {
         if (relay.isEmpty()) {
             return Optional.of("the event needs a relay tag naming this relay");
         }
-        String expected = publicUrl.orElseGet(() -> normalize("ws://" + connectedHost));
-        if (!expected.equals(normalize(relay.get()))) {
+        String expected = publicUrl.orElseGet(() -> RelayUrl.normalize("ws://" + connectedHost));
+        if (!expected.equals(RelayUrl.normalize(relay.get()))) {
             return Optional.of("the relay tag names " + relay.get() + ", not this relay");
         }
         if (Math.abs(event.createdAt() - nowSeconds) > WINDOW_SECONDS) {
             return Optional.of("created_at must be within ten minutes of now");
         }
         return verifier.problem(event);
-    }
-
-    /** host[:port]/path, lowercase host, default ports and trailing slashes removed; the input if not a URL. */
-    static String normalize(String url) {
-        try {
-            URI uri = new URI(url.trim());
-            if (uri.getHost() == null) {
-                return url.trim();
-            }
-            int port = uri.getPort();
-            boolean defaultPort = port == -1 || port == 80 || port == 443; // the scheme is not compared either
-            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-            while (path.endsWith("/")) {
-                path = path.substring(0, path.length() - 1);
-            }
-            return uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port) + path;
-        } catch (URISyntaxException e) {
-            return url.trim();
-        }
     }
 }

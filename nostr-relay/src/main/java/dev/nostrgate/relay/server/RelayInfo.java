@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class RelayInfo {
     /** NIPs this relay implements. */
-    public static final List<Integer> SUPPORTED_NIPS = List.of(1, 9, 11, 40, 42, 45, 70, 77);
+    public static final List<Integer> SUPPORTED_NIPS = List.of(1, 9, 11, 40, 42, 45, 62, 70, 77);
 
     private final String json;
 

@@ -18,12 +18,12 @@ import java.util.UUID;
  * arrived one by one in batch order: the one place the write rules are put together.
  *
  * <p>Each event first meets the {@link ArrivalRules} (once per batch, not ephemeral, not expired). The rest is cut
- * into segments at each deletion request, so a deletion sees the events before it and the events after it see the
- * deletion; segments are rare, so most batches are a handful of array-valued statements whatever their size. In a
+ * into segments at each deletion request and request to vanish, so a request sees the events before it and the
+ * events after it see the request; segments are rare, so most batches are a handful of array-valued statements whatever their size. In a
  * segment, events that must be judged before they are inserted (replaceable, addressable, gift wraps) are looked up
  * ({@link StoredOrDeleted}), replaceable and addressable ones are decided against the current heads
  * ({@link ReplaceableHeads}), then every event to store is inserted by one statement ({@link EventInsert}), and a
- * deletion request that was stored is applied ({@link Deletions}).
+ * deletion request or request to vanish that was stored is applied ({@link Deletions}, {@link VanishRequests}).
  *
  * <p>A batch of regular events with few tags, what clients mostly send, is thus exactly one statement
  * ({@link #fitsOneStatement}): the caller may run it outside a transaction, where its commit costs no round trip of
@@ -38,15 +38,22 @@ final class BatchWrite {
     private final RemovedEvents removed;
     private final ReplaceableHeads heads;
     private final Deletions deletions;
+    private final VanishScope vanishScope;
+    private final VanishRequests vanishing;
 
-    /** @param vendor the database on the other end of the connection: how many tag rows are written differs */
-    BatchWrite(Connection connection, Database.Vendor vendor, long nowSeconds) {
+    /**
+     * @param vendor the database on the other end of the connection: how many tag rows are written differs
+     * @param vanishScope which NIP-62 requests to vanish this relay acts on
+     */
+    BatchWrite(Connection connection, Database.Vendor vendor, long nowSeconds, VanishScope vanishScope) {
         this.connection = connection;
         this.vendor = vendor;
         this.now = nowSeconds;
         this.removed = new RemovedEvents(connection);
         this.heads = new ReplaceableHeads(connection, nowSeconds, removed);
         this.deletions = new Deletions(connection, removed);
+        this.vanishScope = vanishScope;
+        this.vanishing = new VanishRequests(connection, vendor, removed);
     }
 
     /** The events this batch inserted into {@code events} (not those it stored in history only). */
@@ -61,12 +68,12 @@ final class BatchWrite {
 
     /**
      * True if {@link #apply} writes these events with one statement, which may then run outside a transaction:
-     * regular events only (no head to decide, no deletion to apply, no gift wrap whose recipient may have deleted
-     * it), and tag rows few enough for one {@code INSERT} rather than {@code COPY}.
+     * regular events only (no head to decide, no deletion or request to vanish to apply, no gift wrap whose
+     * recipient may have deleted it), and tag rows few enough for one {@code INSERT} rather than {@code COPY}.
      */
     static boolean fitsOneStatement(List<Event> events) {
         for (Event event : events) {
-            if (judgedBeforeInsert(event) || event.kind() == Kinds.DELETION) {
+            if (judgedBeforeInsert(event) || cutsSegment(event)) {
                 return false;
             }
         }
@@ -75,6 +82,9 @@ final class BatchWrite {
 
     /** Outcomes in the order of the events. */
     List<SaveOutcome> apply(List<Event> events) throws SQLException {
+        if (events.stream().anyMatch(vanishScope::names)) {
+            vanishing.lockWrites(); // first, before this transaction reads anything
+        }
         SaveOutcome[] outcomes = new SaveOutcome[events.size()];
         ArrivalRules arrival = new ArrivalRules(now);
         List<Integer> segment = new ArrayList<>();
@@ -84,7 +94,7 @@ final class BatchWrite {
             if (outcomes[i] != null) {
                 continue;
             }
-            if (event.kind() == Kinds.DELETION) {
+            if (cutsSegment(event)) {
                 writeSegment(events, segment, outcomes);
                 segment.clear();
                 writeSegment(events, List.of(i), outcomes);
@@ -94,6 +104,11 @@ final class BatchWrite {
         }
         writeSegment(events, segment, outcomes);
         return Arrays.asList(outcomes);
+    }
+
+    /** Deletion requests and requests to vanish: the events before them are written first, the events after see them. */
+    private static boolean cutsSegment(Event event) {
+        return event.kind() == Kinds.DELETION || event.kind() == Kinds.REQUEST_TO_VANISH;
     }
 
     /** Events whose fate depends on more than their own key: looked up before anything is inserted. */
@@ -127,21 +142,27 @@ final class BatchWrite {
                 }
             }
         }
-        Map<UUID, Boolean> written = EventInsert.insert(connection, vendor,
+        Map<UUID, EventInsert.Written> written = EventInsert.insert(connection, vendor,
                 toInsert.stream().map(events::get).toList());
         for (int i : toInsert) {
             Event event = events.get(i);
-            Boolean stored = written.get(EventKeys.of(event.id()));
-            if (stored == null) {
+            EventInsert.Written fate = written.get(EventKeys.of(event.id()));
+            if (fate == null) {
                 outcomes[i] = SaveOutcome.duplicate(event.id()); // stored before, or another writer was first
-            } else if (stored) {
-                outcomes[i] = SaveOutcome.stored(event.id());
-                inserted.add(event);
-                if (event.kind() == Kinds.DELETION) {
-                    deletions.apply(event);
+                continue;
+            }
+            switch (fate) {
+                case STORED -> {
+                    outcomes[i] = SaveOutcome.stored(event.id());
+                    inserted.add(event);
+                    if (event.kind() == Kinds.DELETION) {
+                        deletions.apply(event);
+                    } else if (vanishScope.names(event)) {
+                        vanishing.apply(event);
+                    }
                 }
-            } else {
-                outcomes[i] = SaveOutcome.rejected(event.id(), Deletions.DELETED);
+                case DELETED -> outcomes[i] = SaveOutcome.rejected(event.id(), Deletions.DELETED);
+                case VANISHED -> outcomes[i] = SaveOutcome.rejected(event.id(), VanishRequests.VANISHED);
             }
         }
     }

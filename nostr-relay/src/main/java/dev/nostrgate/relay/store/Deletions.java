@@ -24,7 +24,7 @@ import java.util.UUID;
 
 /**
  * NIP-09 in the writer: a stored deletion request removes the author's own events named by {@code e} (never another
- * deletion request) and every version of an address of the author named by {@code a} up to the request's
+ * deletion request, nor a request to vanish) and every version of an address of the author named by {@code a} up to the request's
  * {@code created_at}; tombstones ({@code deleted_events}, {@code deleted_addresses}) keep them out for good.
  */
 final class Deletions {
@@ -32,11 +32,13 @@ final class Deletions {
     static final String DELETED = "blocked: this event was deleted";
 
     /**
-     * Parameters: the ids (1), the deleter's pubkey as bytes (2) and as hex (3). Never a deletion request; a gift
+     * Parameters: the ids (1), the deleter's pubkey as bytes (2) and as hex (3). Never a deletion request nor a
+     * request to vanish (NIP-62: a deletion against one has no effect); a gift
      * wrap also when the deleter is its recipient. Returns {@link RemovedEvents#RETURNED} and the author.
      */
     private static final String DELETE_EVENTS = "DELETE FROM " + name(EVENTS) + " WHERE " + name(EVENTS.ID)
-            + " = ANY(?) AND " + name(EVENTS.KIND) + " <> " + Kinds.DELETION + " AND (" + name(EVENTS.PUBKEY)
+            + " = ANY(?) AND " + name(EVENTS.KIND) + " NOT IN (" + Kinds.DELETION + ", " + Kinds.REQUEST_TO_VANISH
+            + ") AND (" + name(EVENTS.PUBKEY)
             + " = ? OR (" + name(EVENTS.KIND) + " = " + Kinds.GIFT_WRAP + " AND " + name(EVENTS.EVENT_KEY)
             + " IN (SELECT " + name(EVENT_TAGS.EVENT_KEY) + " FROM " + name(EVENT_TAGS) + " WHERE "
             + name(EVENT_TAGS.NAME) + " = 'p' AND " + name(EVENT_TAGS.VALUE) + " = ?))) "

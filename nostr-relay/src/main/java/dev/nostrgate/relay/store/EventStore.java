@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Where events live: the relay and the gateway both write and read through this. Events given to it must already
- * be verified (id and signature); the store applies the NIP-01 / NIP-09 / NIP-40 write rules.
+ * be verified (id and signature); the store applies the NIP-01 / NIP-09 / NIP-40 / NIP-62 write rules.
  */
 public interface EventStore {
 

@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * author), a replaceable address and a tombstone belong to one author, and NIP-09 lets authors delete only their
  * own events. So the writer is {@code lanes} independent single writers, and an event goes to the lane its pubkey
  * hashes to: each author's events are still written one at a time, in arrival order, exactly as by one writer,
- * while the lanes keep several database connections (cores, or CockroachDB nodes) busy. The one rule that crosses
- * authors, a gift-wrap recipient deleting the wrap (NIP-59), is decided by the database as when two relays share
- * it.
+ * while the lanes keep several database connections (cores, or CockroachDB nodes) busy. The rules that cross
+ * authors, a gift-wrap recipient deleting the wrap (NIP-09 with NIP-59) or asking to vanish (NIP-62), are decided
+ * by the database as when two relays share it.
  *
  * <p>After each commit, the stored events go to the listener (live fan-out), on that lane's thread, before the
  * callers' futures complete: the listener is called from several threads and must be thread-safe. Each author's
@@ -202,6 +202,10 @@ public final class EventWriter implements AutoCloseable {
                     stored.add(event);
                     if (event.kind() == Kinds.DELETION) {
                         forgetDeleted(event);
+                    } else if (event.kind() == Kinds.REQUEST_TO_VANISH) {
+                        // NIP-62: the author's ids (and wraps to them) were deleted, and which they were is the
+                        // database's to know; requests are rare, so all are forgotten and merely verified again
+                        recentIds.clear();
                     }
                 }
             }

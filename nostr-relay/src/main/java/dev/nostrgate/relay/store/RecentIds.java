@@ -35,6 +35,10 @@ public final class RecentIds {
         ids.remove(id);
     }
 
+    public synchronized void clear() {
+        ids.clear();
+    }
+
     public synchronized int size() {
         return ids.size();
     }

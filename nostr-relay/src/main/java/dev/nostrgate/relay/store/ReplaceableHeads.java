@@ -5,6 +5,7 @@ import static dev.nostrgate.relay.store.schema.Tables.DELETED_ADDRESSES;
 import static dev.nostrgate.relay.store.schema.Tables.EVENTS;
 import static dev.nostrgate.relay.store.schema.Tables.EVENTS_HISTORY;
 import static dev.nostrgate.relay.store.schema.Tables.REPLACEABLE_HEADS;
+import static dev.nostrgate.relay.store.schema.Tables.VANISHED_PUBKEYS;
 
 import dev.nostrgate.core.event.Address;
 import dev.nostrgate.core.event.Event;
@@ -38,9 +39,17 @@ final class ReplaceableHeads {
             DELETED_ADDRESSES.D_TAG);
     /** Parameters 1-3 the addresses ({@link #bindAddresses}), as in every statement here. */
     private static final String ADDRESSES = "(SELECT * FROM unnest(?::BYTEA[], ?::INT[], ?::TEXT[]))";
+    /**
+     * Parameter 4 the addresses' pubkeys: (address, deleted up to) for each deleted address, then (pubkey, NULL,
+     * NULL, vanished up to) for each pubkey that asked to vanish (NIP-62), so that neither kind of version becomes
+     * a head. ({@link EventInsert} checks the latter again as it inserts: that check is the one that holds against
+     * a request committed meanwhile.)
+     */
     private static final String SELECT_DELETED_ADDRESSES = "SELECT " + DELETED_ADDRESS + ", "
             + name(DELETED_ADDRESSES.DELETED_UP_TO) + " FROM " + name(DELETED_ADDRESSES) + " WHERE ("
-            + DELETED_ADDRESS + ") IN " + ADDRESSES;
+            + DELETED_ADDRESS + ") IN " + ADDRESSES + " UNION ALL SELECT " + name(VANISHED_PUBKEYS.PUBKEY)
+            + ", NULL, NULL, " + name(VANISHED_PUBKEYS.VANISHED_UP_TO) + " FROM " + name(VANISHED_PUBKEYS)
+            + " WHERE " + name(VANISHED_PUBKEYS.PUBKEY) + " = ANY(?)";
     private static final String LOCK_HEADS = "SELECT " + HEAD_ADDRESS + ", "
             + name(REPLACEABLE_HEADS.CREATED_AT, REPLACEABLE_HEADS.ID) + " FROM " + name(REPLACEABLE_HEADS)
             + " WHERE (" + HEAD_ADDRESS + ") IN " + ADDRESSES + " FOR UPDATE";
@@ -85,7 +94,9 @@ final class ReplaceableHeads {
         if (groups.isEmpty()) {
             return Set.of();
         }
-        Map<Address, Long> deletedUpTo = deletedAddresses(groups.keySet());
+        Map<Address, Long> deletedUpTo = new HashMap<>();
+        Map<PubKey, Long> vanishedUpTo = new HashMap<>();
+        deletedAddresses(groups.keySet(), deletedUpTo, vanishedUpTo);
         Map<Address, Head> heads = lockHeads(groups.keySet());
 
         Set<Integer> superseded = new HashSet<>();
@@ -97,7 +108,10 @@ final class ReplaceableHeads {
             for (int i : group.getValue()) {
                 Event event = events.get(i);
                 Long deletedBefore = deletedUpTo.get(address);
-                if (deletedBefore != null && event.createdAt() <= deletedBefore) {
+                Long vanishedBefore = vanishedUpTo.get(address.pubkey());
+                if (vanishedBefore != null && event.createdAt() <= vanishedBefore) {
+                    outcomes[i] = SaveOutcome.rejected(event.id(), VanishRequests.VANISHED);
+                } else if (deletedBefore != null && event.createdAt() <= deletedBefore) {
                     outcomes[i] = SaveOutcome.rejected(event.id(), "blocked: this address was deleted by its author");
                 } else if (best == null || isNewer(event, best)) {
                     if (bestIndex != null) {
@@ -140,17 +154,22 @@ final class ReplaceableHeads {
         return Arrays.compareUnsigned(event.id().toBytes(), head.id()) < 0; // equal time: lowest id wins
     }
 
-    private Map<Address, Long> deletedAddresses(Set<Address> addresses) throws SQLException {
-        Map<Address, Long> result = new HashMap<>();
+    private void deletedAddresses(Set<Address> addresses, Map<Address, Long> deletedUpTo,
+                                  Map<PubKey, Long> vanishedUpTo) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(SELECT_DELETED_ADDRESSES)) {
             bindAddresses(select, addresses);
+            select.setArray(4, connection.createArrayOf("bytea",
+                    addresses.stream().map(Address::pubkey).distinct().map(PubKey::toBytes).toArray(byte[][]::new)));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    result.put(address(rows), rows.getLong(4));
+                    if (rows.getObject(2) == null) {
+                        vanishedUpTo.put(PubKey.of(rows.getBytes(1)), rows.getLong(4));
+                    } else {
+                        deletedUpTo.put(address(rows), rows.getLong(4));
+                    }
                 }
             }
         }
-        return result;
     }
 
     private Map<Address, Head> lockHeads(Set<Address> addresses) throws SQLException {

@@ -57,6 +57,7 @@ public final class SqlEventStore implements EventStore {
     private final DataSource reads;
     private final Database.Vendor vendor;
     private final StoreConfig config;
+    private final VanishScope vanishScope;
     private final Clock clock;
     /**
      * Reads that fail transiently (a serialization failure under SERIALIZABLE, as CockroachDB always is, or a
@@ -90,6 +91,7 @@ public final class SqlEventStore implements EventStore {
         this.writes = writes;
         this.vendor = vendor;
         this.config = config;
+        this.vanishScope = new VanishScope(config.publicUrl());
         this.clock = clock;
         this.reads = reads;
         this.readRetry = Retry.within(config.queryTimeout(), READ_BACKOFF, () -> false).forIdempotentStep();
@@ -113,7 +115,7 @@ public final class SqlEventStore implements EventStore {
         }
         recent.ifPresent(this::loadIfInvalid);
         try (Connection connection = writes.getConnection()) {
-            BatchWrite write = new BatchWrite(connection, vendor, nowSeconds());
+            BatchWrite write = new BatchWrite(connection, vendor, nowSeconds(), vanishScope);
             List<SaveOutcome> outcomes;
             if (BatchWrite.fitsOneStatement(events)) {
                 connection.setAutoCommit(true); // the statement is its own transaction

@@ -58,7 +58,7 @@ class HttpRoutesIT {
         assertThat(info.path("name").asText()).isEqualTo(relay.relay().config().info().name());
         List<Integer> nips = new ArrayList<>();
         info.path("supported_nips").forEach(nip -> nips.add(nip.asInt()));
-        assertThat(nips).contains(1, 11, 42, 45, 77).doesNotContain(50);
+        assertThat(nips).contains(1, 11, 42, 45, 62, 77).doesNotContain(50);
         JsonNode limitation = info.path("limitation");
         assertThat(limitation.path("max_message_length").asInt()).isEqualTo(limits.maxMessageBytes());
         assertThat(limitation.path("max_subscriptions").asInt()).isEqualTo(9);

@@ -223,9 +223,9 @@ class OneStatementWriteTest {
             statement.execute("RESET plan_cache_mode");
             plan = lines.toString();
         }
-        assertThat(parameter).isEqualTo(14);
+        assertThat(parameter).isEqualTo(16);
         assertThat(plan).contains("Insert on events").doesNotContain("Seq Scan on events")
-                .doesNotContain("Seq Scan on deleted_events");
+                .doesNotContain("Seq Scan on deleted_events").doesNotContain("Seq Scan on vanished_pubkeys");
     }
 
     private static void execute(String sql) throws Exception {

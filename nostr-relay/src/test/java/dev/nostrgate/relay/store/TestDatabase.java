@@ -72,7 +72,8 @@ public final class TestDatabase implements AutoCloseable {
     /** Empties every table (between cases of one class). */
     public void truncate() {
         execute("TRUNCATE " + schema + ".events, " + schema + ".event_tags, " + schema + ".replaceable_heads, "
-                + schema + ".events_history, " + schema + ".deleted_events, " + schema + ".deleted_addresses");
+                + schema + ".events_history, " + schema + ".deleted_events, " + schema + ".deleted_addresses, "
+                + schema + ".vanished_pubkeys");
     }
 
     /** The rows in one table of this schema. */
