@@ -33,8 +33,11 @@ final class NegentropyCatchUp {
     static final int IDS_PER_REQ = 500;
     /** As nostr-relay's default: a window with more items is left to the since path rather than held in memory. */
     static final int MAX_ITEMS = 1_000_000;
-    /** Our messages' size cap: fewer rounds than 64 kB, far below the message sizes relays accept. */
-    static final int FRAME_SIZE_LIMIT = 256 * 1024;
+    /**
+     * Our messages' size cap, in binary bytes (hex doubles them on the wire): nostr-tools' default, so that a message
+     * stays near 120 kB, under the 128-256 KiB that relays commonly accept (nostr-relay: 256 KiB).
+     */
+    static final int FRAME_SIZE_LIMIT = 60_000;
     /** How long one chunk of ids may take to arrive in full (its EOSE). */
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(60);
 
