@@ -16,6 +16,7 @@ import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.relay.TestRelay;
+import dev.nostrgate.relay.config.RelayConfig;
 import dev.nostrgate.relay.store.SqlEventStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,6 +101,29 @@ class NegentropyCatchUpIT {
             assertThat(second.get("catchUpCounts").get("skipped").asLong()).isEqualTo(200);
             // nothing downloaded twice: 20 missing at first, then the late one
             assertThat(second.get("counters").get("received").asLong()).isEqualTo(21);
+
+            lifecycle.remove(relay.id()).join();
+            registry.remove(relay.id());
+        }
+    }
+
+    @Test
+    void aRefusedReconciliationFallsBackToTheCursorAndSaysWhy() throws Exception {
+        List<Event> events = notes(10, System.currentTimeMillis() / 1000 - DAY);
+        // a relay that reconciles at most 5 items answers NEG-ERR "blocked: too many items"
+        try (TestRelay upstream = TestRelay.start(config -> config.withNegentropy(
+                new RelayConfig.Negentropy(8, 5, 0)))) {
+            publish(upstream, events);
+            Filter mine = Filter.builder().authors(author.pubKey().hex()).build();
+            RegisteredRelay relay = registry.add(java.net.URI.create(upstream.url()), "refuses", List.of(mine));
+            lifecycle.start(relay);
+
+            await().atMost(WAIT).until(() -> lifecycle.status(relay.id()).state() == ConnectorState.LIVE);
+            JsonNode view = relayView(relay);
+            assertThat(view.get("catchUp").asText()).isEqualTo("since");
+            assertThat(view.get("catchUpCounts").get("fallback").asText()).contains("blocked: too many items");
+            assertThat(view.get("catchUpCounts").get("fetched").asLong()).isEqualTo(10);
+            await().atMost(WAIT).until(() -> storedCount(mine) == 10);
 
             lifecycle.remove(relay.id()).join();
             registry.remove(relay.id());
