@@ -19,8 +19,12 @@ import java.util.concurrent.CompletableFuture;
 final class RelayInformation {
     /** Connect and answer together: the probe holds back the relay's catch-up, so it must not wait long. */
     static final Duration TIMEOUT = Duration.ofSeconds(3);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    /**
+     * HTTP/1.1: the JDK's default first offers an h2c upgrade on plain http, which a WebSocket server can take for a
+     * broken WebSocket handshake and leave unanswered until the timeout.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RelayInformation() {
