@@ -5,6 +5,7 @@ import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;
 import dev.nostrgate.core.message.ClientMessage;
+import dev.nostrgate.core.negentropy.NegentropyStorage;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -21,8 +22,8 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
 /**
- * A client of one Nostr relay over WebSocket: publishes events, subscribes with filters, counts (NIP-45), and
- * authenticates when asked (NIP-42).
+ * A client of one Nostr relay over WebSocket: publishes events, subscribes with filters, counts (NIP-45),
+ * reconciles sets of events (NIP-77 negentropy, {@link #reconcile}) and authenticates when asked (NIP-42).
  *
  * <pre>{@code
  * try (RelayClient client = RelayClient.builder().url("wss://relay.example.com").build()) {
@@ -179,6 +180,37 @@ public final class RelayClient implements AutoCloseable {
         ClientMessage.Count message = new ClientMessage.Count("count-" + nextId.incrementAndGet(), filters);
         CompletableFuture<Long> result = new CompletableFuture<>();
         submit(() -> session.count(message, result), result);
+        return result;
+    }
+
+    /**
+     * Reconciles the events the relay holds for {@code filter} with {@code local} by NIP-77 negentropy: sends
+     * {@code NEG-OPEN} with a fresh subscription id, answers each {@code NEG-MSG} until the sets are reconciled, then
+     * sends {@code NEG-CLOSE}. Only fingerprints and ids go over the wire, never events: fetch the
+     * {@link Reconciliation#need() needed} ids with a {@code REQ} by ids afterwards.
+     *
+     * <p>Unlike other requests it is not sent again on a new connection (the relay's half of the state is gone):
+     * it fails when the connection drops after {@code NEG-OPEN} went out. The request timeout counts from the call to
+     * the first reply, then from each {@code NEG-MSG} sent to its reply.
+     *
+     * @param local the items this side holds for the same filter, sorted (see {@link NegentropyStorage}); read on
+     *     the client's thread while the reconciliation runs, so it must not change meanwhile
+     * @param frameSizeLimit the largest message this side sends, in bytes: 0 for no limit, else at least 4096
+     *     (more rounds, smaller messages; relays cap a message's size, often near 500 kB)
+     * @return the ids on each side only; or exceptionally {@link RequestRefusedException} when the relay answers
+     *     {@code NEG-ERR} (its reason kept: {@code blocked: too many items}, or a relay without NIP-77),
+     *     {@link ConnectionFailedException} when the connection drops, {@link RequestTimeoutException},
+     *     {@link ClientClosedException}, or {@link RelayClientException} when a reply cannot be read
+     * @throws IllegalArgumentException with no filter or storage, or a frame size limit below 4096
+     */
+    public CompletableFuture<Reconciliation> reconcile(Filter filter, NegentropyStorage local, int frameSizeLimit) {
+        if (filter == null || local == null) {
+            throw new IllegalArgumentException("reconcile needs a filter and the local items");
+        }
+        CompletableFuture<Reconciliation> result = new CompletableFuture<>();
+        PendingReconciliation reconciliation = new PendingReconciliation("neg-" + nextId.incrementAndGet(), filter,
+                local, frameSizeLimit, result);
+        submit(() -> session.reconcile(reconciliation), result);
         return result;
     }
 

@@ -16,6 +16,7 @@ import dev.nostrgate.core.message.MalformedMessageException;
 import dev.nostrgate.core.message.ReasonPrefix;
 import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.core.message.RelayMessages;
+import dev.nostrgate.core.negentropy.NegentropyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,6 +69,7 @@ final class RelaySession {
     private final Map<EventId, PendingRequest.Publish> publishes = new LinkedHashMap<>();
     private final Map<String, PendingRequest.Count> counts = new LinkedHashMap<>();
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final Map<String, PendingReconciliation> reconciliations = new LinkedHashMap<>();
     // NIP-42, for the current connection
     private String challenge;
     private EventId authEventId;
@@ -191,6 +193,20 @@ final class RelaySession {
         }
     }
 
+    void reconcile(PendingReconciliation reconciliation) {
+        if (state == State.CLOSED) {
+            reconciliation.result.completeExceptionally(closedException());
+            return;
+        }
+        reconciliations.put(reconciliation.subscriptionId, reconciliation);
+        reconciliation.deadline = schedule(() -> reconcileTimedOut(reconciliation), settings.requestTimeout());
+        if (state == State.OPEN) {
+            openReconciliation(reconciliation);
+        } else {
+            ensureConnecting();
+        }
+    }
+
     void subscribe(Subscription subscription) {
         if (state == State.CLOSED || !subscription.isOpen()) {
             subscription.ended();
@@ -230,6 +246,11 @@ final class RelaySession {
         }
         publishes.clear();
         counts.clear();
+        for (PendingReconciliation reconciliation : reconciliations.values()) {
+            cancel(reconciliation.deadline);
+            reconciliation.result.completeExceptionally(closed);
+        }
+        reconciliations.clear();
         connectWaiters.forEach(waiter -> waiter.completeExceptionally(closed));
         connectWaiters.clear();
         subscriptions.values().forEach(Subscription::ended);
@@ -295,6 +316,7 @@ final class RelaySession {
                 write(request);
             }
         }
+        List.copyOf(reconciliations.values()).forEach(this::openReconciliation);
     }
 
     void lost(RelaySocket closed, String problem) {
@@ -310,6 +332,7 @@ final class RelaySession {
         authEventId = null;
         authenticated = false;
         pendingInOrder().forEach(PendingRequest::newConnection);
+        failOpenedReconciliations(problem);
         subscriptions.values().forEach(subscription -> subscription.auth.reset());
         ConnectionFailedException failure = new ConnectionFailedException(url + ": " + problem);
         connectWaiters.forEach(waiter -> waiter.completeExceptionally(failure));
@@ -335,6 +358,11 @@ final class RelaySession {
             remove(request);
             request.fail(gone);
         }
+        for (PendingReconciliation reconciliation : reconciliations.values()) {
+            cancel(reconciliation.deadline);
+            reconciliation.result.completeExceptionally(gone);
+        }
+        reconciliations.clear();
         for (Subscription subscription : List.copyOf(subscriptions.values())) {
             end(subscription, ReasonPrefix.ERROR.format(problem));
         }
@@ -363,8 +391,8 @@ final class RelaySession {
             case RelayMessage.Notice notice -> onNotice(notice.message());
             case RelayMessage.AuthChallenge auth -> onChallenge(auth.challenge());
             case RelayMessage.CountResult count -> onCount(count);
-            case RelayMessage.NegMsg negentropy -> log.debug("{}: ignoring NEG-MSG (no negentropy here)", url);
-            case RelayMessage.NegErr negentropy -> log.debug("{}: ignoring NEG-ERR (no negentropy here)", url);
+            case RelayMessage.NegMsg negentropy -> onNegMsg(negentropy, text.length());
+            case RelayMessage.NegErr negentropy -> onNegErr(negentropy);
         }
     }
 
@@ -595,6 +623,88 @@ final class RelaySession {
         return Stream.<PendingRequest>concat(publishes.values().stream(), counts.values().stream())
                 .sorted(Comparator.comparingLong(request -> request.sequence))
                 .toList();
+    }
+
+    // ---- NIP-77
+
+    private void openReconciliation(PendingReconciliation reconciliation) {
+        if (send(reconciliation.open())) {
+            reconciliation.opened = true;
+        }
+    }
+
+    private void onNegMsg(RelayMessage.NegMsg message, int textBytes) {
+        PendingReconciliation reconciliation = reconciliations.get(message.subscriptionId());
+        if (reconciliation == null || !reconciliation.opened) {
+            log.debug("{}: NEG-MSG for {}, which reconciles nothing", url, message.subscriptionId());
+            return;
+        }
+        Optional<String> next;
+        try {
+            next = reconciliation.reply(message.messageHex(), textBytes);
+        } catch (NegentropyException e) {
+            endReconciliation(reconciliation);
+            reconciliation.result.completeExceptionally(new RelayClientException(url + " sent a NEG-MSG for "
+                    + reconciliation.subscriptionId + " that cannot be read: " + e.getMessage()));
+            return;
+        }
+        if (next.isEmpty()) {
+            endReconciliation(reconciliation);
+            reconciliation.result.complete(reconciliation.outcome());
+            return;
+        }
+        // a new round: the timeout counts from now, so that a long reconciliation is bounded per round, not in all
+        cancel(reconciliation.deadline);
+        reconciliation.deadline = schedule(() -> reconcileTimedOut(reconciliation), settings.requestTimeout());
+        send(next.get()); // if this fails the connection is going: its loss fails the reconciliation
+    }
+
+    private void onNegErr(RelayMessage.NegErr error) {
+        PendingReconciliation reconciliation = reconciliations.remove(error.subscriptionId());
+        if (reconciliation == null) {
+            log.debug("{}: NEG-ERR for {}, which reconciles nothing: {}", url, error.subscriptionId(), error.reason());
+            return;
+        }
+        cancel(reconciliation.deadline); // the relay has closed its side: no NEG-CLOSE
+        reconciliation.result.completeExceptionally(new RequestRefusedException(url + " refused NEG-OPEN "
+                + reconciliation.subscriptionId + ": " + error.reason(), error.reason()));
+    }
+
+    private void reconcileTimedOut(PendingReconciliation reconciliation) {
+        if (reconciliations.get(reconciliation.subscriptionId) != reconciliation) {
+            return;
+        }
+        String why = reconciliation.opened
+                ? "sent, no NEG-MSG after " + reconciliation.roundTrips() + " rounds"
+                : "never sent: " + connectionState();
+        endReconciliation(reconciliation);
+        reconciliation.result.completeExceptionally(new RequestTimeoutException("no NEG-MSG for "
+                + reconciliation.subscriptionId + " from " + url + " within " + settings.requestTimeout().toMillis()
+                + " ms (" + why + ")"));
+    }
+
+    /** Forgets a reconciliation and tells the relay to forget its side too, if it has one. */
+    private void endReconciliation(PendingReconciliation reconciliation) {
+        reconciliations.remove(reconciliation.subscriptionId);
+        cancel(reconciliation.deadline);
+        if (reconciliation.opened) {
+            send(reconciliation.close());
+        }
+    }
+
+    /**
+     * The relay's half of a reconciliation died with the connection: sending NEG-OPEN again would start over with
+     * ids already reported, so the caller decides. Those not sent yet wait for the next connection.
+     */
+    private void failOpenedReconciliations(String problem) {
+        for (PendingReconciliation reconciliation : List.copyOf(reconciliations.values())) {
+            if (reconciliation.opened) {
+                reconciliations.remove(reconciliation.subscriptionId);
+                cancel(reconciliation.deadline);
+                reconciliation.result.completeExceptionally(new ConnectionFailedException(url
+                        + ": connection lost during NEG-OPEN " + reconciliation.subscriptionId + " (" + problem + ")"));
+            }
+        }
     }
 
     // ---- subscriptions

@@ -10,6 +10,8 @@ import dev.nostrgate.core.message.MalformedMessageException;
 import dev.nostrgate.core.message.ReasonPrefix;
 import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.core.message.RelayMessages;
+import dev.nostrgate.core.negentropy.NegentropyServer;
+import dev.nostrgate.core.negentropy.SortedVectorStorage;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.CancelledKeyException;
@@ -41,7 +43,7 @@ import org.java_websocket.server.WebSocketServer;
 
 /**
  * A small in-memory relay for tests, on a real WebSocket server bound to a free local port: it stores events,
- * answers {@code OK}, {@code EVENT}/{@code EOSE}, {@code COUNT} and {@code CLOSED}, fans new events out to matching
+ * answers {@code OK}, {@code EVENT}/{@code EOSE}, {@code COUNT}, {@code CLOSED} and NIP-77 negentropy, fans new events out to matching
  * subscriptions, and can be told to misbehave (stay silent, refuse, require NIP-42 authentication, drop or refuse
  * connections, send forged events). It records every message it receives, for assertions.
  *
@@ -76,6 +78,8 @@ public final class FakeRelay implements AutoCloseable {
     private boolean authRequired;
     private boolean refusingConnections;
     private String countRefusal;
+    private String negentropyRefusal;
+    private boolean dropDuringNegentropy;
     private int closeAfterStoredEvents = -1;
     private boolean refuseAfterClosing;
 
@@ -136,7 +140,7 @@ public final class FakeRelay implements AutoCloseable {
         return this;
     }
 
-    /** Receives and records {@code EVENT} and {@code COUNT}, and never answers them. */
+    /** Receives and records {@code EVENT}, {@code COUNT} and {@code NEG-OPEN}, and never answers them. */
     public synchronized FakeRelay silent() {
         silent = true;
         return this;
@@ -154,6 +158,18 @@ public final class FakeRelay implements AutoCloseable {
     /** Answers every {@code COUNT} with {@code CLOSED <message>}. */
     public synchronized FakeRelay refuseCounts(String message) {
         countRefusal = message;
+        return this;
+    }
+
+    /** Answers every {@code NEG-OPEN} with {@code NEG-ERR <reason>}. */
+    public synchronized FakeRelay refuseNegentropy(String reason) {
+        negentropyRefusal = reason;
+        return this;
+    }
+
+    /** Answers the first {@code NEG-MSG} after a {@code NEG-OPEN} by dropping the connection (no reply). */
+    public synchronized FakeRelay dropDuringNegentropy() {
+        dropDuringNegentropy = true;
         return this;
     }
 
@@ -335,6 +351,35 @@ public final class FakeRelay implements AutoCloseable {
                         .count();
                 connection.send(new RelayMessage.CountResult(count.subscriptionId(), matching, false).toJson());
             }
+            case ClientMessage.NegOpen open -> {
+                if (silent) {
+                    return;
+                }
+                if (negentropyRefusal != null) {
+                    connection.send(new RelayMessage.NegErr(open.subscriptionId(), negentropyRefusal).toJson());
+                    return;
+                }
+                SortedVectorStorage.Builder items = SortedVectorStorage.builder();
+                stored.stream().filter(open.filter()::matches)
+                        .forEach(event -> items.add(event.createdAt(), event.id().toBytes()));
+                NegentropyServer negentropy = new NegentropyServer(items.build(), 0);
+                peer.negentropy.put(open.subscriptionId(), negentropy);
+                connection.send(new RelayMessage.NegMsg(open.subscriptionId(),
+                        negentropy.reconcileHex(open.initialMessageHex())).toJson());
+            }
+            case ClientMessage.NegMsg next -> {
+                NegentropyServer negentropy = peer.negentropy.get(next.subscriptionId());
+                if (negentropy == null) {
+                    connection.send(new RelayMessage.NegErr(next.subscriptionId(), "closed: no such session").toJson());
+                } else if (dropDuringNegentropy) {
+                    dropDuringNegentropy = false;
+                    connection.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by the test");
+                } else {
+                    connection.send(new RelayMessage.NegMsg(next.subscriptionId(),
+                            negentropy.reconcileHex(next.messageHex())).toJson());
+                }
+            }
+            case ClientMessage.NegClose close -> peer.negentropy.remove(close.subscriptionId());
             case ClientMessage.Auth auth -> {
                 Optional<String> problem = authProblem(auth.event(), peer);
                 peer.authenticated |= problem.isEmpty();
@@ -405,6 +450,7 @@ public final class FakeRelay implements AutoCloseable {
     /** One connection's state. */
     private static final class Peer {
         final Map<String, List<Filter>> subscriptions = new LinkedHashMap<>();
+        final Map<String, NegentropyServer> negentropy = new LinkedHashMap<>();
         String challenge;
         boolean authenticated;
     }

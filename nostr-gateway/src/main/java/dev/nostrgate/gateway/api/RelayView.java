@@ -1,6 +1,7 @@
 package dev.nostrgate.gateway.api;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.nostrgate.gateway.connector.CatchUpReport;
 import dev.nostrgate.gateway.connector.RelayStatus;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
@@ -30,8 +31,23 @@ public record RelayView(
         Long queueDepth,
         @Schema(nullable = true, description = "the gateway instance that runs the relay (its upstream connection "
                 + "and consumer); null while none does") String owner,
+        @Schema(nullable = true, allowableValues = {"negentropy", "since"}, description = "how the connector caught "
+                + "up when it last started: negentropy = NIP-77 reconciliation, then only the missing events fetched by "
+                + "id; since = everything since the cursor minus the overlap; null where this instance does not run "
+                + "the relay") String catchUp,
+        @Schema(nullable = true, description = "the last catch-up's counts") CatchUpCounts catchUpCounts,
         Counters counters,
         Instant createdAt) {
+
+    @Schema(name = "CatchUpCounts")
+    public record CatchUpCounts(
+            @Schema(description = "events received to catch up (negentropy: the missing ones; since: every stored "
+                    + "event the relay sent before EOSE)") long fetched,
+            @Schema(description = "negentropy: events in the window the gateway already held, not downloaded; "
+                    + "since: 0") long skipped,
+            @Schema(nullable = true, description = "why negentropy was not used although the relay supports it")
+            String fallback) {
+    }
 
     @Schema(name = "RelayCounters", description = "Counted since the gateway started (history: the stats endpoint)")
     public record Counters(long received, long stored, long duplicates, long invalid, long bytes) {
@@ -48,6 +64,9 @@ public record RelayView(
                 relay.cursor().isPresent() ? relay.cursor().getAsLong() : null,
                 status.queueDepth() < 0 ? null : status.queueDepth(),
                 status.owner().orElse(null),
+                status.catchUp().map(CatchUpReport::method).orElse(null),
+                status.catchUp().map(report -> new CatchUpCounts(report.fetched(), report.skipped(),
+                        report.fallback().orElse(null))).orElse(null),
                 new Counters(totals.received(), totals.stored(), totals.duplicates(), totals.invalid(),
                         totals.bytes()),
                 relay.createdAt());

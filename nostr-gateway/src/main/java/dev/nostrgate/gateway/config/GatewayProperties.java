@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param relayPort the aggregated NIP-01 read relay's port (0 = any free port)
  * @param catchUpOverlap on (re)connect a connector asks for {@code since = cursor - overlap}, so events that a relay
  *     received late are not missed; duplicates are absorbed by the idempotent insert
+ * @param catchUpWindow how far back a connector reconciles with a relay that supports NIP-77 (negentropy) before it
+ *     subscribes; a cursor older than this falls back to {@code since = cursor - overlap}
  * @param sinkBatchSize how many messages a relay's consumer takes per database transaction at most; a message
  *     holds up to {@code batchMaxEvents} events, and the consumer prefetches twice this many messages
  * @param sinkMaxDelay how long a consumer waits to fill a batch
@@ -48,6 +50,7 @@ public record GatewayProperties(
         @DefaultValue("0.0.0.0") @NotNull String relayBind,
         @DefaultValue @Valid Database database,
         @DefaultValue("10m") @NotNull Duration catchUpOverlap,
+        @DefaultValue("7d") @NotNull Duration catchUpWindow,
         @DefaultValue("20") @Positive @Max(1_000) int sinkBatchSize,
         @DefaultValue("50ms") @NotNull Duration sinkMaxDelay,
         @DefaultValue("64") @Positive int inFlight,

@@ -145,6 +145,7 @@ final class BoundRelay {
         if (paused || current.isEmpty()) {
             return new RelayStatus(ConnectorState.PAUSED, Optional.empty(), queueDepth);
         }
-        return new RelayStatus(current.get().state(), current.get().lastError(), queueDepth);
+        return new RelayStatus(current.get().state(), current.get().lastError(), queueDepth, Optional.empty(),
+                Optional.of(current.get().catchUpReport()));
     }
 }

@@ -179,7 +179,8 @@ public class RelayRuntime implements LocalRelays {
 
     private UpstreamConnector connect(RegisteredRelay relay) {
         UpstreamConnector connector = new UpstreamConnector(relay, rabbit, scheduler, properties.inFlight(), batching,
-                properties.catchUpOverlap(), futureLimit);
+                new UpstreamConnector.CatchUpSettings(properties.catchUpOverlap(), properties.catchUpWindow(),
+                        Optional.of(store)), futureLimit);
         connector.start(pacer.nextDelay());
         return connector;
     }

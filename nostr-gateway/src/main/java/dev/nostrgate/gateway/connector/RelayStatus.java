@@ -8,14 +8,20 @@ import java.util.Optional;
  * @param lastError the last connection or subscription error, if any
  * @param queueDepth messages waiting in the relay's RabbitMQ queue (-1 if unknown)
  * @param owner the gateway instance that runs the relay, if one does
+ * @param catchUp how its connector caught up when it started (known to the instance that runs it)
  */
-public record RelayStatus(ConnectorState state, Optional<String> lastError, long queueDepth, Optional<String> owner) {
+public record RelayStatus(ConnectorState state, Optional<String> lastError, long queueDepth, Optional<String> owner,
+                          Optional<CatchUpReport> catchUp) {
 
     public RelayStatus(ConnectorState state, Optional<String> lastError, long queueDepth) {
-        this(state, lastError, queueDepth, Optional.empty());
+        this(state, lastError, queueDepth, Optional.empty(), Optional.empty());
     }
 
     public RelayStatus ownedBy(String instance) {
-        return new RelayStatus(state, lastError, queueDepth, Optional.of(instance));
+        return new RelayStatus(state, lastError, queueDepth, Optional.of(instance), catchUp);
+    }
+
+    public RelayStatus withQueueDepth(long depth) {
+        return new RelayStatus(state, lastError, depth, owner, catchUp);
     }
 }

@@ -7,10 +7,15 @@ import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.sink.FutureLimit;
+import dev.nostrgate.relay.store.EventStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -41,7 +46,14 @@ final class UpstreamConnector implements AutoCloseable {
     private final InFlightPermits permits;
     private final EventBatcher batcher;
     private final CatchUp catchUp;
+    private final CatchUpSettings catchUpSettings;
+    /** Stored events received before an EOSE since the last REQ: what a since catch-up fetched. */
+    private final AtomicLong sinceFetched = new AtomicLong();
+    private volatile CatchUpReport negentropyReport;
+    private volatile String fallback;
     private volatile Subscription subscription;
+    /** The filters last subscribed with: after a negentropy catch-up, since its start, not since the cursor. */
+    private volatile List<Filter> subscribed;
     private volatile boolean everConnected;
     private volatile String lastError;
     private volatile boolean closed;
@@ -50,8 +62,9 @@ final class UpstreamConnector implements AutoCloseable {
      * @param inFlight unconfirmed messages (batches) before the connector stops reading from the relay
      */
     UpstreamConnector(RegisteredRelay relay, RabbitTemplate rabbit, ScheduledExecutorService scheduler,
-                      int inFlight, BatchLimits batching, Duration catchUpOverlap, FutureLimit futureLimit) {
+                      int inFlight, BatchLimits batching, CatchUpSettings catchUpSettings, FutureLimit futureLimit) {
         this.relay = relay;
+        this.catchUpSettings = catchUpSettings;
         this.scheduler = scheduler;
         this.permits = new InFlightPermits(inFlight);
         ConfirmedPublisher publisher = new ConfirmedPublisher(relay, rabbit, scheduler, permits, this::confirmed,
@@ -67,7 +80,21 @@ final class UpstreamConnector implements AutoCloseable {
                 .verifyEvents(false)
                 .noticeListener(notice -> log.info("relay {} ({}) says: {}", relay.name(), relay.id(), notice))
                 .build();
-        this.filters = sinceCursor(relay, catchUpOverlap);
+        this.filters = sinceCursor(relay, catchUpSettings.overlap());
+        this.subscribed = filters;
+    }
+
+    /**
+     * How a connector catches up.
+     *
+     * @param overlap how far before the cursor (or before the reconciliation) the subscription starts
+     * @param window how far back a negentropy catch-up reconciles
+     * @param store the gateway's store, to reconcile against; empty: always the since cursor
+     */
+    record CatchUpSettings(Duration overlap, Duration window, Optional<EventStore> store) {
+        static CatchUpSettings sinceOnly(Duration overlap) {
+            return new CatchUpSettings(overlap, Duration.ZERO, Optional.empty());
+        }
     }
 
     /** The relay's filters, each starting at the cursor minus the overlap (or at its own since, if later). */
@@ -75,8 +102,13 @@ final class UpstreamConnector implements AutoCloseable {
         if (relay.cursor().isEmpty()) {
             return relay.filters();
         }
-        long since = Math.max(0, relay.cursor().getAsLong() - overlap.toSeconds());
-        return relay.filters().stream().map(filter -> {
+        return sinceCursor(relay.filters(), relay.cursor().getAsLong() - overlap.toSeconds());
+    }
+
+    /** The filters, each starting at {@code since} (or at its own since, if later). */
+    static List<Filter> sinceCursor(List<Filter> filters, long sinceSeconds) {
+        long since = Math.max(0, sinceSeconds);
+        return filters.stream().map(filter -> {
             if (filter.since().isPresent() && filter.since().getAsLong() >= since) {
                 return filter;
             }
@@ -101,7 +133,11 @@ final class UpstreamConnector implements AutoCloseable {
     }
 
     private void connectNow() {
-        subscribe();
+        if (catchUpSettings.store().isPresent()) {
+            Thread.ofVirtual().name("catch-up-" + relay.id()).start(this::catchUpThenSubscribe);
+        } else {
+            subscribeTo(filters);
+        }
         client.connect().whenComplete((ignored, failure) -> {
             if (failure == null) {
                 everConnected = true;
@@ -111,11 +147,70 @@ final class UpstreamConnector implements AutoCloseable {
         });
     }
 
+    /**
+     * Negentropy when the relay advertises NIP-77 and the cursor lies within the window; the since cursor otherwise,
+     * and when the reconciliation fails (the reason stays visible in the report).
+     */
+    private void catchUpThenSubscribe() {
+        long start = System.currentTimeMillis() / 1000;
+        long windowStart = Math.max(0, start - catchUpSettings.window().toSeconds());
+        Optional<String> unusable = negentropyUnusable(windowStart);
+        if (unusable.isPresent()) {
+            log.debug("relay {} ({}): catching up since the cursor: {}", relay.name(), relay.id(), unusable.get());
+            subscribeTo(filters);
+            return;
+        }
+        try {
+            catchUp.begin();
+            NegentropyCatchUp.Outcome outcome = new NegentropyCatchUp(client, catchUpSettings.store().orElseThrow(),
+                    this::received).run(relay.filters(), windowStart, start);
+            negentropyReport = new CatchUpReport(CatchUpReport.NEGENTROPY, outcome.fetched(), outcome.skipped(),
+                    Optional.empty());
+            log.info("relay {} ({}): negentropy catch-up: {} held, {} missing, {} fetched, {} bytes reconciling",
+                    relay.name(), relay.id(), outcome.skipped(), outcome.needed(), outcome.fetched(),
+                    outcome.negentropyBytes());
+            subscribeTo(sinceCursor(relay.filters(), start - catchUpSettings.overlap().toSeconds()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (closed) {
+                return;
+            }
+            fallback = "negentropy catch-up failed: " + e.getMessage();
+            log.warn("relay {} ({}): {}; catching up since the cursor instead", relay.name(), relay.id(), fallback);
+            subscribeTo(filters);
+        }
+    }
+
+    /** Why this start cannot catch up by negentropy, if it cannot. */
+    private Optional<String> negentropyUnusable(long windowStart) {
+        if (relay.cursor().isPresent()
+                && relay.cursor().getAsLong() - catchUpSettings.overlap().toSeconds() < windowStart) {
+            return Optional.of("the cursor is older than the catch-up window");
+        }
+        try {
+            Set<Integer> nips = RelayInformation.supportedNips(relay.url())
+                    .get(RelayInformation.TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            return nips.contains(77) ? Optional.empty() : Optional.of("its NIP-11 does not list 77");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.of("no NIP-11 document (" + (e.getCause() != null ? e.getCause() : e) + ")");
+        }
+    }
+
     private void subscribe() {
-        if (permits.isClosed()) {
+        subscribeTo(subscribed);
+    }
+
+    private void subscribeTo(List<Filter> filters) {
+        if (permits.isClosed() || closed) {
             return;
         }
         catchUp.begin();
+        sinceFetched.set(0);
+        subscribed = filters;
         subscription = client.subscribe(filters, new SubscriptionListener() {
             @Override
             public void onEvent(Event event) {
@@ -130,6 +225,7 @@ final class UpstreamConnector implements AutoCloseable {
             @Override
             public void onResubscribed() {
                 catchUp.begin();
+                sinceFetched.set(0);
             }
 
             @Override
@@ -156,6 +252,9 @@ final class UpstreamConnector implements AutoCloseable {
         long receivedAtMillis = System.currentTimeMillis();
         long receivedNanos = System.nanoTime();
         boolean catchingUp = catchUp.received(event.createdAt(), receivedAtMillis);
+        if (catchingUp) {
+            sinceFetched.incrementAndGet();
+        }
         batcher.add(event.toJson().getBytes(StandardCharsets.UTF_8), event.id().hex(), receivedAtMillis,
                 receivedNanos, catchingUp);
     }
@@ -176,6 +275,15 @@ final class UpstreamConnector implements AutoCloseable {
             return everConnected ? ConnectorState.BACKOFF : ConnectorState.CONNECTING;
         }
         return catchUp.isLive() ? ConnectorState.LIVE : ConnectorState.CATCHING_UP;
+    }
+
+    /** How the connector caught up when it started; for since, the count so far of the current catch-up. */
+    CatchUpReport catchUpReport() {
+        CatchUpReport negentropy = negentropyReport;
+        if (negentropy != null) {
+            return negentropy;
+        }
+        return new CatchUpReport(CatchUpReport.SINCE, sinceFetched.get(), 0, Optional.ofNullable(fallback));
     }
 
     Optional<String> lastError() {

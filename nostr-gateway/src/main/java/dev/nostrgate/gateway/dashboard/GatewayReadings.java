@@ -2,6 +2,7 @@ package dev.nostrgate.gateway.dashboard;
 
 import dev.nostrgate.gateway.GatewayState;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
+import dev.nostrgate.gateway.connector.CatchUpReport;
 import dev.nostrgate.gateway.connector.RelayStatus;
 import dev.nostrgate.gateway.fleet.Lease;
 import dev.nostrgate.gateway.fleet.LeaseKeeper;
@@ -67,7 +68,8 @@ public class GatewayReadings implements Supplier<OverviewReadings> {
         for (RegisteredRelay relay : registry.all()) {
             RelayStatus status = lifecycle.status(relay.id());
             relays.add(new OverviewReadings.Relay(relay.id(), relay.url().toString(), relay.name(),
-                    status.state().apiName(), relay.paused(), status.lastError().orElse(null), status.queueDepth(),
+                    status.state().apiName(), relay.paused(), status.lastError().orElse(null),
+                    status.catchUp().map(CatchUpReport::method).orElse(null), status.queueDepth(),
                     counters.totals(relay.id()).received(), stored == null ? -1 : stored.getOrDefault(relay.id(), 0L),
                     shared ? status.owner().orElse(null) : null));
         }

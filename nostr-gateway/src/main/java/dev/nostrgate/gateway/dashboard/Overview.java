@@ -39,7 +39,7 @@ public record Overview(Instant asOf, String phase, Long deadLetters, Lag lag, To
 
     /** A relay's row; {@code owner} is there only where instances share relays. */
     public record Relay(UUID id, String url, String name, String state, boolean paused, String lastError,
-                        Long queueDepth, double eventsPerSecond, long received, Long stored,
+                        String catchUp, Long queueDepth, double eventsPerSecond, long received, Long stored,
                         @JsonInclude(JsonInclude.Include.NON_NULL) String owner) {
     }
 
@@ -71,7 +71,7 @@ public record Overview(Instant asOf, String phase, Long deadLetters, Lag lag, To
             Long was = before.get(r.id());
             long delta = was == null ? 0 : r.received() - (r.received() >= was ? was : 0);
             double perSecond = seconds > 0 ? delta / seconds : 0;
-            rows.add(new Relay(r.id(), r.url(), r.name(), r.state(), r.paused(), r.lastError(),
+            rows.add(new Relay(r.id(), r.url(), r.name(), r.state(), r.paused(), r.lastError(), r.catchUp(),
                     r.queueDepth() < 0 ? null : r.queueDepth(), perSecond, r.received(),
                     r.stored() < 0 ? null : r.stored(), r.owner()));
             rate += perSecond;

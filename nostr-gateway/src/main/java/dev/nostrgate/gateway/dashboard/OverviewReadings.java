@@ -31,10 +31,11 @@ public record OverviewReadings(Instant at, String phase, List<Relay> relays, lon
      * @param received events received since this gateway started (the rate is its slope)
      * @param stored events new to the aggregate from this relay, all time (the rollup table), or -1 if the database
      *     could not say
+     * @param catchUp how its connector last caught up ({@code negentropy} or {@code since}), null if not known here
      * @param queueDepth messages in its queue, or -1 if unknown
      * @param owner the instance running it, or null where instances do not share relays
      */
     public record Relay(UUID id, String url, String name, String state, boolean paused, String lastError,
-                        long queueDepth, long received, long stored, String owner) {
+                        String catchUp, long queueDepth, long received, long stored, String owner) {
     }
 }

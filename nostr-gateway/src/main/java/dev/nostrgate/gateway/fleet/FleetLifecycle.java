@@ -130,7 +130,7 @@ public class FleetLifecycle implements RelayLifecycle {
         Optional<RelayStatus> here = local.state(relayId);
         if (here.isPresent()) {
             RelayStatus status = here.get();
-            return new RelayStatus(status.state(), status.lastError(), depth).ownedBy(keeper.instanceId());
+            return status.withQueueDepth(depth).ownedBy(keeper.instanceId());
         }
         Lease lease = keeper.fleet().leases().get(relayId);
         if (lease == null || lease.owner().isEmpty()) {

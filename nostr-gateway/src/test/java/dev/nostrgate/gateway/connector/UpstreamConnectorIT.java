@@ -72,7 +72,7 @@ class UpstreamConnectorIT {
         RegisteredRelay relay = new RegisteredRelay(relayId, upstream.url(), "upstream", List.of(Filter.ALL), false,
                 OptionalLong.empty(), Instant.now());
         UpstreamConnector connector = new UpstreamConnector(relay, rabbit, scheduler, 8, batching,
-                Duration.ofMinutes(10), FutureLimit.of(FutureLimit.DEFAULT));
+                UpstreamConnector.CatchUpSettings.sinceOnly(Duration.ofMinutes(10)), FutureLimit.of(FutureLimit.DEFAULT));
         connectors.add(connector);
         connector.start(Duration.ZERO);
         return connector;

@@ -24,7 +24,7 @@ class OverviewSamplerTest {
 
     private static OverviewReadings.Relay relay(UUID id, long received, long stored) {
         return new OverviewReadings.Relay(id, "wss://" + id.toString().substring(35) + ".example", "r", "live",
-                false, null, 0, received, stored, null);
+                false, null, "since", 0, received, stored, null);
     }
 
     private static OverviewReadings at(int second, OverviewReadings.Relay... relays) {
@@ -90,7 +90,7 @@ class OverviewSamplerTest {
         Readings readings = new Readings();
         OverviewSampler sampler = new OverviewSampler(readings, Duration.ofSeconds(5));
         readings.next.set(new OverviewReadings(T0, "catching-up", List.of(new OverviewReadings.Relay(A,
-                "wss://a.example", "a", "backoff", false, "connection refused", -1, 0, -1, null)), -1,
+                "wss://a.example", "a", "backoff", false, "connection refused", null, -1, 0, -1, null)), -1,
                 new Overview.Lag(12, 250, 900, 42)));
         sampler.sample();
 

@@ -1,0 +1,177 @@
+package dev.nostrgate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nostrgate.core.client.FakeRelay;
+import dev.nostrgate.core.client.RelayClient;
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.core.event.UnsignedEvent;
+import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.key.SecKey;
+import dev.nostrgate.gateway.api.ApiClient;
+import dev.nostrgate.gateway.connector.ConnectorState;
+import dev.nostrgate.gateway.connector.RelayLifecycle;
+import dev.nostrgate.gateway.registry.RegisteredRelay;
+import dev.nostrgate.gateway.registry.RelayRegistry;
+import dev.nostrgate.relay.TestRelay;
+import dev.nostrgate.relay.config.RelayConfig;
+import dev.nostrgate.relay.store.SqlEventStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Catch-up by NIP-77 end to end: the upstream is our own relay (which advertises 77) on PostgreSQL, the gateway runs
+ * on PostgreSQL and RabbitMQ, and what it fetches goes the whole data path into its store.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class NegentropyCatchUpIT {
+    private static final String DATABASE = GatewayTestSchema.create();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final long DAY = 86_400;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("gateway.database.url", () -> DATABASE);
+        registry.add("gateway.relay-port", () -> 0);
+        registry.add("gateway.cursor-flush-interval", () -> "200ms");
+        registry.add("gateway.sink-max-delay", () -> "10ms");
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        GatewayTestSchema.drop(DATABASE);
+    }
+
+    @Autowired
+    RelayRegistry registry;
+    @Autowired
+    RelayLifecycle lifecycle;
+    @Autowired
+    SqlEventStore store;
+    @LocalServerPort
+    int port;
+
+    private final SecKey author = SecKey.generate();
+
+    @Test
+    void fetchesOnlyWhatTheGatewayLacksAndFindsALateEventWithAnOldCreatedAt() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        List<Event> upstreamEvents = notes(200, now - 2 * DAY);
+        List<Event> held = upstreamEvents.subList(0, 180); // the gateway has these already (from another relay)
+        store.saveAll(held);
+        try (TestRelay upstream = TestRelay.start()) {
+            publish(upstream, upstreamEvents);
+            Filter mine = Filter.builder().authors(author.pubKey().hex()).build();
+            RegisteredRelay relay = registry.add(java.net.URI.create(upstream.url()), "our relay", List.of(mine));
+            lifecycle.start(relay);
+
+            await().atMost(WAIT).until(() -> lifecycle.status(relay.id()).state() == ConnectorState.LIVE);
+            JsonNode first = relayView(relay);
+            assertThat(first.get("catchUp").asText()).isEqualTo("negentropy");
+            assertThat(first.get("catchUpCounts").get("fetched").asLong()).isEqualTo(20);
+            assertThat(first.get("catchUpCounts").get("skipped").asLong()).isEqualTo(180);
+            await().atMost(WAIT).until(() -> storedCount(mine) == 200);
+            await().atMost(WAIT).until(() -> relayView(relay).get("counters").get("received").asLong() == 20);
+
+            // arrives upstream while the gateway is live, but dated three days back: older than the live
+            // subscription's since, so it is not sent live, and older than any cursor minus the overlap
+            Event late = notes(1, now - 3 * DAY).get(0);
+            publish(upstream, List.of(late));
+            await().atMost(WAIT).until(() -> registry.find(relay.id()).orElseThrow().cursor().isPresent());
+            long cursor = registry.find(relay.id()).orElseThrow().cursor().getAsLong();
+            assertThat(late.createdAt()).isLessThan(cursor - Duration.ofMinutes(10).toSeconds());
+            assertThat(storedCount(mine)).isEqualTo(200);
+
+            lifecycle.change(registry.find(relay.id()).orElseThrow()); // the connector starts again
+            await().atMost(WAIT).until(() -> storedCount(mine) == 201);
+            await().atMost(WAIT).until(() -> lifecycle.status(relay.id()).state() == ConnectorState.LIVE);
+            JsonNode second = relayView(relay);
+            assertThat(second.get("catchUp").asText()).isEqualTo("negentropy");
+            assertThat(second.get("catchUpCounts").get("fetched").asLong()).isEqualTo(1);
+            assertThat(second.get("catchUpCounts").get("skipped").asLong()).isEqualTo(200);
+            // nothing downloaded twice: 20 missing at first, then the late one
+            assertThat(second.get("counters").get("received").asLong()).isEqualTo(21);
+
+            lifecycle.remove(relay.id()).join();
+            registry.remove(relay.id());
+        }
+    }
+
+    @Test
+    void aRefusedReconciliationFallsBackToTheCursorAndSaysWhy() throws Exception {
+        List<Event> events = notes(10, System.currentTimeMillis() / 1000 - DAY);
+        // a relay that reconciles at most 5 items answers NEG-ERR "blocked: too many items"
+        try (TestRelay upstream = TestRelay.start(config -> config.withNegentropy(
+                new RelayConfig.Negentropy(8, 5, 0)))) {
+            publish(upstream, events);
+            Filter mine = Filter.builder().authors(author.pubKey().hex()).build();
+            RegisteredRelay relay = registry.add(java.net.URI.create(upstream.url()), "refuses", List.of(mine));
+            lifecycle.start(relay);
+
+            await().atMost(WAIT).until(() -> lifecycle.status(relay.id()).state() == ConnectorState.LIVE);
+            JsonNode view = relayView(relay);
+            assertThat(view.get("catchUp").asText()).isEqualTo("since");
+            assertThat(view.get("catchUpCounts").get("fallback").asText()).contains("blocked: too many items");
+            assertThat(view.get("catchUpCounts").get("fetched").asLong()).isEqualTo(10);
+            await().atMost(WAIT).until(() -> storedCount(mine) == 10);
+
+            lifecycle.remove(relay.id()).join();
+            registry.remove(relay.id());
+        }
+    }
+
+    @Test
+    void anUpstreamWithoutNip77CatchesUpSinceTheCursor() throws Exception {
+        try (FakeRelay upstream = FakeRelay.start()) { // serves no NIP-11 document
+            upstream.store(notes(3, System.currentTimeMillis() / 1000 - DAY).toArray(Event[]::new));
+            RegisteredRelay relay = registry.add(upstream.url(), "no negentropy", List.of(Filter.ALL));
+            lifecycle.start(relay);
+
+            await().atMost(WAIT).until(() -> lifecycle.status(relay.id()).state() == ConnectorState.LIVE);
+            JsonNode view = relayView(relay);
+            assertThat(view.get("catchUp").asText()).isEqualTo("since");
+            assertThat(view.get("catchUpCounts").get("fetched").asLong()).isEqualTo(3);
+            assertThat(view.get("catchUpCounts").get("skipped").asLong()).isZero();
+            assertThat(view.get("catchUpCounts").get("fallback").isNull()).isTrue();
+
+            lifecycle.remove(relay.id()).join();
+            registry.remove(relay.id());
+        }
+    }
+
+    private JsonNode relayView(RegisteredRelay relay) {
+        ApiClient.Reply reply = new ApiClient(port).get("/api/relays/" + relay.id());
+        assertThat(reply.status()).isEqualTo(200);
+        return reply.json();
+    }
+
+    private long storedCount(Filter filter) {
+        return store.count(List.of(filter));
+    }
+
+    private List<Event> notes(int n, long createdAt) {
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(new UnsignedEvent(author.pubKey(), createdAt + i, 1, List.of(), "note " + createdAt + " " + i)
+                    .sign(author));
+        }
+        return events;
+    }
+
+    private static void publish(TestRelay relay, List<Event> events) {
+        try (RelayClient client = RelayClient.builder().url(relay.url()).build()) {
+            events.stream().map(client::send).toList()
+                    .forEach(ok -> assertThat(ok.join().accepted()).as(ok.join().message()).isTrue());
+        }
+    }
+}
