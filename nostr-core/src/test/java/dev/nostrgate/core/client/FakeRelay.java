@@ -373,7 +373,9 @@ public final class FakeRelay implements AutoCloseable {
                     connection.send(new RelayMessage.NegErr(next.subscriptionId(), "closed: no such session").toJson());
                 } else if (dropDuringNegentropy) {
                     dropDuringNegentropy = false;
-                    connection.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by the test");
+                    // from another thread, as dropConnections() does: closed from inside its own worker's decode, the
+                    // connection was sometimes never really closed (the client waited for its keep-alive)
+                    flusher.execute(() -> connection.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by the test"));
                 } else {
                     connection.send(new RelayMessage.NegMsg(next.subscriptionId(),
                             negentropy.reconcileHex(next.messageHex())).toJson());
