@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,6 +39,7 @@ public class QueueDepths {
     private record Reading(long depth, long readAt) {
     }
 
+    @Autowired // the other constructor is the tests'
     public QueueDepths(RelayTopology topology) {
         this(topology, FRESH);
     }
