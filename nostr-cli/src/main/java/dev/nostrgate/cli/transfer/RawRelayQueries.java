@@ -10,9 +10,6 @@ import dev.nostrgate.core.event.EventVerifier;
 import dev.nostrgate.core.event.InvalidEventException;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.message.ClientMessage;
-import dev.nostrgate.core.negentropy.NegentropyClient;
-import dev.nostrgate.core.negentropy.NegentropyException;
-import dev.nostrgate.core.negentropy.NegentropyStorage;
 import dev.nostrgate.relay.store.StoredEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,14 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * REQ, COUNT and NIP-77 reconciliation on one WebSocket, keeping each event in the bytes the relay sent. nostr-core's client hands over
+ * REQ and COUNT on one WebSocket, keeping each event in the bytes the relay sent. nostr-core's client hands over
  * parsed events, and writing one again gives NIP-01's serialization, not necessarily what the relay stored: an
  * export must give back the relay's text (a relay that keeps what it was sent, or a database imported with
  * {@code import --db}). Each event is still verified (id and signature) before it is written.
@@ -122,48 +118,6 @@ final class RawRelayQueries implements AutoCloseable {
         }
     }
 
-    /**
-     * Reconciles the relay's events of a filter with ours over NIP-77: reports each id only we have ({@code have})
-     * and each id only the relay has ({@code need}), once.
-     *
-     * @return the round trips it took
-     * @throws CliException if the relay refuses (NEG-ERR: no NIP-77, too many events) or answers nonsense
-     */
-    int reconcile(Filter filter, NegentropyStorage ours, long frameSizeLimit, Consumer<String> have,
-                  Consumer<String> need) {
-        NegentropyClient negentropy = new NegentropyClient(ours, frameSizeLimit);
-        send(new ClientMessage.NegOpen(SUBSCRIPTION, filter, negentropy.initiateHex()).toJson());
-        int roundTrips = 0;
-        while (true) {
-            String message = next("a NEG-MSG");
-            try (JsonParser parser = EventJson.jsonFactory().createParser(message)) {
-                String type = header(parser);
-                if (!SUBSCRIPTION.equals(subscription(parser, type))) {
-                    continue;
-                }
-                String text = parser.nextToken() == JsonToken.VALUE_STRING ? parser.getText() : "";
-                switch (type) {
-                    case "NEG-MSG" -> {
-                        roundTrips++;
-                        Optional<String> next = negentropy.reconcileHex(text, have, need);
-                        if (next.isEmpty()) {
-                            send(new ClientMessage.NegClose(SUBSCRIPTION).toJson());
-                            return roundTrips;
-                        }
-                        send(new ClientMessage.NegMsg(SUBSCRIPTION, next.get()).toJson());
-                    }
-                    case "NEG-ERR" -> throw new CliException(url + " refused the reconciliation (NIP-77): " + text);
-                    default -> {
-                    }
-                }
-            } catch (NegentropyException e) {
-                throw new CliException(url + " sent a NEG-MSG that cannot be read: " + e.getMessage());
-            } catch (IOException e) {
-                throw new CliException(url + " sent a message that is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
-            }
-        }
-    }
-
     private Optional<StoredEvent> event(String message, JsonParser parser) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             return Optional.empty();
@@ -211,8 +165,8 @@ final class RawRelayQueries implements AutoCloseable {
         try {
             String message = messages.poll(Relays.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (message == null) {
-                throw new CliException(url + " sent nothing for " + Relays.TIMEOUT.toSeconds() + " s while the export "
-                        + "waited for " + waitingFor);
+                throw new CliException(url + " sent nothing for " + Relays.TIMEOUT.toSeconds() + " s while waiting for "
+                        + waitingFor);
             }
             if (message == Collector.CLOSED) {
                 throw new CliException(url + " closed the connection");

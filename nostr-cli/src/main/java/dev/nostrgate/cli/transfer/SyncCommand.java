@@ -4,6 +4,10 @@ import dev.nostrgate.cli.CliException;
 import dev.nostrgate.cli.ExitCodes;
 import dev.nostrgate.cli.relay.FilterOptions;
 import dev.nostrgate.cli.relay.Relays;
+import dev.nostrgate.core.client.Reconciliation;
+import dev.nostrgate.core.client.RelayClient;
+import dev.nostrgate.core.client.RequestRefusedException;
+import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.event.InvalidEventException;
 import dev.nostrgate.core.filter.Filter;
@@ -62,7 +66,7 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--frame-size-limit", defaultValue = "60000", paramLabel = "BYTES",
             description = "largest NIP-77 message, 0 for none; at least 4096 (default: ${DEFAULT-VALUE}, which "
                     + "keeps each message under relays' usual message limits)")
-    long frameSizeLimit;
+    int frameSizeLimit;
 
     @Option(names = "--max-items", defaultValue = "10000000", paramLabel = "N",
             description = "most local events to reconcile (40 bytes each in memory; default: ${DEFAULT-VALUE})")
@@ -89,21 +93,22 @@ public final class SyncCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         try (DatabaseStore db = database.open();
-             RawRelayQueries remote = RawRelayQueries.connect(relay, err)) {
+             ImportCommand.RelaySink remote = new ImportCommand.RelaySink(Relays.connect(relay))) {
             SortedVectorStorage local = db.store.negentropyItems(wanted, maxItems).orElseThrow(() ->
                     new CliException("more than " + maxItems + " events in the database match: narrow the filter "
                             + "or raise --max-items"));
-            List<String> onlyHere = new ArrayList<>();
-            List<String> onlyThere = new ArrayList<>();
-            int roundTrips = remote.reconcile(wanted, local, frameSizeLimit, onlyHere::add, onlyThere::add);
-            err.println("nostr: sync: " + local.size() + " events here; " + roundTrips + " round trips: "
-                    + onlyThere.size() + " only on " + relay + ", " + onlyHere.size() + " only here");
+            Reconciliation differences = reconcile(remote.client(), wanted, local);
+            List<String> onlyHere = differences.have().stream().map(EventId::hex).toList();
+            List<String> onlyThere = differences.need().stream().map(EventId::hex).toList();
+            err.println("nostr: sync: " + local.size() + " events here; " + differences.roundTrips()
+                    + " round trips: " + onlyThere.size() + " only on " + relay + ", " + onlyHere.size()
+                    + " only here");
             boolean complete = true;
             if (direction != Direction.up) {
-                complete &= down(onlyThere, remote, db, err);
+                complete &= down(onlyThere, db, err);
             }
             if (direction != Direction.down) {
-                complete &= up(onlyHere, db, err);
+                complete &= up(onlyHere, remote, db, err);
             }
             err.flush();
             return complete ? ExitCodes.OK : ExitCodes.FAILURE;
@@ -112,12 +117,28 @@ public final class SyncCommand implements Callable<Integer> {
         }
     }
 
-    /** Fetches the events only the remote has, by id, and stores them as the remote sent them. */
-    private boolean down(List<String> ids, RawRelayQueries remote, DatabaseStore db, PrintWriter err) {
+    /** NIP-77 with the remote; its refusal (no NIP-77, too many events) is the command's one-line error. */
+    private Reconciliation reconcile(RelayClient client, Filter wanted, SortedVectorStorage local) {
+        try {
+            return Relays.await(client.reconcile(wanted, local, frameSizeLimit), "reconcile with " + relay);
+        } catch (CliException e) {
+            if (e.getCause() instanceof RequestRefusedException refused) {
+                throw new CliException(relay + " refused the reconciliation (NIP-77): " + refused.reason(), refused);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Fetches the events only the remote has, by id, and stores them as the remote sent them (the client would hand
+     * over parsed events, whose serialization may differ from the remote's bytes).
+     */
+    private boolean down(List<String> ids, DatabaseStore db, PrintWriter err) {
         ImportCounts counts = new ImportCounts();
         ImportCommand.DatabaseSink sink = new ImportCommand.DatabaseSink(db);
         long missing = 0;
-        try (Progress progress = Progress.start("sync down", "events", ids.size(), quiet, err)) {
+        try (RawRelayQueries remote = RawRelayQueries.connect(relay, err);
+             Progress progress = Progress.start("sync down", "events", ids.size(), quiet, err)) {
             for (List<String> chunk : chunks(ids)) {
                 List<StoredEvent> events = remote.query(Filter.builder().ids(chunk).limit(chunk.size()).build());
                 missing += chunk.size() - events.size();
@@ -133,10 +154,9 @@ public final class SyncCommand implements Callable<Integer> {
     }
 
     /** Publishes the events only the database has. */
-    private boolean up(List<String> ids, DatabaseStore db, PrintWriter err) {
+    private boolean up(List<String> ids, ImportCommand.RelaySink sink, DatabaseStore db, PrintWriter err) {
         ImportCounts counts = new ImportCounts();
-        try (ImportCommand.RelaySink sink = new ImportCommand.RelaySink(Relays.connect(relay));
-             Progress progress = Progress.start("sync up", "events", ids.size(), quiet, err)) {
+        try (Progress progress = Progress.start("sync up", "events", ids.size(), quiet, err)) {
             for (List<String> chunk : chunks(ids)) {
                 List<StoredEvent> events = db.store.query(List.of(Filter.builder().ids(chunk)
                         .limit(chunk.size()).build()));
