@@ -1,6 +1,7 @@
 package dev.nostrgate.core.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nostrgate.core.event.Event;
@@ -61,9 +62,10 @@ class RelayClientReconcileTest {
         assertThat(relay.received(ClientMessage.NegOpen.class)).singleElement()
                 .satisfies(open -> assertThat(open.filter()).isEqualTo(NOTES));
         assertThat(relay.received(ClientMessage.NegMsg.class)).hasSize(outcome.roundTrips() - 1);
-        assertThat(relay.received(ClientMessage.NegClose.class)).singleElement()
-                .satisfies(close -> assertThat(close.subscriptionId())
-                        .isEqualTo(relay.received(ClientMessage.NegOpen.class).get(0).subscriptionId()));
+        // NEG-CLOSE goes out as the result completes: it reaches the relay a moment later
+        await().atMost(WAIT).untilAsserted(() -> assertThat(relay.received(ClientMessage.NegClose.class))
+                .singleElement().satisfies(close -> assertThat(close.subscriptionId())
+                        .isEqualTo(relay.received(ClientMessage.NegOpen.class).get(0).subscriptionId())));
     }
 
     @Test
