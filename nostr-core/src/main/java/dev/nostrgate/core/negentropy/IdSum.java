@@ -23,17 +23,30 @@ public final class IdSum {
     public void add(byte[] ids, int offset) {
         long carry = 0;
         for (int i = 0; i < 4; i++) {
-            long word = (long) LITTLE_ENDIAN_LONG.get(ids, offset + i * 8);
-            long partial = words[i] + word;
-            long carryOut = Long.compareUnsigned(partial, words[i]) < 0 ? 1 : 0;
-            long total = partial + carry;
-            if (Long.compareUnsigned(total, partial) < 0) {
-                carryOut = 1;
-            }
-            words[i] = total;
-            carry = carryOut;
+            carry = addWord(i, (long) LITTLE_ENDIAN_LONG.get(ids, offset + i * 8), carry);
         }
         count++;
+    }
+
+    /** Adds every id {@code other} holds: the sums of consecutive ranges add up to the sum of their union. */
+    public void add(IdSum other) {
+        long carry = 0;
+        for (int i = 0; i < 4; i++) {
+            carry = addWord(i, other.words[i], carry);
+        }
+        count += other.count;
+    }
+
+    /** Adds {@code word} and the carry in to word {@code i}; returns the carry out. */
+    private long addWord(int i, long word, long carry) {
+        long partial = words[i] + word;
+        long carryOut = Long.compareUnsigned(partial, words[i]) < 0 ? 1 : 0;
+        long total = partial + carry;
+        if (Long.compareUnsigned(total, partial) < 0) {
+            carryOut = 1;
+        }
+        words[i] = total;
+        return carryOut;
     }
 
     /** The 16-byte fingerprint of the ids added so far. */

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.SharedData;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,9 +38,25 @@ class NegentropyTracesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("traces")
     void bothSidesWriteTheReferenceFramesByteForByte(String name, JsonNode trace) {
+        replay(trace, storage(trace.get("client_items")), storage(trace.get("server_items")));
+    }
+
+    /** The relay's storage: blocks spilled to a file (no heap share), every block read back from it. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("traces")
+    void bothSidesWriteTheReferenceFramesFromSpilledBlocks(String name, JsonNode trace, @TempDir Path spill) {
+        StorageBudget noHeap = new StorageBudget(0, Long.MAX_VALUE, spill);
+        try (BlockStorage client = BlockStorageTest.blocks(storage(trace.get("client_items")), noHeap);
+             BlockStorage server = BlockStorageTest.blocks(storage(trace.get("server_items")), noHeap)) {
+            replay(trace, client, server);
+        }
+        assertThat(noHeap.diskInUse()).as("given back on close").isZero();
+    }
+
+    private static void replay(JsonNode trace, NegentropyStorage clientItems, NegentropyStorage serverItems) {
         long frameSizeLimit = trace.get("frameSizeLimit").asLong();
-        NegentropyClient client = new NegentropyClient(storage(trace.get("client_items")), frameSizeLimit);
-        NegentropyServer server = new NegentropyServer(storage(trace.get("server_items")), frameSizeLimit);
+        NegentropyClient client = new NegentropyClient(clientItems, frameSizeLimit);
+        NegentropyServer server = new NegentropyServer(serverItems, frameSizeLimit);
         List<String> have = new ArrayList<>();
         List<String> need = new ArrayList<>();
         List<JsonNode> frames = new ArrayList<>();
