@@ -2,6 +2,7 @@ package dev.nostrgate.relay;
 
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventVerifier;
+import dev.nostrgate.core.negentropy.StorageBudget;
 import dev.nostrgate.relay.config.RelayConfig;
 import dev.nostrgate.relay.ingest.IngestLanes;
 import dev.nostrgate.relay.ingest.Ingester;
@@ -27,6 +28,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,8 +168,13 @@ public final class Relay implements AutoCloseable {
             IngestLanes lanes = push(resources, new IngestLanes(config.server().ingestThreads()));
             metrics.gauge("nostr.relay.ingest.queued", "messages waiting on the ingest lanes", lanes::queued);
             RelayConfig.Negentropy negentropy = config.negentropy();
+            StorageBudget negentropyBudget = negentropyBudget(negentropy);
+            metrics.gauge("nostr.relay.negentropy.heap.bytes", "bytes of NIP-77 items sessions hold in the heap",
+                    negentropyBudget::heapInUse);
+            metrics.gauge("nostr.relay.negentropy.disk.bytes", "bytes of NIP-77 items sessions hold in spill files",
+                    negentropyBudget::diskInUse);
             Reconciliations reconciliations = new Reconciliations(queries, store, negentropy.maxSessions(),
-                    negentropy.maxItems(), negentropy.frameSizeLimit(), metrics);
+                    negentropy.maxItems(), negentropy.frameSizeLimit(), negentropyBudget, metrics);
             Ingester ingester = new Ingester(config, writer, monitor, queries, reconciliations, new EventVerifier(),
                     metrics, clock);
             Connections connections = new Connections(config.limits(), metrics,
@@ -189,6 +199,19 @@ public final class Relay implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    /** One budget for every NIP-77 session's items; the spill directory is made now, so a bad one fails the start. */
+    private static StorageBudget negentropyBudget(RelayConfig.Negentropy negentropy) {
+        Path spill = Path.of(negentropy.spillDirectory());
+        if (negentropy.diskBudget() > 0) {
+            try {
+                Files.createDirectories(spill);
+            } catch (IOException e) {
+                throw new UncheckedIOException("negentropy.spillDirectory " + spill + " cannot be made", e);
+            }
+        }
+        return new StorageBudget(negentropy.memoryBudget(), negentropy.diskBudget(), spill);
     }
 
     /**

@@ -9,7 +9,8 @@ import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;
-import dev.nostrgate.core.negentropy.SortedVectorStorage;
+import dev.nostrgate.core.negentropy.BlockStorage;
+import dev.nostrgate.core.negentropy.StorageBudget;
 import dev.nostrgate.relay.Relay;
 import dev.nostrgate.relay.config.RelayConfig;
 import dev.nostrgate.relay.store.Database;
@@ -141,8 +142,11 @@ public final class CatchUpBenchmark {
         try (RelayClient client = client(url)) {
             client.connect().get(10, TimeUnit.SECONDS);
             long start = System.nanoTime();
-            SortedVectorStorage local = gatewayStore.negentropyItems(window, 1_000_000).orElseThrow();
-            Reconciliation reconciliation = client.reconcile(window, local, FRAME_SIZE_LIMIT).get(2, TimeUnit.MINUTES);
+            Reconciliation reconciliation;
+            try (BlockStorage local = gatewayStore.negentropyItems(window, 1_000_000, StorageBudget.forClient())
+                    .orElseThrow()) {
+                reconciliation = client.reconcile(window, local, FRAME_SIZE_LIMIT).get(2, TimeUnit.MINUTES);
+            }
             AtomicLong events = new AtomicLong();
             AtomicLong bytes = new AtomicLong(reconciliation.bytesReceived());
             long sent = reconciliation.bytesSent();

@@ -1,22 +1,30 @@
 package dev.nostrgate.benchmarks.negentropy;
 
+import dev.nostrgate.core.negentropy.BlockStorage;
 import dev.nostrgate.core.negentropy.NegentropyClient;
 import dev.nostrgate.core.negentropy.NegentropyServer;
+import dev.nostrgate.core.negentropy.NegentropyStorage;
 import dev.nostrgate.core.negentropy.SortedVectorStorage;
+import dev.nostrgate.core.negentropy.StorageBudget;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * A NIP-77 reconciliation in memory, our client against our server on {@link SortedVectorStorage}: two sets of
- * about {@code --items} each that differ in {@code --difference} of their items, half missing on each side.
- * Prints, per run, the time to build the two storages, the time of the reconciliation itself, the round trips and
- * the bytes each way (binary; NIP-77 sends them as hex, twice as many), and checks that exactly the planted
- * differences were found. No network and no database: this is the protocol's and the storage's own cost.
+ * A NIP-77 reconciliation in memory, our client on {@link SortedVectorStorage} against our server on the storage
+ * {@code --server-storage} names: {@code flat} (SortedVectorStorage), {@code blocks} (the relay's BlockStorage with
+ * its blocks in the heap) or {@code spilled} (BlockStorage with no heap share: every block in a temporary file, as a
+ * relay past its memory budget holds them). Two sets of about {@code --items} each that differ in
+ * {@code --difference} of their items, half missing on each side. Prints, per run, the time to build the storages,
+ * the time of the reconciliation and of the server's part of it, the round trips and the bytes each way (binary;
+ * NIP-77 sends them as hex, twice as many), what the server's items hold in the heap and on disk, and checks that
+ * exactly the planted differences were found. No network and no database: the protocol's and the storage's cost.
  *
  * <pre>
  * ./nostr neg-bench                                   # 1,000,000 items, 1% different, no frame limit, 3 runs
  * ./nostr neg-bench --frame-size-limit 60000          # nostr-tools' default limit
  * ./nostr neg-bench --items 100000 --difference 0.1 --runs 5
+ * ./nostr neg-bench --server-storage spilled          # the relay's storage past its memory budget
  * </pre>
  */
 public final class NegentropyBenchmark {
@@ -31,27 +39,36 @@ public final class NegentropyBenchmark {
         double difference = 0.01;
         int frameSizeLimit = 0;
         int runs = 3;
+        String serverStorage = "flat";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--items" -> items = Integer.parseInt(args[++i].replace("_", ""));
                 case "--difference" -> difference = Double.parseDouble(args[++i]);
                 case "--frame-size-limit" -> frameSizeLimit = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--server-storage" -> serverStorage = args[++i];
                 default -> {
                     System.err.println("usage: neg-bench [--items N] [--difference F] [--frame-size-limit B] "
-                            + "[--runs N]");
+                            + "[--runs N] [--server-storage flat|blocks|spilled]");
                     System.exit(2);
                 }
             }
         }
-        System.out.printf("negentropy v1 in memory: %,d items per side, %.2f%% different, frame size limit %s%n",
-                items, difference * 100, frameSizeLimit == 0 ? "none" : String.format("%,d", frameSizeLimit));
+        if (!serverStorage.matches("flat|blocks|spilled")) {
+            System.err.println("--server-storage is flat, blocks or spilled, not " + serverStorage);
+            System.exit(2);
+        }
+        System.out.printf("negentropy v1 in memory: %,d items per side, %.2f%% different, frame size limit %s, "
+                        + "server storage %s%n", items, difference * 100,
+                frameSizeLimit == 0 ? "none" : String.format("%,d", frameSizeLimit), serverStorage);
         for (int run = 1; run <= runs; run++) {
-            Result result = run(items, difference, frameSizeLimit, 42L + run);
-            System.out.printf("run %d: build %,d ms (both sides), reconcile %,d ms, %d round trips, client -> server "
-                            + "%,d bytes, server -> client %,d bytes, largest message %,d bytes; found have %,d "
-                            + "need %,d (expected %,d / %,d)%n", run, result.buildMillis, result.reconcileMillis,
-                    result.roundTrips, result.clientBytes, result.serverBytes, result.largestMessage, result.have,
+            Result result = run(items, difference, frameSizeLimit, 42L + run, serverStorage);
+            System.out.printf("run %d: build %,d ms (both sides), reconcile %,d ms (server %,.0f ms), %d round trips, "
+                            + "client -> server %,d bytes, server -> client %,d bytes, largest message %,d bytes; "
+                            + "server items: heap %,d bytes, disk %,d bytes; found have %,d need %,d "
+                            + "(expected %,d / %,d)%n", run, result.buildMillis, result.reconcileMillis,
+                    result.serverMillis, result.roundTrips, result.clientBytes, result.serverBytes,
+                    result.largestMessage, result.serverHeapBytes, result.serverDiskBytes, result.have,
                     result.need, result.expectedHave, result.expectedNeed);
             if (result.have != result.expectedHave || result.need != result.expectedNeed) {
                 System.err.println("the reconciliation did not find exactly the planted differences");
@@ -60,7 +77,7 @@ public final class NegentropyBenchmark {
         }
     }
 
-    static Result run(int items, double difference, int frameSizeLimit, long seed) {
+    static Result run(int items, double difference, int frameSizeLimit, long seed, String serverStorage) {
         SplittableRandom random = new SplittableRandom(seed);
         int different = (int) Math.round(items * difference);
         int onlyClient = different / 2;
@@ -85,10 +102,17 @@ public final class NegentropyBenchmark {
             server.add(NOW - random.nextInt(YEAR), id);
         }
         SortedVectorStorage clientItems = client.build();
-        SortedVectorStorage serverItems = server.build();
+        SortedVectorStorage flatServerItems = server.build();
+        Result result = new Result();
+        // the heap share decides where the blocks live; the items' own bytes are counted by the budget
+        StorageBudget budget = new StorageBudget(serverStorage.equals("spilled") ? 0 : Long.MAX_VALUE,
+                Long.MAX_VALUE, Path.of(System.getProperty("java.io.tmpdir")));
+        NegentropyStorage serverItems = serverStorage.equals("flat") ? flatServerItems
+                : BlockStorage.copyOf(flatServerItems, budget);
+        result.serverHeapBytes = serverStorage.equals("flat") ? 40L * flatServerItems.size() : budget.heapInUse();
+        result.serverDiskBytes = budget.diskInUse();
         long buildNanos = System.nanoTime() - buildStart;
 
-        Result result = new Result();
         result.buildMillis = buildNanos / 1_000_000;
         result.expectedHave = onlyClient;
         result.expectedNeed = onlyServer;
@@ -97,7 +121,9 @@ public final class NegentropyBenchmark {
         NegentropyServer negentropyServer = new NegentropyServer(serverItems, frameSizeLimit);
         Optional<byte[]> message = Optional.of(negentropyClient.initiate());
         while (message.isPresent()) {
+            long serverStart = System.nanoTime();
             byte[] reply = negentropyServer.reconcile(message.get());
+            result.serverMillis += (System.nanoTime() - serverStart) / 1_000_000.0;
             result.roundTrips++;
             result.clientBytes += message.get().length;
             result.serverBytes += reply.length;
@@ -105,6 +131,9 @@ public final class NegentropyBenchmark {
             message = negentropyClient.reconcile(reply, have -> result.have++, need -> result.need++);
         }
         result.reconcileMillis = (System.nanoTime() - start) / 1_000_000;
+        if (serverItems instanceof BlockStorage blocks) {
+            blocks.close();
+        }
         return result;
     }
 
@@ -120,6 +149,9 @@ public final class NegentropyBenchmark {
     static final class Result {
         long buildMillis;
         long reconcileMillis;
+        double serverMillis;
+        long serverHeapBytes;
+        long serverDiskBytes;
         int roundTrips;
         long clientBytes;
         long serverBytes;

@@ -11,7 +11,8 @@ import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.event.InvalidEventException;
 import dev.nostrgate.core.filter.Filter;
-import dev.nostrgate.core.negentropy.SortedVectorStorage;
+import dev.nostrgate.core.negentropy.BlockStorage;
+import dev.nostrgate.core.negentropy.StorageBudget;
 import dev.nostrgate.relay.store.StoreUnavailableException;
 import dev.nostrgate.relay.store.StoredEvent;
 import java.io.PrintWriter;
@@ -69,7 +70,8 @@ public final class SyncCommand implements Callable<Integer> {
     int frameSizeLimit;
 
     @Option(names = "--max-items", defaultValue = "10000000", paramLabel = "N",
-            description = "most local events to reconcile (40 bytes each in memory; default: ${DEFAULT-VALUE})")
+            description = "most local events to reconcile (40 bytes each: in memory up to 64 MB, then in a "
+                    + "temporary file; default: ${DEFAULT-VALUE})")
     int maxItems;
 
     @Option(names = "--batch", defaultValue = "500", description = "events fetched or published per batch "
@@ -93,10 +95,10 @@ public final class SyncCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         try (DatabaseStore db = database.open();
-             ImportCommand.RelaySink remote = new ImportCommand.RelaySink(Relays.connect(relay))) {
-            SortedVectorStorage local = db.store.negentropyItems(wanted, maxItems).orElseThrow(() ->
-                    new CliException("more than " + maxItems + " events in the database match: narrow the filter "
-                            + "or raise --max-items"));
+             ImportCommand.RelaySink remote = new ImportCommand.RelaySink(Relays.connect(relay));
+             BlockStorage local = db.store.negentropyItems(wanted, maxItems, StorageBudget.forClient())
+                     .orElseThrow(() -> new CliException("more than " + maxItems + " events in the database match: "
+                             + "narrow the filter or raise --max-items"))) {
             Reconciliation differences = reconcile(remote.client(), wanted, local);
             List<String> onlyHere = differences.have().stream().map(EventId::hex).toList();
             List<String> onlyThere = differences.need().stream().map(EventId::hex).toList();
@@ -118,7 +120,7 @@ public final class SyncCommand implements Callable<Integer> {
     }
 
     /** NIP-77 with the remote; its refusal (no NIP-77, too many events) is the command's one-line error. */
-    private Reconciliation reconcile(RelayClient client, Filter wanted, SortedVectorStorage local) {
+    private Reconciliation reconcile(RelayClient client, Filter wanted, BlockStorage local) {
         try {
             return Relays.await(client.reconcile(wanted, local, frameSizeLimit), "reconcile with " + relay);
         } catch (CliException e) {

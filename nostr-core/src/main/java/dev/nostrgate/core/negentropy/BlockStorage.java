@@ -69,6 +69,18 @@ public final class BlockStorage implements NegentropyStorage, AutoCloseable {
         return new Writer(budget);
     }
 
+    /** The items of {@code sorted}, in order, copied into blocks within {@code budget}. */
+    public static BlockStorage copyOf(NegentropyStorage sorted, StorageBudget budget) {
+        try (Writer writer = writer(budget)) {
+            byte[] id = new byte[ID];
+            for (int i = 0; i < sorted.size(); i++) {
+                sorted.copyId(i, id, 0);
+                writer.add(sorted.timestamp(i), id, 0);
+            }
+            return writer.build();
+        }
+    }
+
     /** True when the blocks are in a temporary file rather than in the heap. */
     public boolean spilled() {
         return file != null;

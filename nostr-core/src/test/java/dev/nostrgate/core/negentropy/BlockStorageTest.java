@@ -146,16 +146,8 @@ class BlockStorageTest {
         assertThatThrownBy(() -> blocks.timestamp(0)).isInstanceOf(IllegalStateException.class);
     }
 
-    /** The items of {@code sorted}, written in order into a block storage within {@code budget}. */
     static BlockStorage blocks(NegentropyStorage sorted, StorageBudget budget) {
-        try (BlockStorage.Writer writer = BlockStorage.writer(budget)) {
-            byte[] id = new byte[32];
-            for (int i = 0; i < sorted.size(); i++) {
-                sorted.copyId(i, id, 0);
-                writer.add(sorted.timestamp(i), id, 0);
-            }
-            return writer.build();
-        }
+        return BlockStorage.copyOf(sorted, budget);
     }
 
     /** Random items, many sharing a timestamp (at most {@code timestamps} distinct) so that ids order them. */

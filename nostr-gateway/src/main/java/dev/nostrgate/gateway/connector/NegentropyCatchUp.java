@@ -8,7 +8,9 @@ import dev.nostrgate.core.client.SubscriptionListener;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.filter.Filter;
-import dev.nostrgate.core.negentropy.SortedVectorStorage;
+import dev.nostrgate.core.negentropy.BlockStorage;
+import dev.nostrgate.core.negentropy.BudgetExceededException;
+import dev.nostrgate.core.negentropy.StorageBudget;
 import dev.nostrgate.relay.store.EventStore;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +35,11 @@ final class NegentropyCatchUp {
     static final int IDS_PER_REQ = 500;
     /** As nostr-relay's default: a window with more items is left to the since path rather than held in memory. */
     static final int MAX_ITEMS = 1_000_000;
+    /**
+     * The store's items of every catch-up running in this gateway: 64 MB of heap together (a million items is
+     * 40 MB), then temporary files, so that a thousand relays catching up at once do not exhaust the heap.
+     */
+    private static final StorageBudget LOCAL_ITEMS = StorageBudget.forClient();
     /**
      * Our messages' size cap, in binary bytes (hex doubles them on the wire): nostr-tools' default, so that a message
      * stays near 120 kB, under the 128-256 KiB that relays commonly accept (nostr-relay: 256 KiB).
@@ -73,12 +80,18 @@ final class NegentropyCatchUp {
             if (window.since().orElse(0) > window.until().orElse(Long.MAX_VALUE)) {
                 continue; // the filter's own bounds lie outside the window
             }
-            SortedVectorStorage local = store.negentropyItems(window, MAX_ITEMS).orElseThrow(() ->
-                    new CatchUpFailedException("the gateway holds more than " + MAX_ITEMS + " events for " + window));
-            Reconciliation reconciliation = await(client.reconcile(window, local, FRAME_SIZE_LIMIT),
-                    "reconciling " + window);
+            Reconciliation reconciliation;
+            int held;
+            try (BlockStorage local = store.negentropyItems(window, MAX_ITEMS, LOCAL_ITEMS).orElseThrow(() ->
+                    new CatchUpFailedException("the gateway holds more than " + MAX_ITEMS + " events for "
+                            + window))) {
+                reconciliation = await(client.reconcile(window, local, FRAME_SIZE_LIMIT), "reconciling " + window);
+                held = local.size();
+            } catch (BudgetExceededException e) {
+                throw new CatchUpFailedException(e.getMessage());
+            }
             needed += reconciliation.need().size();
-            skipped += local.size() - reconciliation.have().size();
+            skipped += held - reconciliation.have().size();
             bytes += reconciliation.bytesSent() + reconciliation.bytesReceived();
             fetched += fetch(reconciliation.need());
         }

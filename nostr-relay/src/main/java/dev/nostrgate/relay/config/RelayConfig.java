@@ -380,15 +380,23 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
 
     /**
      * NIP-77 negentropy: set reconciliation over the store. A session keeps the (created_at, id) of every event its
-     * filter matches in memory, 40 bytes each, until NEG-CLOSE: {@code maxSessions * maxItems * 40} bytes is the
-     * most one connection can hold.
+     * filter matches, 40 bytes each, until NEG-CLOSE, read from the database in order with a cursor into blocks of
+     * 1,024. All sessions of the relay share one budget: blocks stay in the heap while {@code memoryBudget} has
+     * room and otherwise go to a file in {@code spillDirectory} (unlinked as it is made, read back a block at a time);
+     * a NEG-OPEN that finds the disk budget used up too gets {@code NEG-ERR "blocked: ..."}.
      *
      * @param maxSessions open reconciliations per connection; a NEG-OPEN past it gets {@code NEG-ERR "blocked: ..."}
      * @param maxItems events a filter may match; past it {@code NEG-ERR "blocked: too many items ..."}
      * @param frameSizeLimit the most bytes of one NEG-MSG the relay sends (0: no limit, else at least 4096); a
      *     reply that would be longer ends early and the client asks again
+     * @param memoryBudget bytes of items all sessions together may hold in the heap
+     * @param diskBudget bytes of items all sessions together may hold in spill files (0: never spill)
+     * @param spillDirectory where spill files are made
      */
-    public record Negentropy(int maxSessions, int maxItems, int frameSizeLimit) {
+    public record Negentropy(int maxSessions, int maxItems, int frameSizeLimit, long memoryBudget, long diskBudget,
+                             String spillDirectory) {
+        public static final long DEFAULT_MEMORY_BUDGET = 64L << 20;
+        public static final long DEFAULT_DISK_BUDGET = 1L << 30;
         public static final Negentropy DEFAULTS = new Negentropy(8, 1_000_000, 0);
 
         public Negentropy {
@@ -398,6 +406,17 @@ public record RelayConfig(Server server, Info info, Limits limits, Auth auth, Da
                     "negentropy.maxItems must be 1..50000000, was " + maxItems);
             ConfigCheck.check(frameSizeLimit == 0 || frameSizeLimit >= 4_096,
                     "negentropy.frameSizeLimit must be 0 (no limit) or at least 4096, was " + frameSizeLimit);
+            ConfigCheck.check(memoryBudget >= 0, "negentropy.memoryBudget must be 0 or more, was " + memoryBudget);
+            ConfigCheck.check(diskBudget >= 0, "negentropy.diskBudget must be 0 (never spill) or more, was "
+                    + diskBudget);
+            ConfigCheck.check(spillDirectory != null && !spillDirectory.isBlank(),
+                    "negentropy.spillDirectory must name a directory");
+        }
+
+        /** The limits with the default budgets: 64 MB of heap, then 1 GB in the system's temporary directory. */
+        public Negentropy(int maxSessions, int maxItems, int frameSizeLimit) {
+            this(maxSessions, maxItems, frameSizeLimit, DEFAULT_MEMORY_BUDGET, DEFAULT_DISK_BUDGET,
+                    System.getProperty("java.io.tmpdir"));
         }
     }
 

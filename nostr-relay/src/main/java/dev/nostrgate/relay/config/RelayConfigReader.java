@@ -35,7 +35,7 @@ public final class RelayConfigReader {
     public static final String EMBEDDED_ALLOWED_ENV = "NOSTR_RELAY_DB_EMBEDDED_ALLOWED";
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|kb|k|mib|mb|m)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|kb|k|mib|mb|m|gib|gb|g)");
 
     private final Map<String, String> file;
     private final Map<String, String> env;
@@ -159,7 +159,10 @@ public final class RelayConfigReader {
                 integer("negentropy.maxSessions", "NOSTR_RELAY_NEGENTROPY_MAX_SESSIONS", n.maxSessions()),
                 integer("negentropy.maxItems", "NOSTR_RELAY_NEGENTROPY_MAX_ITEMS", n.maxItems()),
                 (int) size("negentropy.frameSizeLimit", "NOSTR_RELAY_NEGENTROPY_FRAME_SIZE_LIMIT",
-                        n.frameSizeLimit()));
+                        n.frameSizeLimit()),
+                size("negentropy.memoryBudget", "NOSTR_RELAY_NEGENTROPY_MEMORY_BUDGET", n.memoryBudget()),
+                size("negentropy.diskBudget", "NOSTR_RELAY_NEGENTROPY_DISK_BUDGET", n.diskBudget()),
+                string("negentropy.spillDirectory", "NOSTR_RELAY_NEGENTROPY_SPILL_DIRECTORY", n.spillDirectory()));
 
         List<String> unknown = new ArrayList<>();
         for (String key : file.keySet()) {
@@ -280,12 +283,13 @@ public final class RelayConfigReader {
         }
         Matcher m = SIZE.matcher(value.get().toLowerCase(Locale.ROOT).replace("_", ""));
         if (!m.matches()) {
-            throw invalid(key, envName, value.get(), "a number of bytes such as 262144 or 256KiB");
+            throw invalid(key, envName, value.get(), "a number of bytes such as 262144, 256KiB or 1GiB");
         }
         long amount = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
             case "kib", "kb", "k" -> amount * 1024;
             case "mib", "mb", "m" -> amount * 1024 * 1024;
+            case "gib", "gb", "g" -> amount * 1024 * 1024 * 1024;
             default -> amount;
         };
     }

@@ -3,7 +3,9 @@ package dev.nostrgate.relay.store;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.event.EventId;
-import dev.nostrgate.core.negentropy.SortedVectorStorage;
+import dev.nostrgate.core.negentropy.BlockStorage;
+import dev.nostrgate.core.negentropy.BudgetExceededException;
+import dev.nostrgate.core.negentropy.StorageBudget;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -45,13 +47,15 @@ public interface EventStore {
     long count(List<Filter> filters);
 
     /**
-     * NIP-77: the (created_at, id) of every stored event the filter matches ({@code limit} ignored), packed for
-     * negentropy; empty if more than {@code maxItems} match. Only those two columns are read, in order, through a
-     * cursor: never the events themselves.
+     * NIP-77: the (created_at, id) of every stored event the filter matches ({@code limit} ignored), in blocks for
+     * negentropy within {@code budget}; empty if more than {@code maxItems} match. Only those two columns are read,
+     * in order, through a cursor: never the events themselves, and never all the items in the heap unless the
+     * budget has room for them. The caller closes the storage.
      *
      * @throws StoreUnavailableException if the database fails or the scan runs over its time budget
+     * @throws BudgetExceededException if the budget has neither heap nor disk left for the items
      */
-    Optional<SortedVectorStorage> negentropyItems(Filter filter, int maxItems);
+    Optional<BlockStorage> negentropyItems(Filter filter, int maxItems, StorageBudget budget);
 
     /** Deletes up to {@code max} events whose NIP-40 expiration has passed; returns how many. */
     int deleteExpired(long nowSeconds, int max);

@@ -9,7 +9,8 @@ import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.filter.Filter;
-import dev.nostrgate.core.negentropy.SortedVectorStorage;
+import dev.nostrgate.core.negentropy.BlockStorage;
+import dev.nostrgate.core.negentropy.StorageBudget;
 import java.sql.Array;
 import java.sql.Connection;
 import java.time.Clock;
@@ -238,35 +239,37 @@ public final class SqlEventStore implements EventStore {
     }
 
     @Override
-    public Optional<SortedVectorStorage> negentropyItems(Filter filter, int maxItems) {
-        return readRetry.call("a negentropy scan", () -> itemsOnce(filter, maxItems));
+    public Optional<BlockStorage> negentropyItems(Filter filter, int maxItems, StorageBudget budget) {
+        return readRetry.call("a negentropy scan", () -> itemsOnce(filter, maxItems, budget));
     }
 
-    private Optional<SortedVectorStorage> itemsOnce(Filter filter, int maxItems) {
-        SortedVectorStorage.Builder items = SortedVectorStorage.builder(Math.min(maxItems, ITEMS_FETCH_SIZE));
-        if (FilterSql.matchesNothing(filter) || filter.search().isPresent()) {
+    private Optional<BlockStorage> itemsOnce(Filter filter, int maxItems, StorageBudget budget) {
+        try (BlockStorage.Writer items = BlockStorage.writer(budget)) {
+            if (FilterSql.matchesNothing(filter) || filter.search().isPresent()) {
+                return Optional.of(items.build());
+            }
+            try (Connection connection = reads.getConnection()) {
+                // a transaction lets the driver use a cursor: rows come ITEMS_FETCH_SIZE at a time, not all at once
+                connection.setAutoCommit(false);
+                try (PreparedStatement select = FilterSql.items(filter, maxItems + 1, nowSeconds())
+                        .prepare(connection)) {
+                    select.setFetchSize(ITEMS_FETCH_SIZE);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            if (items.size() == maxItems) {
+                                return Optional.empty();
+                            }
+                            items.add(rows.getLong(1), rows.getBytes(2), 0);
+                        }
+                    }
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                throw unavailable("a negentropy scan", e);
+            }
             return Optional.of(items.build());
         }
-        try (Connection connection = reads.getConnection()) {
-            // a transaction lets the driver use a cursor: rows come ITEMS_FETCH_SIZE at a time, not all at once
-            connection.setAutoCommit(false);
-            try (PreparedStatement select = FilterSql.items(filter, maxItems + 1, nowSeconds()).prepare(connection)) {
-                select.setFetchSize(ITEMS_FETCH_SIZE);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        if (items.size() == maxItems) {
-                            return Optional.empty();
-                        }
-                        items.add(rows.getLong(1), rows.getBytes(2));
-                    }
-                }
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw unavailable("a negentropy scan", e);
-        }
-        return Optional.of(items.build());
     }
 
     @Override

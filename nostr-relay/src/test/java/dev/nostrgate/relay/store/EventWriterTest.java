@@ -9,7 +9,8 @@ import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.key.SecKey;
-import dev.nostrgate.core.negentropy.SortedVectorStorage;
+import dev.nostrgate.core.negentropy.BlockStorage;
+import dev.nostrgate.core.negentropy.StorageBudget;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -254,8 +255,8 @@ class EventWriterTest {
         }
 
         @Override
-        public Optional<SortedVectorStorage> negentropyItems(Filter filter, int maxItems) {
-            return delegate.negentropyItems(filter, maxItems);
+        public Optional<BlockStorage> negentropyItems(Filter filter, int maxItems, StorageBudget budget) {
+            return delegate.negentropyItems(filter, maxItems, budget);
         }
 
         @Override

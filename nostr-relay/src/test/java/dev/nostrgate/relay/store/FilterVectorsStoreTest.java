@@ -9,8 +9,10 @@ import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.filter.FilterJson;
-import dev.nostrgate.core.negentropy.SortedVectorStorage;
+import dev.nostrgate.core.negentropy.BlockStorage;
+import dev.nostrgate.core.negentropy.StorageBudget;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,6 +24,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -33,6 +36,8 @@ class FilterVectorsStoreTest {
     private static final JsonNode VECTORS = SharedData.json("testdata/relay-cases/filter-vectors.json");
     private static TestDatabase db;
     private static SqlEventStore store;
+    @TempDir
+    static Path spill;
 
     @BeforeAll
     static void loadCorpus() throws Exception {
@@ -90,20 +95,25 @@ class FilterVectorsStoreTest {
             expected.put(event.idHex(), event.createdAt());
         }
 
-        SortedVectorStorage items = store.negentropyItems(filter, expected.size()).orElseThrow();
-
+        // no heap share: the items go through a spill file, as a big set's do
+        StorageBudget budget = new StorageBudget(0, Long.MAX_VALUE, spill);
         List<String> ids = new ArrayList<>();
-        byte[] id = new byte[32];
-        for (int i = 0; i < items.size(); i++) {
-            items.copyId(i, id, 0);
-            ids.add(Hex.encode(id));
-            assertThat(items.timestamp(i)).isEqualTo(expected.get(Hex.encode(id)));
+        try (BlockStorage items = store.negentropyItems(filter, expected.size(), budget).orElseThrow()) {
+            byte[] id = new byte[32];
+            for (int i = 0; i < items.size(); i++) {
+                items.copyId(i, id, 0);
+                ids.add(Hex.encode(id));
+                assertThat(items.timestamp(i)).isEqualTo(expected.get(Hex.encode(id)));
+            }
         }
+        assertThat(budget.diskInUse()).as("given back").isZero();
         assertThat(ids).as(vector.get("name").asText()).containsExactlyInAnyOrderElementsOf(expected.keySet())
                 .isSortedAccordingTo(Comparator.comparing((String hex) -> expected.get(hex))
                         .thenComparing(Comparator.naturalOrder()));
         if (!expected.isEmpty()) {
-            assertThat(store.negentropyItems(filter, expected.size() - 1)).as("one more than maxItems").isEmpty();
+            assertThat(store.negentropyItems(filter, expected.size() - 1, budget)).as("one more than maxItems")
+                    .isEmpty();
+            assertThat(budget.diskInUse()).as("given back when refused").isZero();
         }
     }
 }

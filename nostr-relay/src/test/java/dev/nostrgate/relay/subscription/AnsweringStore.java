@@ -4,7 +4,9 @@ import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventId;
 import dev.nostrgate.core.Hex;
 import dev.nostrgate.core.filter.Filter;
+import dev.nostrgate.core.negentropy.BlockStorage;
 import dev.nostrgate.core.negentropy.SortedVectorStorage;
+import dev.nostrgate.core.negentropy.StorageBudget;
 import dev.nostrgate.relay.store.EventStore;
 import dev.nostrgate.relay.store.SaveOutcome;
 import dev.nostrgate.relay.store.StoredEvent;
@@ -37,14 +39,14 @@ record AnsweringStore(Function<List<Filter>, List<StoredEvent>> answers) impleme
 
     /** The items of the events the filter is answered with. */
     @Override
-    public Optional<SortedVectorStorage> negentropyItems(Filter filter, int maxItems) {
+    public Optional<BlockStorage> negentropyItems(Filter filter, int maxItems, StorageBudget budget) {
         List<StoredEvent> events = answers.apply(List.of(filter));
         if (events.size() > maxItems) {
             return Optional.empty();
         }
         SortedVectorStorage.Builder items = SortedVectorStorage.builder();
         events.forEach(event -> items.add(event.createdAt(), Hex.decode(event.idHex())));
-        return Optional.of(items.build());
+        return Optional.of(BlockStorage.copyOf(items.build(), budget));
     }
 
     @Override
