@@ -17,9 +17,10 @@ import java.util.List;
 
 /**
  * Items in blocks of 1,024 (40 KB of 8-byte big-endian timestamp + 32-byte id records), with a small index in the
- * heap: each block's first item and the sum of its ids. The blocks stay in the heap while the {@link StorageBudget}
- * has room and otherwise go to a temporary file, read back a block at a time into a two-block cache. A set of a
- * million items then costs the heap about 70 KB of index plus 80 KB of cache, not 40 MB.
+ * heap: each block's first item and the sum of its ids. Blocks stay in the heap while the {@link StorageBudget} has
+ * room; from the first block it refuses on, the rest go to a temporary file, read back a block at a time into a
+ * two-block cache. A set of a million items past the budget costs the heap about 70 KB of index plus 80 KB of
+ * cache, not 40 MB.
  *
  * <p>The index also makes the server's work per message smaller than a flat array's: a range's fingerprint adds
  * whole blocks' sums and reads items only in the partial blocks at its two ends, and a bound is found by a search
@@ -41,8 +42,8 @@ public final class BlockStorage implements NegentropyStorage, AutoCloseable {
     private final long[] firstTimestamps;
     private final byte[] firstIds;
     private final IdSum[] sums;
-    private final byte[][] heapBlocks; // null when spilled
-    private final FileChannel file; // null when in the heap
+    private final byte[][] heapBlocks; // the first blocks; the rest are in the file
+    private final FileChannel file; // null when every block is in the heap
     private final StorageBudget budget;
     private final long heapReserved;
     private final long diskReserved;
@@ -57,7 +58,7 @@ public final class BlockStorage implements NegentropyStorage, AutoCloseable {
         this.firstTimestamps = Arrays.copyOf(writer.firstTimestamps, blocks);
         this.firstIds = Arrays.copyOf(writer.firstIds, blocks * ID);
         this.sums = Arrays.copyOf(writer.sums, blocks);
-        this.heapBlocks = writer.file == null ? writer.heapBlocks.toArray(byte[][]::new) : null;
+        this.heapBlocks = writer.heapBlocks.toArray(byte[][]::new);
         this.file = writer.file;
         this.budget = writer.budget;
         this.heapReserved = writer.heapReserved;
@@ -81,7 +82,7 @@ public final class BlockStorage implements NegentropyStorage, AutoCloseable {
         }
     }
 
-    /** True when the blocks are in a temporary file rather than in the heap. */
+    /** True when some blocks are in a temporary file rather than in the heap. */
     public boolean spilled() {
         return file != null;
     }
@@ -172,7 +173,7 @@ public final class BlockStorage implements NegentropyStorage, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this negentropy storage is closed");
         }
-        if (heapBlocks != null) {
+        if (index < heapBlocks.length) {
             return heapBlocks[index];
         }
         for (int slot = 0; slot < 2; slot++) {
@@ -187,7 +188,7 @@ public final class BlockStorage implements NegentropyStorage, AutoCloseable {
         }
         int length = (Math.min(size, (index + 1) * BLOCK_ITEMS) - index * BLOCK_ITEMS) * ITEM;
         ByteBuffer target = ByteBuffer.wrap(cache[slot], 0, length);
-        long position = (long) index * BLOCK_BYTES;
+        long position = (long) (index - heapBlocks.length) * BLOCK_BYTES;
         try {
             while (target.hasRemaining()) {
                 if (file.read(target, position + target.position()) < 0) {
@@ -216,8 +217,9 @@ public final class BlockStorage implements NegentropyStorage, AutoCloseable {
 
     /**
      * Takes items in ascending (timestamp, id) order, a repeated item once, and seals them into blocks: in the heap
-     * while the budget has room, else in a temporary file (the blocks already in the heap move there too, giving
-     * their heap back). {@link #close()} without {@link #build()} gives everything back.
+     * while the budget has room, then in a temporary file (the heap blocks stay where they are: moving them would
+     * only hand their room to another writer racing for it). {@link #close()} without {@link #build()} gives
+     * everything back.
      */
     public static final class Writer implements AutoCloseable {
         private final StorageBudget budget;
@@ -327,7 +329,7 @@ public final class BlockStorage implements NegentropyStorage, AutoCloseable {
             if (file == null) {
                 return heapBlocks.get(heapBlocks.size() - 1);
             }
-            return current; // a spilled writer reuses its buffer, which still holds the block it last wrote
+            return current; // a writer that spills reuses its buffer, which still holds the block it last wrote
         }
 
         private void seal() {
@@ -348,16 +350,16 @@ public final class BlockStorage implements NegentropyStorage, AutoCloseable {
                 }
             } else {
                 if (file == null) {
-                    spill();
+                    openFile();
                 }
-                write(blocks, block);
+                write(blocks - heapBlocks.size(), block);
             }
             blocks++;
             inCurrent = 0;
             currentSum = new IdSum();
         }
 
-        private void spill() {
+        private void openFile() {
             if (!budget.spills()) {
                 throw exceeded();
             }
@@ -370,14 +372,9 @@ public final class BlockStorage implements NegentropyStorage, AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("making a negentropy spill file in " + budget.spillDirectory(), e);
             }
-            for (int block = 0; block < heapBlocks.size(); block++) {
-                write(block, heapBlocks.get(block));
-            }
-            heapBlocks.clear();
-            budget.releaseHeap(heapReserved);
-            heapReserved = 0;
         }
 
+        /** Writes a block at its place in the file: {@code block} counts the blocks in the file only. */
         private void write(int block, byte[] bytes) {
             if (!budget.reserveDisk(bytes.length)) {
                 throw exceeded();

@@ -110,14 +110,16 @@ class BlockStorageTest {
     }
 
     @Test
-    void storagesShareOneBudgetAndTheLaterOnesSpill() {
+    void storagesShareOneBudgetAndWhatFindsNoRoomSpills() {
         SortedVectorStorage flat = randomItems(new Random(9), 2_048, 100);
         StorageBudget budget = new StorageBudget(3L * BlockStorage.BLOCK_BYTES, Long.MAX_VALUE, spill);
         try (BlockStorage first = blocks(flat, budget); BlockStorage second = blocks(flat, budget)) {
             assertThat(first.spilled()).isFalse();
             assertThat(second.spilled()).as("one block of room left for two").isTrue();
-            assertThat(budget.heapInUse()).isEqualTo(2L * BlockStorage.BLOCK_BYTES);
-            assertThat(budget.diskInUse()).isEqualTo(2L * BlockStorage.BLOCK_BYTES);
+            assertThat(budget.heapInUse()).as("every block of the first, one of the second")
+                    .isEqualTo(3L * BlockStorage.BLOCK_BYTES);
+            assertThat(budget.diskInUse()).isEqualTo(BlockStorage.BLOCK_BYTES);
+            assertSameAnswers(flat, second, new Random(9));
         }
         assertThat(budget.heapInUse()).isZero();
         assertThat(budget.diskInUse()).isZero();
