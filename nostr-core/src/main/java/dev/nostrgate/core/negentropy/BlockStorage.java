@@ -183,10 +183,10 @@ public final class BlockStorage implements NegentropyStorage, AutoCloseable {
             }
         }
         int slot = 1 - lastUsedSlot;
-        if (cache[slot] == null) {
-            cache[slot] = new byte[BLOCK_BYTES];
-        }
         int length = (Math.min(size, (index + 1) * BLOCK_ITEMS) - index * BLOCK_ITEMS) * ITEM;
+        if (cache[slot] == null || cache[slot].length < length) {
+            cache[slot] = new byte[length]; // a small spilled set caches only what it has
+        }
         ByteBuffer target = ByteBuffer.wrap(cache[slot], 0, length);
         long position = (long) (index - heapBlocks.length) * BLOCK_BYTES;
         try {
