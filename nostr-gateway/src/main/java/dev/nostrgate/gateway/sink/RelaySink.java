@@ -1,6 +1,7 @@
 package dev.nostrgate.gateway.sink;
 
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventJson;
@@ -373,7 +374,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
     private void ack(Channel channel, long tag, boolean multiple) {
         try {
             channel.basicAck(tag, multiple);
-        } catch (IOException e) {
+        } catch (IOException | ShutdownSignalException e) { // AlreadyClosedException is one
             // the channel died after the commit: the broker redelivers, the store answers duplicate
             log.warn("relay {}: ack failed ({}); the batch will be redelivered and deduplicated", relayId,
                     e.getMessage());
@@ -383,7 +384,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
     private void nackForRedelivery(Channel channel, long lastTag) {
         try {
             channel.basicNack(lastTag, true, true);
-        } catch (IOException e) {
+        } catch (IOException | ShutdownSignalException e) {
             log.debug("relay {}: nack failed ({}); the broker redelivers unacked messages anyway", relayId,
                     e.getMessage());
         }
