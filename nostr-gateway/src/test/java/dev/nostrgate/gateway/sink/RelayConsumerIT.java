@@ -126,8 +126,8 @@ class RelayConsumerIT {
             await().atMost(Duration.ofSeconds(10)).until(failed::get);
             first.stop();
             assertThat(sink.batches).isEmpty();
-            await().atMost(Duration.ofSeconds(10)).as("unacknowledged, so queued again when the channel closed")
-                    .until(() -> queued() == 3);
+            // unacknowledged, so queued again when the channel closed
+            await().atMost(Duration.ofSeconds(10)).until(() -> queued() == 3);
 
             RelayConsumer second = consumers.create(relayId, failingOnce);
             second.start();
