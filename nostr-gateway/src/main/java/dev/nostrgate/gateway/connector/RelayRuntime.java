@@ -40,8 +40,8 @@ import org.springframework.stereotype.Component;
 /**
  * Everything that runs in this instance for the relays it owns: per relay its topology, one consumer (a
  * {@link RelayConsumer}: pushed by the broker, batched, nothing running while its queue is empty) and one upstream
- * connector. Which relays those are, the fleet's lease keeper decides; at start,
- * HTTP serves at once while the keeper starts them in the background ({@link GatewayState} says how far it is).
+ * connector. Which relays those are, the fleet's lease keeper decides; at start, HTTP serves at once while the
+ * keeper starts them in the background ({@link GatewayState} says how far it is).
  */
 @Component
 public class RelayRuntime implements LocalRelays {

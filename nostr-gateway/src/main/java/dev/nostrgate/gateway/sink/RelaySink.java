@@ -35,9 +35,10 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
 
 /**
- * One relay's consumer: takes a batch of messages from its queue, each holding one or more events (see
- * {@link EventBatchCodec}), parses and verifies each event (a recently stored id skips the signature check),
- * stores the events of all of them in one transaction, records provenance, then acknowledges the messages.
+ * One relay's sink: takes a batch of messages from its queue (gathered by its {@link RelayConsumer}), each holding
+ * one or more events (see {@link EventBatchCodec}), parses and verifies each event (a recently stored id skips the
+ * signature check), stores the events of all of them in one transaction, records provenance, then acknowledges the
+ * messages.
  *
  * <ul>
  *   <li>What the commit stored (new to the aggregate, not duplicates) goes to the {@link LiveFeed} at once, for
