@@ -68,8 +68,7 @@ class ResilienceIT {
                 "--gateway.database.url=" + database,
                 "--gateway.amqp-connection-name=" + connectionName,
                 "--gateway.cursor-flush-interval=200ms",
-                "--gateway.sink-max-delay=10ms",
-                "--spring.rabbitmq.listener.simple.missing-queues-fatal=false");
+                "--gateway.sink-max-delay=10ms");
     }
 
     private void publish(int n) {

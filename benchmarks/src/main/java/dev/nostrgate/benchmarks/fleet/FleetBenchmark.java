@@ -2,12 +2,16 @@ package dev.nostrgate.benchmarks.fleet;
 
 import dev.nostrgate.benchmarks.load.CpuMeter;
 import dev.nostrgate.benchmarks.load.Latency;
+import dev.nostrgate.core.event.Event;
+import dev.nostrgate.relay.store.EventKeys;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,7 +33,7 @@ import java.util.stream.IntStream;
  * <pre>
  * ./nostr fleet-bench [--relays 100] [--down 10] [--jar nostr-gateway/target/nostr-gateway-exec.jar]
  *                     [--rate 20] [--timeout 300] [--db jdbc:postgresql://127.0.0.1:5432/test]
- *                     [--queues quorum|classic]
+ *                     [--queues quorum|classic] [--idle 10] [--lone 20]
  * </pre>
  *
  * Runs the gateway's exec jar in a JVM of its own ({@code -Xmx1g}) against the local PostgreSQL (a fresh schema,
@@ -37,12 +41,17 @@ import java.util.stream.IntStream;
  * handshake, the others trickling {@code --rate} events per second in all). Registers the relays over REST (16 at
  * a time), waits until they are live, stops the gateway with SIGTERM and starts it again; that start is what is
  * measured: HTTP up, every relay that is up live again, REST latency meanwhile, CPU time of the gateway, RabbitMQ
- * and PostgreSQL; then, at rest, CPU per process and per gateway thread pool, heap after a full GC, threads and AMQP
+ * and PostgreSQL; then, at rest for {@code --idle} seconds, CPU per process and per gateway thread pool; then the
+ * latency of {@code --lone} lone events from their upstream to the store; heap after a full GC, threads and AMQP
  * connections. Then it removes the relays over REST. Whatever happens, what it started is stopped.
  */
 public final class FleetBenchmark {
     private static final int REGISTER_THREADS = 16;
-    private static final long IDLE_SECONDS = 10;
+    /** Between two lone events, so that each is alone in its relay's batch, and how often the store is asked. */
+    private static final long LONE_PAUSE_MILLIS = 300;
+    private static final long LONE_POLL_MILLIS = 1;
+    /** Lone events sent first and not counted: with --rate 0 nothing has warmed the data path since the restart. */
+    private static final int LONE_WARMUP = 10;
 
     private final Options options;
     private final String schema = "fleetbench_" + System.currentTimeMillis();
@@ -64,13 +73,15 @@ public final class FleetBenchmark {
         this.options = options;
     }
 
-    record Options(int relays, int down, Path jar, double rate, long timeoutSeconds, String db, String queues) {
+    record Options(int relays, int down, Path jar, double rate, long timeoutSeconds, String db, String queues,
+                   long idleSeconds, int lone) {
         static Options parse(String[] args, Path root) {
             Map<String, String> given = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 if (!args[i].startsWith("--") || i + 1 >= args.length) {
                     throw new IllegalArgumentException("options are --name value pairs (--relays N --down D "
-                            + "--jar path --rate events/s --timeout s --db url --queues quorum|classic); got " + args[i]);
+                            + "--jar path --rate events/s --timeout s --db url --queues quorum|classic --idle s "
+                            + "--lone N); got " + args[i]);
                 }
                 given.put(args[i].substring(2), args[++i]);
             }
@@ -81,13 +92,19 @@ public final class FleetBenchmark {
                     Double.parseDouble(given.getOrDefault("rate", "20")),
                     Long.parseLong(given.getOrDefault("timeout", "300")),
                     given.getOrDefault("db", "jdbc:postgresql://127.0.0.1:5432/test"),
-                    given.getOrDefault("queues", ""));
-            given.keySet().removeAll(List.of("relays", "down", "jar", "rate", "timeout", "db", "queues"));
+                    given.getOrDefault("queues", ""),
+                    Long.parseLong(given.getOrDefault("idle", "10")),
+                    Integer.parseInt(given.getOrDefault("lone", "20")));
+            given.keySet().removeAll(List.of("relays", "down", "jar", "rate", "timeout", "db", "queues", "idle",
+                    "lone"));
             if (!given.isEmpty()) {
                 throw new IllegalArgumentException("unknown options: " + given.keySet());
             }
             if (options.relays < 1 || options.down < 0 || options.down >= options.relays) {
                 throw new IllegalArgumentException("--relays must be 1 or more and --down below it");
+            }
+            if (options.idleSeconds < 1 || options.lone < 0) {
+                throw new IllegalArgumentException("--idle must be 1 s or more and --lone 0 or more");
             }
             return options;
         }
@@ -107,7 +124,8 @@ public final class FleetBenchmark {
         } catch (IllegalArgumentException e) { // --help lands here too: a usage line, not a stack trace
             System.err.println("fleet-bench: " + e.getMessage());
             System.err.println("usage: ./nostr fleet-bench [--relays N] [--down D] [--jar path] [--rate events/s] "
-                    + "[--timeout s] [--db jdbc-url] [--queues quorum|classic] (benchmarks/README.md)");
+                    + "[--timeout s] [--db jdbc-url] [--queues quorum|classic] [--idle s] [--lone N] "
+                    + "(benchmarks/README.md)");
             System.exit(args.length == 1 && args[0].equals("--help") ? 0 : 2);
             return;
         }
@@ -197,6 +215,7 @@ public final class FleetBenchmark {
         row("CPU s until all live: PostgreSQL (all postgres)", cpu(postgresTicks));
 
         idle();
+        loneEvents();
         GatewayProcess.Heap heap = gateway.heapAfterGc();
         row("heap after GC (jcmd GC.run)", String.format(Locale.ROOT, "%.0f MB used of %.0f MB committed (-Xmx1g; "
                 + "goal <= 1 GB)", heap.usedMb(), heap.committedMb()));
@@ -270,22 +289,70 @@ public final class FleetBenchmark {
         }
     }
 
-    /** 10 s at rest (the trickle goes on): CPU per process, and the gateway's busiest thread groups. */
+    /**
+     * {@code --idle} seconds at rest (the trickle goes on, unless {@code --rate 0}): CPU per process, and the
+     * gateway's busiest thread groups.
+     */
     private void idle() throws InterruptedException {
         Map<Long, ProcessProbe.ThreadTicks> threadsBefore = probe.threadTicks(gateway.pid());
         long gatewayBefore = probe.cpuTicks(gateway.pid());
         long beamBefore = probe.oldestTicks("beam.smp");
         long postgresBefore = probe.named("postgres").ticks();
         long start = System.nanoTime();
-        TimeUnit.SECONDS.sleep(IDLE_SECONDS);
+        TimeUnit.SECONDS.sleep(options.idleSeconds());
         double wall = (System.nanoTime() - start) / 1e9;
-        row("idle " + IDLE_SECONDS + " s: gateway", percent(probe.cpuTicks(gateway.pid()) - gatewayBefore, wall));
-        row("idle " + IDLE_SECONDS + " s: RabbitMQ", percent(probe.oldestTicks("beam.smp") - beamBefore, wall));
-        row("idle " + IDLE_SECONDS + " s: PostgreSQL", percent(probe.named("postgres").ticks() - postgresBefore,
-                wall));
+        String idle = "idle " + options.idleSeconds() + " s at " + options.rate() + " events/s";
+        long gatewayTicks = probe.cpuTicks(gateway.pid()) - gatewayBefore;
+        row(idle + ": gateway", percent(gatewayTicks, wall) + " (" + cpu(gatewayTicks) + " CPU s)");
+        row(idle + ": RabbitMQ", percent(probe.oldestTicks("beam.smp") - beamBefore, wall));
+        row(idle + ": PostgreSQL", percent(probe.named("postgres").ticks() - postgresBefore, wall));
         Map<String, Long> spent = ProcessProbe.ticksBetween(threadsBefore, probe.threadTicks(gateway.pid()));
         spent.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
                 .forEach(entry -> row("idle: gateway threads " + entry.getKey(), percent(entry.getValue(), wall)));
+    }
+
+    /**
+     * Sends {@code --lone} events one at a time, each on the next relay in turn and {@value #LONE_PAUSE_MILLIS} ms
+     * after the previous one was stored, and times each from its send by the upstream to its row in the gateway's
+     * store (asked every {@value #LONE_POLL_MILLIS} ms): the path of a live event at rest, with its connector's
+     * linger and its consumer's batch delay ({@code gateway.batch-linger}, {@code gateway.sink-max-delay}). The
+     * first {@value #LONE_WARMUP} are not counted.
+     */
+    private void loneEvents() throws Exception {
+        if (options.lone() == 0) {
+            return;
+        }
+        Latency latency = new Latency();
+        long deadlineNanos = TimeUnit.SECONDS.toNanos(10);
+        try (Connection connection = DriverManager.getConnection(options.db(), "postgres", "");
+             PreparedStatement stored = connection.prepareStatement("SELECT 1 FROM " + schema
+                     + ".events WHERE event_key = ?")) {
+            for (int i = 0; i < LONE_WARMUP + options.lone(); i++) {
+                TimeUnit.MILLISECONDS.sleep(LONE_PAUSE_MILLIS);
+                Event event = upstreams.publishOne().orElseThrow(() -> new IllegalStateException(
+                        "no upstream subscription is open to send a lone event on"));
+                long sent = System.nanoTime(); // signed and handed to the socket
+                stored.setObject(1, EventKeys.of(event.id()));
+                while (true) {
+                    try (ResultSet row = stored.executeQuery()) {
+                        if (row.next()) {
+                            break;
+                        }
+                    }
+                    if (System.nanoTime() - sent > deadlineNanos) {
+                        throw new TimeoutException("lone event " + event.id().hex() + " not stored within 10 s");
+                    }
+                    TimeUnit.MILLISECONDS.sleep(LONE_POLL_MILLIS);
+                }
+                if (i >= LONE_WARMUP) {
+                    latency.recordNanos(System.nanoTime() - sent);
+                }
+            }
+        }
+        Latency.Summary summary = latency.summary();
+        row("lone event, upstream send -> stored", String.format(Locale.ROOT, "p50 %.1f ms, p90 %.1f ms, max %.1f ms "
+                + "(%d events, one at a time, after %d not counted)", summary.p50(), summary.p90(), summary.max(),
+                summary.count(), LONE_WARMUP));
     }
 
     private void register() throws Exception {

@@ -1,6 +1,7 @@
 package dev.nostrgate.benchmarks.fleet;
 
 import dev.nostrgate.benchmarks.gateway.SyntheticRelayServer;
+import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.Tag;
 import dev.nostrgate.core.event.UnsignedEvent;
 import dev.nostrgate.core.key.SecKey;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -112,18 +114,23 @@ final class ManyUpstreams extends SyntheticRelayServer {
         connection.send(new RelayMessage.Eose(subscriptionId).toJson());
     }
 
-    /** Signs a note and sends it on the next subscription in turn. */
-    private void publishOne() {
+    /**
+     * Signs a note and sends it on the next subscription in turn (the trickle's and the lone events' turns are one);
+     * the note, or empty if no subscription is open.
+     */
+    synchronized Optional<Event> publishOne() {
         List<Map.Entry<WebSocket, String>> open = new ArrayList<>(subscriptions().entrySet());
         if (open.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         Map.Entry<WebSocket, String> target = open.get(Math.floorMod(next++, open.size()));
         long count = sent.incrementAndGet();
-        String event = new UnsignedEvent(author.pubKey(), System.currentTimeMillis() / 1000, 1,
-                List.of(Tag.of("t", "fleetbench")), "fleet benchmark trickle note " + count).sign(author).toJson();
-        if (target.getKey().isOpen()) {
-            target.getKey().send(RelayMessages.encodeEvent(target.getValue(), event));
+        Event event = new UnsignedEvent(author.pubKey(), System.currentTimeMillis() / 1000, 1,
+                List.of(Tag.of("t", "fleetbench")), "fleet benchmark trickle note " + count).sign(author);
+        if (!target.getKey().isOpen()) {
+            return Optional.empty();
         }
+        target.getKey().send(RelayMessages.encodeEvent(target.getValue(), event.toJson()));
+        return Optional.of(event);
     }
 }

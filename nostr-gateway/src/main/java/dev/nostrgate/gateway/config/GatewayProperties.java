@@ -24,7 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *     subscribes; a cursor older than this falls back to {@code since = cursor - overlap}
  * @param sinkBatchSize how many messages a relay's consumer takes per database transaction at most; a message
  *     holds up to {@code batchMaxEvents} events, and the consumer prefetches twice this many messages
- * @param sinkMaxDelay how long a consumer waits to fill a batch
+ * @param sinkMaxDelay how long a consumer's batch waits for more messages after its first; a lone message is
+ *     stored this long after it arrived
  * @param inFlight unconfirmed messages (batches of events) per connector before it stops reading from the upstream
  *     relay
  * @param batchMaxEvents how many events a connector packs into one message at most (1 = one event per message)

@@ -1,6 +1,7 @@
 package dev.nostrgate.gateway.connector;
 
 import dev.nostrgate.gateway.registry.RegisteredRelay;
+import dev.nostrgate.gateway.sink.RelayConsumer;
 import dev.nostrgate.gateway.topology.RelayTopology;
 import java.time.Duration;
 import java.util.Optional;
@@ -9,10 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 
 /**
- * What runs for one registered relay: its topology, its consumer (a listener container of its own) and, unless
+ * What runs for one registered relay: its topology, its consumer (a {@link RelayConsumer} of its own) and, unless
  * paused, its upstream connector; started, changed and stopped here. Every relay has its own lock, so that one
  * relay's start, change and removal happen one after the other while other relays' go on: a removal waiting for
  * its queue to drain holds no one else up. Once closed (removed or stopped), it starts and changes nothing more.
@@ -20,11 +20,11 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 final class BoundRelay {
     private final UUID id;
     private final RelayTopology topology;
-    private final Function<UUID, SimpleMessageListenerContainer> consumers;
+    private final Function<UUID, RelayConsumer> consumers;
     private final Function<RegisteredRelay, UpstreamConnector> connectors;
     private final ReentrantLock lock = new ReentrantLock();
     // written under lock, volatile for status(), which does not wait for a start or a removal
-    private volatile SimpleMessageListenerContainer consumer;
+    private volatile RelayConsumer consumer;
     private volatile Optional<UpstreamConnector> connector = Optional.empty();
     private volatile boolean paused;
     private volatile boolean started;
@@ -34,7 +34,7 @@ final class BoundRelay {
      * @param consumers makes a relay's consumer, not started yet
      * @param connectors makes and starts a relay's upstream connector
      */
-    BoundRelay(UUID id, RelayTopology topology, Function<UUID, SimpleMessageListenerContainer> consumers,
+    BoundRelay(UUID id, RelayTopology topology, Function<UUID, RelayConsumer> consumers,
                Function<RegisteredRelay, UpstreamConnector> connectors) {
         this.id = id;
         this.topology = topology;

@@ -11,6 +11,8 @@ import dev.nostrgate.gateway.sink.FailedMessages;
 import dev.nostrgate.gateway.sink.FutureLimit;
 import dev.nostrgate.gateway.sink.LiveFeed;
 import dev.nostrgate.gateway.sink.ProvenanceWriter;
+import dev.nostrgate.gateway.sink.RelayConsumer;
+import dev.nostrgate.gateway.sink.RelayConsumers;
 import dev.nostrgate.gateway.sink.RelaySink;
 import dev.nostrgate.gateway.stats.RelayCounters;
 import dev.nostrgate.gateway.topology.RelayTopology;
@@ -31,17 +33,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.AcknowledgeMode;
-import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.stereotype.Component;
 
 /**
- * Everything that runs in this instance for the relays it owns: per relay its topology, one consumer (its own
- * listener container) and one upstream connector. Which relays those are, the fleet's lease keeper decides; at start,
- * HTTP serves at once while the keeper starts them in the background ({@link GatewayState} says how far it is).
+ * Everything that runs in this instance for the relays it owns: per relay its topology, one consumer (a
+ * {@link RelayConsumer}: pushed by the broker, batched, nothing running while its queue is empty) and one upstream
+ * connector. Which relays those are, the fleet's lease keeper decides; at start, HTTP serves at once while the
+ * keeper starts them in the background ({@link GatewayState} says how far it is).
  */
 @Component
 public class RelayRuntime implements LocalRelays {
@@ -50,7 +50,7 @@ public class RelayRuntime implements LocalRelays {
 
     private final RelayRegistry registry;
     private final RelayTopology topology;
-    private final SimpleRabbitListenerContainerFactory containers;
+    private final RelayConsumers consumers;
     private final RabbitTemplate rabbit;
     private final EventStore store;
     private final RecentIds recentIds;
@@ -67,7 +67,7 @@ public class RelayRuntime implements LocalRelays {
     private final GatewayState state;
     private final Map<UUID, BoundRelay> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, runnable -> {
-        Thread thread = new Thread(runnable, "connector-timers"); // publish retries and batch lingers
+        Thread thread = new Thread(runnable, "connector-timers"); // publish retries and connectors' batch lingers
         thread.setDaemon(true);
         return thread;
     });
@@ -82,24 +82,18 @@ public class RelayRuntime implements LocalRelays {
         thread.setDaemon(true);
         return thread;
     });
-    /**
-     * Every relay's consumer loop, each on a virtual thread of its own: a thousand relays cost a thousand small
-     * stacks, not a thousand platform threads. The loop waits on a blocking queue and on JDBC, both of which
-     * unmount a virtual thread.
-     */
-    private final SimpleAsyncTaskExecutor consumerThreads = new SimpleAsyncTaskExecutor("relay-consumer-");
     private final ConnectPacer pacer;
     private volatile boolean stopping;
     private volatile boolean deadLettersDeclared;
 
     public RelayRuntime(RelayRegistry registry, RelayTopology topology,
-                        SimpleRabbitListenerContainerFactory containers, RabbitTemplate rabbit, EventStore store,
+                        ConnectionFactory connections, RabbitTemplate rabbit, EventStore store,
                         EventVerifier verifier, RelayCounters counters, CursorBook cursors,
                         ProvenanceWriter provenance, DeadLetters deadLetters, LiveFeed live,
                         GatewayProperties properties, GatewayState state) {
         this.registry = registry;
         this.topology = topology;
-        this.containers = containers;
+        this.consumers = new RelayConsumers(connections, properties.sinkBatchSize(), properties.sinkMaxDelay());
         this.rabbit = rabbit;
         this.store = store;
         this.recentIds = new RecentIds(200_000);
@@ -115,7 +109,6 @@ public class RelayRuntime implements LocalRelays {
         this.futureLimit = FutureLimit.of(properties.createdAtUpperLimit()); // likewise
         this.state = state;
         this.pacer = new ConnectPacer(properties.connectsPerSecond());
-        this.consumerThreads.setVirtualThreads(true);
     }
 
     @Override
@@ -156,25 +149,9 @@ public class RelayRuntime implements LocalRelays {
                 relay.paused() ? " (paused)" : "");
     }
 
-    private SimpleMessageListenerContainer consumer(UUID relayId) {
-        SimpleMessageListenerContainer container = containers.createListenerContainer();
-        container.setQueueNames(RelayTopology.queue(relayId));
-        container.setTaskExecutor(consumerThreads);
-        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-        container.setConsumerBatchEnabled(true);
-        // counted in messages, each a batch of up to batchMaxEvents events: the prefetch bounds what a consumer holds
-        // to 2 x sinkBatchSize x batchMaxBytes
-        container.setBatchSize(properties.sinkBatchSize());
-        container.setPrefetchCount(properties.sinkBatchSize() * 2);
-        // a batch closes when full or when sinkMaxDelay has passed since its first message (receiveTimeout alone
-        // bounds the wait for each next message, so a steady trickle would hold a batch until it is full)
-        container.setReceiveTimeout(Math.max(1, properties.sinkMaxDelay().toMillis()));
-        container.setBatchReceiveTimeout(Math.max(1, properties.sinkMaxDelay().toMillis()));
-        container.setConcurrentConsumers(1);
-        container.setMaxConcurrentConsumers(1);
-        container.setMessageListener(new RelaySink(relayId, store, recentIds, verifier, futureLimit, counters,
+    private RelayConsumer consumer(UUID relayId) {
+        return consumers.create(relayId, new RelaySink(relayId, store, recentIds, verifier, futureLimit, counters,
                 cursors, provenance, deadLetters, failures, live, () -> stopping));
-        return container;
     }
 
     private UpstreamConnector connect(RegisteredRelay relay) {
@@ -270,6 +247,7 @@ public class RelayRuntime implements LocalRelays {
         log.info("stopped {} relays in {} ms", all.size(), (System.nanoTime() - started) / 1_000_000);
         cursors.flush();
         scheduler.shutdownNow();
+        consumers.close();
         closing.shutdown();
     }
 }

@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -323,9 +324,18 @@ public class LeaseKeeper {
         applied.put(id, version);
     }
 
-    /** Stops keeping leases, stops every relay here, then gives the leases back so others take them at once. */
+    /**
+     * Stops keeping leases, stops every relay here, then gives the leases back so others take them at once. On the
+     * context's close, before its lifecycle beans stop: the AMQP connection factory is one, and its stop closes the
+     * consumers' connection, which every relay's consumer would take for a broker failure (logged, then restarted
+     * only to be stopped). {@code @PreDestroy} too, for a context destroyed without a close; once is enough.
+     */
+    @EventListener(ContextClosedEvent.class)
     @PreDestroy
-    public void stop() {
+    public synchronized void stop() {
+        if (stopping) {
+            return;
+        }
         stopping = true;
         ticks.shutdownNow();
         try {

@@ -1,6 +1,7 @@
 package dev.nostrgate.gateway.sink;
 
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.core.event.EventJson;
@@ -34,9 +35,10 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
 
 /**
- * One relay's consumer: takes a batch of messages from its queue, each holding one or more events (see
- * {@link EventBatchCodec}), parses and verifies each event (a recently stored id skips the signature check),
- * stores the events of all of them in one transaction, records provenance, then acknowledges the messages.
+ * One relay's sink: takes a batch of messages from its queue (gathered by its {@link RelayConsumer}), each holding
+ * one or more events (see {@link EventBatchCodec}), parses and verifies each event (a recently stored id skips the
+ * signature check), stores the events of all of them in one transaction, records provenance, then acknowledges the
+ * messages.
  *
  * <ul>
  *   <li>What the commit stored (new to the aggregate, not duplicates) goes to the {@link LiveFeed} at once, for
@@ -373,7 +375,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
     private void ack(Channel channel, long tag, boolean multiple) {
         try {
             channel.basicAck(tag, multiple);
-        } catch (IOException e) {
+        } catch (IOException | ShutdownSignalException e) { // AlreadyClosedException is one
             // the channel died after the commit: the broker redelivers, the store answers duplicate
             log.warn("relay {}: ack failed ({}); the batch will be redelivered and deduplicated", relayId,
                     e.getMessage());
@@ -383,7 +385,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
     private void nackForRedelivery(Channel channel, long lastTag) {
         try {
             channel.basicNack(lastTag, true, true);
-        } catch (IOException e) {
+        } catch (IOException | ShutdownSignalException e) {
             log.debug("relay {}: nack failed ({}); the broker redelivers unacked messages anyway", relayId,
                     e.getMessage());
         }

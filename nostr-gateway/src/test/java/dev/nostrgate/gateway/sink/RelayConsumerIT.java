@@ -1,0 +1,141 @@
+package dev.nostrgate.gateway.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Channel;
+import dev.nostrgate.gateway.topology.RelayTopology;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
+
+/**
+ * How a relay's consumer batches what the real RabbitMQ pushes: a lone message goes at its delay, a full batch at
+ * once, batches in queue order, and nothing is acknowledged but what the sink acknowledged after its commit.
+ */
+class RelayConsumerIT {
+    private static final Duration AN_HOUR = Duration.ofHours(1);
+
+    private final CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
+    private final RabbitAdmin admin = new RabbitAdmin(connections);
+    private final RabbitTemplate rabbit = new RabbitTemplate(connections);
+    private final UUID relayId = UUID.randomUUID();
+    private final String queue = RelayTopology.queue(relayId);
+
+    RelayConsumerIT() {
+        admin.declareQueue(QueueBuilder.nonDurable(queue).build());
+    }
+
+    @AfterEach
+    void deleteQueue() {
+        admin.deleteQueue(queue);
+        connections.destroy();
+    }
+
+    /** As RelaySink does after its commit: every batch it gets, acknowledged up to its last message. */
+    private static final class AckingSink implements ChannelAwareBatchMessageListener {
+        final List<List<String>> batches = new CopyOnWriteArrayList<>();
+        final List<Boolean> redelivered = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onMessageBatch(List<Message> messages, Channel channel) {
+            batches.add(messages.stream().map(m -> new String(m.getBody(), StandardCharsets.UTF_8)).toList());
+            messages.forEach(m -> redelivered.add(m.getMessageProperties().isRedelivered()));
+            try {
+                channel.basicAck(messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag(), true);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        List<String> all() {
+            return batches.stream().flatMap(List::stream).toList();
+        }
+    }
+
+    private void publish(int from, int to) {
+        IntStream.range(from, to).forEach(i -> rabbit.convertAndSend("", queue, "m" + i));
+    }
+
+    private static List<String> bodies(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> "m" + i).toList();
+    }
+
+    /** Ready messages: after a consumer stopped, its unacknowledged ones are back among them. */
+    private long queued() {
+        return ((Number) admin.getQueueProperties(queue).get(RabbitAdmin.QUEUE_MESSAGE_COUNT)).longValue();
+    }
+
+    @Test
+    void storesALoneMessageAtItsDelayWithoutWaitingForAFullBatch() {
+        AckingSink sink = new AckingSink();
+        try (RelayConsumers consumers = new RelayConsumers(connections, 100, Duration.ofMillis(20))) {
+            RelayConsumer consumer = consumers.create(relayId, sink);
+            consumer.start();
+            publish(0, 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.batches.size() == 1);
+            consumer.stop();
+        }
+        assertThat(sink.batches).containsExactly(List.of("m0"));
+        assertThat(queued()).as("acknowledged: not back in the queue after the stop").isZero();
+    }
+
+    @Test
+    void closesAFullBatchAtOnceAndStoresWhatWaitsWhenStopped() {
+        AckingSink sink = new AckingSink();
+        try (RelayConsumers consumers = new RelayConsumers(connections, 5, AN_HOUR)) {
+            RelayConsumer consumer = consumers.create(relayId, sink);
+            consumer.start();
+            publish(0, 12);
+            // only their size can close these two within the test's patience: the delay is an hour
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.batches.size() == 2);
+            assertThat(sink.batches).containsExactly(bodies(0, 5), bodies(5, 10));
+            consumer.stop(); // the last two wait for their hour: the stop stores them first
+        }
+        assertThat(sink.batches).containsExactly(bodies(0, 5), bodies(5, 10), bodies(10, 12));
+        assertThat(queued()).isZero();
+    }
+
+    @Test
+    void aBatchThatFailsBeforeItsCommitIsNotAcknowledgedAndComesBackFromTheBroker() {
+        AtomicBoolean failed = new AtomicBoolean();
+        AckingSink sink = new AckingSink();
+        ChannelAwareBatchMessageListener failingOnce = (messages, channel) -> {
+            if (failed.compareAndSet(false, true)) {
+                throw new IllegalStateException("test: the database failed before the commit");
+            }
+            sink.onMessageBatch(messages, channel);
+        };
+        try (RelayConsumers consumers = new RelayConsumers(connections, 3, AN_HOUR)) { // one batch of all three
+            RelayConsumer first = consumers.create(relayId, failingOnce);
+            first.start();
+            publish(0, 3);
+            await().atMost(Duration.ofSeconds(10)).until(failed::get);
+            first.stop();
+            assertThat(sink.batches).isEmpty();
+            // unacknowledged, so queued again when the channel closed
+            await().atMost(Duration.ofSeconds(10)).until(() -> queued() == 3);
+
+            RelayConsumer second = consumers.create(relayId, failingOnce);
+            second.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.all().size() == 3);
+            second.stop();
+        }
+        assertThat(sink.all()).isEqualTo(bodies(0, 3));
+        assertThat(sink.redelivered).containsOnly(true);
+        assertThat(queued()).isZero();
+    }
+}
