@@ -18,6 +18,8 @@ import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.relay.TestRelay;
 import dev.nostrgate.relay.config.RelayConfig;
 import dev.nostrgate.relay.store.SqlEventStore;
+import dev.nostrgate.relay.store.StoreConfig;
+import dev.nostrgate.relay.store.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,6 +106,50 @@ class NegentropyCatchUpIT {
 
             lifecycle.remove(relay.id()).join();
             registry.remove(relay.id());
+        }
+    }
+
+    @Test
+    void aReconnectReconcilesAgainBelowWhereTheSubscriptionResumes() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        try (TestDatabase upstreamDatabase = TestDatabase.create()) {
+            TestRelay upstream = TestRelay.startOn(upstreamDatabase, config -> config);
+            int port = upstream.port();
+            publish(upstream, notes(20, now - 2 * DAY));
+            Filter mine = Filter.builder().authors(author.pubKey().hex()).build();
+            RegisteredRelay relay = registry.add(java.net.URI.create(upstream.url()), "restarts", List.of(mine));
+            lifecycle.start(relay);
+            await().atMost(WAIT).until(() -> lifecycle.status(relay.id()).state() == ConnectorState.LIVE);
+            await().atMost(WAIT).until(() -> storedCount(mine) == 20);
+            assertThat(relayView(relay).get("catchUpCounts").get("fetched").asLong()).isEqualTo(20);
+
+            upstream.close(); // the upstream goes away: the gateway's connection drops, and it keeps trying
+            await().atMost(WAIT).until(() -> lifecycle.status(relay.id()).state() != ConnectorState.LIVE);
+            // stored upstream while the gateway is cut off: one dated three days back, below where the subscription
+            // resumes (its since, the start minus the overlap), and a recent one, above it
+            Event late = notes(1, now - 3 * DAY).get(0);
+            Event recent = notes(1, now - 60).get(0);
+            new SqlEventStore(upstreamDatabase.database(), StoreConfig.DEFAULTS).saveAll(List.of(late, recent));
+            upstream = TestRelay.startOn(upstreamDatabase, config -> config.withServer(
+                    config.server().withPort(port)));
+            try {
+                await().atMost(WAIT).until(() -> storedCount(mine) == 22);
+                await().atMost(WAIT).untilAsserted(() -> {
+                    assertThat(lifecycle.status(relay.id()).state()).isEqualTo(ConnectorState.LIVE);
+                    JsonNode view = relayView(relay);
+                    assertThat(view.get("catchUp").asText()).isEqualTo("negentropy");
+                    // only the late one by id: the recent one came with the resumed subscription, not twice
+                    assertThat(view.get("catchUpCounts").get("fetched").asLong()).isEqualTo(1);
+                    assertThat(view.get("catchUpCounts").get("skipped").asLong()).isEqualTo(20);
+                    assertThat(view.get("counters").get("received").asLong()).isEqualTo(22);
+                });
+                assertThat(store.count(List.of(Filter.builder().ids(late.id().hex(), recent.id().hex()).build())))
+                        .isEqualTo(2);
+            } finally {
+                lifecycle.remove(relay.id()).join();
+                registry.remove(relay.id());
+                upstream.close();
+            }
         }
     }
 
