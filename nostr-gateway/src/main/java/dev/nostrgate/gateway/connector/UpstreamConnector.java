@@ -11,11 +11,10 @@ import dev.nostrgate.gateway.sink.FutureLimit;
 import dev.nostrgate.relay.store.EventStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.IntStream;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -288,14 +287,16 @@ final class UpstreamConnector implements AutoCloseable {
     private List<Filter> belowResumption(long windowStart) {
         List<Filter> current = subscribed;
         long newest = newestReceived;
-        return IntStream.range(0, current.size()).mapToObj(i -> {
+        List<Filter> below = new ArrayList<>();
+        for (int i = 0; i < current.size(); i++) { // subscribed holds the relay's filters, in order, with a since
             long resumesAt = Math.max(current.get(i).since().orElse(0), newest);
-            if (resumesAt <= windowStart) {
-                return null;
+            if (resumesAt > windowStart) {
+                Filter filter = relay.filters().get(i);
+                below.add(filter.toBuilder().until(Math.min(filter.until().orElse(Long.MAX_VALUE), resumesAt - 1))
+                        .build());
             }
-            Filter filter = relay.filters().get(i);
-            return filter.toBuilder().until(Math.min(filter.until().orElse(Long.MAX_VALUE), resumesAt - 1)).build();
-        }).filter(Objects::nonNull).toList();
+        }
+        return below;
     }
 
     private void reconcileBelowResumption(List<Filter> belowResumption, long windowStart, long now) {
