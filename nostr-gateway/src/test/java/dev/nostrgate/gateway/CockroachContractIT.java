@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -67,6 +68,11 @@ class CockroachContractIT {
     SqlEventStore store;
     @Autowired
     DSLContext dsl;
+
+    @AfterEach
+    void removeRelays() {
+        RegisteredRelays.removeAll(registry, lifecycle); // a failed test's too: their queues outlive the schema
+    }
 
     private static List<Event> notes(SecKey key, int n, String text) {
         List<Event> events = new ArrayList<>();

@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
@@ -75,6 +76,11 @@ class DataPathIT {
     RabbitTemplate rabbit;
     @Autowired
     DSLContext dsl;
+
+    @AfterEach
+    void removeRelays() {
+        RegisteredRelays.removeAll(registry, lifecycle); // a failed test's too: their queues outlive the schema
+    }
 
     private static List<Event> notes(SecKey key, int n, String text) {
         List<Event> events = new ArrayList<>();

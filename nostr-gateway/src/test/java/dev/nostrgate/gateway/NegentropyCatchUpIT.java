@@ -18,10 +18,14 @@ import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.relay.TestRelay;
 import dev.nostrgate.relay.config.RelayConfig;
 import dev.nostrgate.relay.store.SqlEventStore;
+import dev.nostrgate.relay.store.StoreConfig;
+import dev.nostrgate.relay.store.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -60,6 +64,11 @@ class NegentropyCatchUpIT {
     SqlEventStore store;
     @LocalServerPort
     int port;
+
+    @AfterEach
+    void removeRelays() {
+        RegisteredRelays.removeAll(registry, lifecycle); // a failed test's too: their queues outlive the schema
+    }
 
     private final SecKey author = SecKey.generate();
 
@@ -108,6 +117,81 @@ class NegentropyCatchUpIT {
     }
 
     @Test
+    void aReconnectReconcilesAgainBelowWhereTheSubscriptionResumes() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        try (TestDatabase upstreamDatabase = TestDatabase.create()) {
+            TestRelay upstream = TestRelay.startOn(upstreamDatabase, config -> config);
+            publish(upstream, notes(20, now - 2 * DAY));
+            Filter mine = Filter.builder().authors(author.pubKey().hex()).build();
+            RegisteredRelay relay = registry.add(java.net.URI.create(upstream.url()), "restarts", List.of(mine));
+            lifecycle.start(relay);
+            await().atMost(WAIT).until(() -> lifecycle.status(relay.id()).state() == ConnectorState.LIVE);
+            await().atMost(WAIT).until(() -> storedCount(mine) == 20);
+            assertThat(relayView(relay).get("catchUpCounts").get("fetched").asLong()).isEqualTo(20);
+
+            // stored upstream while the gateway is cut off: one dated three days back, below where the subscription
+            // resumes (its since, the start minus the overlap), and a recent one, above it
+            Event late = notes(1, now - 3 * DAY).get(0);
+            Event recent = notes(1, now - 60).get(0);
+            upstream = restart(upstream, relay, config -> config, late, recent);
+            try {
+                await().atMost(WAIT).until(() -> storedCount(mine) == 22);
+                await().atMost(WAIT).untilAsserted(() -> {
+                    assertThat(lifecycle.status(relay.id()).state()).isEqualTo(ConnectorState.LIVE);
+                    JsonNode view = relayView(relay);
+                    assertThat(view.get("catchUp").asText()).isEqualTo("negentropy");
+                    // only the late one by id: the recent one came with the resumed subscription, not twice
+                    assertThat(view.get("catchUpCounts").get("fetched").asLong()).isEqualTo(1);
+                    assertThat(view.get("catchUpCounts").get("skipped").asLong()).isEqualTo(20);
+                    assertThat(view.get("counters").get("received").asLong()).isEqualTo(22);
+                });
+                assertThat(store.count(List.of(Filter.builder().ids(late.id().hex(), recent.id().hex()).build())))
+                        .isEqualTo(2);
+            } finally {
+                lifecycle.remove(relay.id()).join();
+                registry.remove(relay.id());
+                upstream.close();
+            }
+        }
+    }
+
+    @Test
+    void aReconnectWhoseReconciliationIsRefusedCatchesUpWhereItLeftOffAndSaysWhy() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        // a relay that reconciles at most 5 items answers NEG-ERR "blocked: too many items"
+        UnaryOperator<RelayConfig> refusing = config -> config.withNegentropy(new RelayConfig.Negentropy(8, 5, 0));
+        try (TestDatabase upstreamDatabase = TestDatabase.create()) {
+            TestRelay upstream = TestRelay.startOn(upstreamDatabase, refusing);
+            publish(upstream, notes(10, now - DAY));
+            Filter mine = Filter.builder().authors(author.pubKey().hex()).build();
+            RegisteredRelay relay = registry.add(java.net.URI.create(upstream.url()), "refuses after a reconnect",
+                    List.of(mine));
+            lifecycle.start(relay);
+            await().atMost(WAIT).until(() -> storedCount(mine) == 10);
+
+            Event recent = notes(1, now - 60).get(0);
+            upstream = restart(upstream, relay, refusing, recent);
+            try {
+                await().atMost(WAIT).until(() -> storedCount(mine) == 11);
+                await().atMost(WAIT).untilAsserted(() -> {
+                    assertThat(lifecycle.status(relay.id()).state()).isEqualTo(ConnectorState.LIVE);
+                    JsonNode view = relayView(relay);
+                    assertThat(view.get("catchUp").asText()).isEqualTo("since");
+                    // the resumed subscription brought the recent one; the reconciliation below it was refused
+                    assertThat(view.get("catchUpCounts").get("fetched").asLong()).isEqualTo(1);
+                    assertThat(view.get("catchUpCounts").get("fallback").asText())
+                            .contains("after a reconnect").contains("blocked: too many items");
+                    assertThat(view.get("counters").get("received").asLong()).isEqualTo(11);
+                });
+            } finally {
+                lifecycle.remove(relay.id()).join();
+                registry.remove(relay.id());
+                upstream.close();
+            }
+        }
+    }
+
+    @Test
     void aRefusedReconciliationFallsBackToTheCursorAndSaysWhy() throws Exception {
         List<Event> events = notes(10, System.currentTimeMillis() / 1000 - DAY);
         // a relay that reconciles at most 5 items answers NEG-ERR "blocked: too many items"
@@ -147,6 +231,22 @@ class NegentropyCatchUpIT {
             lifecycle.remove(relay.id()).join();
             registry.remove(relay.id());
         }
+    }
+
+    /**
+     * Stops the upstream (the gateway's connection drops, and it keeps trying), stores the events in its database
+     * while the gateway is cut off, and starts it again on the same port.
+     */
+    private TestRelay restart(TestRelay upstream, RegisteredRelay relay, UnaryOperator<RelayConfig> config,
+                              Event... whileAway) {
+        int port = upstream.port();
+        upstream.close();
+        await().atMost(WAIT).until(() -> lifecycle.status(relay.id()).state() != ConnectorState.LIVE);
+        new SqlEventStore(upstream.database().database(), StoreConfig.DEFAULTS).saveAll(List.of(whileAway));
+        return TestRelay.startOn(upstream.database(), base -> {
+            RelayConfig configured = config.apply(base);
+            return configured.withServer(configured.server().withPort(port));
+        });
     }
 
     private JsonNode relayView(RegisteredRelay relay) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
@@ -73,6 +74,11 @@ class PoisonMessageIT {
     AmqpAdmin admin;
     @Autowired
     RabbitTemplate rabbit;
+
+    @AfterEach
+    void removeRelays() {
+        RegisteredRelays.removeAll(registry, lifecycle); // a failed test's too: their queues outlive the schema
+    }
 
     private long clock = System.currentTimeMillis() / 1000 - 1_000;
 

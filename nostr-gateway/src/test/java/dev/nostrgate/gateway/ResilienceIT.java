@@ -33,6 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -47,6 +49,8 @@ class ResilienceIT {
     private String connectionName;
     private FakeRelay upstream;
     private final List<Event> published = new ArrayList<>();
+    /** The relays a test registered: their queues and exchanges outlive its gateways, and a failed test's too. */
+    private final List<UUID> relays = new ArrayList<>();
     private long clock = System.currentTimeMillis() / 1000 - 10_000;
 
     @BeforeEach
@@ -60,6 +64,21 @@ class ResilienceIT {
     void stop() throws Exception {
         upstream.close();
         GatewayTestSchema.drop(database);
+        CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
+        try {
+            RabbitAdmin admin = new RabbitAdmin(connections);
+            relays.forEach(relay -> { // removed already when the test got that far: deleting nothing is fine
+                admin.deleteQueue(RelayTopology.queue(relay));
+                admin.deleteExchange(RelayTopology.exchange(relay));
+            });
+        } finally {
+            connections.destroy();
+        }
+    }
+
+    private UUID registered(RegisteredRelay relay) {
+        relays.add(relay.id());
+        return relay.id();
     }
 
     private ConfigurableApplicationContext gateway() {
@@ -110,7 +129,7 @@ class ResilienceIT {
         try (ConfigurableApplicationContext first = gateway()) {
             RegisteredRelay relay = first.getBean(RelayRegistry.class).add(upstream.url(), "upstream",
                     List.of(Filter.ALL));
-            relayId = relay.id();
+            relayId = registered(relay);
             first.getBean(RelayLifecycle.class).start(relay);
             awaitEverything(first);
             await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -158,7 +177,7 @@ class ResilienceIT {
         try (ConfigurableApplicationContext first = gateway()) {
             RelayRegistry registry = first.getBean(RelayRegistry.class);
             RegisteredRelay relay = registry.add(upstream.url(), "upstream", List.of(Filter.ALL));
-            relayId = relay.id();
+            relayId = registered(relay);
             first.getBean(RelayLifecycle.class).start(relay);
             awaitEverything(first);
             long newest = published.get(published.size() - 1).createdAt();
@@ -197,7 +216,7 @@ class ResilienceIT {
             try (ConfigurableApplicationContext first = gateway()) {
                 RelayRegistry registry = first.getBean(RelayRegistry.class);
                 RegisteredRelay relay = registry.add(upstream.url(), "upstream", List.of(Filter.ALL));
-                relayId = relay.id();
+                relayId = registered(relay);
                 first.getBean(RelayLifecycle.class).start(relay);
                 awaitStored(first, publishedIds());
                 await().atMost(Duration.ofSeconds(10)).until(() ->

@@ -18,17 +18,20 @@ import javax.net.ssl.SSLContext;
  * @param verifyEvents whether events from the relay are verified (id and signature) before delivery
  * @param pingInterval silence after which the client pings the relay (twice that: the connection is given up)
  * @param tls the TLS context for {@code wss://}; empty: the JVM's default
+ * @param connectionListener hears the connection open and drop; empty: nobody listens
  */
 record ClientSettings(URI url, Optional<SecKey> authKey, Duration connectTimeout, Duration requestTimeout,
         Optional<Backoff> reconnect, int maxQueuedRequests, Optional<Consumer<String>> noticeListener,
-        int maxUndelivered, boolean verifyEvents, Duration pingInterval, Optional<SSLContext> tls) {
+        int maxUndelivered, boolean verifyEvents, Duration pingInterval, Optional<SSLContext> tls,
+        Optional<ConnectionListener> connectionListener) {
 
     ClientSettings {
         if (url == null) {
             throw new IllegalArgumentException("the relay URL is required: RelayClient.builder().url(\"wss://...\")");
         }
         checkUrl(url);
-        if (authKey == null || reconnect == null || noticeListener == null || tls == null) {
+        if (authKey == null || reconnect == null || noticeListener == null || tls == null
+                || connectionListener == null) {
             throw new IllegalArgumentException("settings must not be null (Optional.empty() when absent)");
         }
         checkPositive(connectTimeout, "connectTimeout");

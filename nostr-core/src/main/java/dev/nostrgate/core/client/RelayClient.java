@@ -40,7 +40,7 @@ import javax.net.ssl.SSLContext;
  * {@code EOSE} sends the same {@code REQ} again, since stored events come newest first and the older ones had not
  * come yet (see {@link Subscription}). A subscription may deliver an event again, never skips one; its listener
  * hears {@link SubscriptionListener#onResubscribed} and, at the next {@code EOSE}, {@code onEose} or
- * {@code onEoseAgain}.
+ * {@code onEoseAgain}. A {@link Builder#connectionListener} hears each reconnect before any of that.
  *
  * <p><b>Requests.</b> {@link #send} and {@link #count} return futures that complete with the relay's answer, or
  * exceptionally with a {@link RelayClientException}: {@link RequestTimeoutException} when no answer came within
@@ -279,6 +279,7 @@ public final class RelayClient implements AutoCloseable {
         private Consumer<String> noticeListener;
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private SSLContext tls;
+        private ConnectionListener connectionListener;
 
         private Builder() {
         }
@@ -406,6 +407,15 @@ public final class RelayClient implements AutoCloseable {
         }
 
         /**
+         * Hears the connection open ({@link ConnectionListener#onConnected}, saying whether it is a reconnect) and
+         * drop, on the listener thread, in order with the subscription callbacks. Default: nobody listens.
+         */
+        public Builder connectionListener(ConnectionListener connectionListener) {
+            this.connectionListener = connectionListener;
+            return this;
+        }
+
+        /**
          * The TLS context for {@code wss://} relays (its trust store decides which certificates are accepted);
          * default the JVM's.
          */
@@ -423,7 +433,7 @@ public final class RelayClient implements AutoCloseable {
             return new RelayClient(new ClientSettings(url, Optional.ofNullable(authKey), connectTimeout,
                     requestTimeout, Optional.ofNullable(reconnect), maxQueuedRequests,
                     Optional.ofNullable(noticeListener), maxUndelivered, verifyEvents, pingInterval,
-                    Optional.ofNullable(tls)));
+                    Optional.ofNullable(tls), Optional.ofNullable(connectionListener)));
         }
     }
 }

@@ -63,6 +63,8 @@ final class RelaySession {
     private ScheduledFuture<?> connectDeadline;
     private ScheduledFuture<?> reconnectTimer;
     private int failedAttempts;
+    /** A connection was open before: the next one is a reconnect ({@link ConnectionListener#onConnected}). */
+    private boolean everOpened;
     private String lastProblem = "";
     private final List<CompletableFuture<Void>> connectWaiters = new ArrayList<>();
     private long nextSequence;
@@ -310,6 +312,10 @@ final class RelaySession {
         log.debug("{}: connected", url);
         connectWaiters.forEach(waiter -> waiter.complete(null));
         connectWaiters.clear();
+        boolean reconnected = everOpened;
+        everOpened = true;
+        // queued before the REQs' callbacks below: the listener hears of the reconnect before anything it caused
+        settings.connectionListener().ifPresent(listener -> onListenerThread(() -> listener.onConnected(reconnected)));
         subscriptions.values().forEach(this::sendReq);
         for (PendingRequest request : pendingInOrder()) {
             if (!request.written) {
@@ -337,6 +343,10 @@ final class RelaySession {
         ConnectionFailedException failure = new ConnectionFailedException(url + ": " + problem);
         connectWaiters.forEach(waiter -> waiter.completeExceptionally(failure));
         connectWaiters.clear();
+        if (wasOpen) {
+            settings.connectionListener()
+                    .ifPresent(listener -> onListenerThread(() -> listener.onDisconnected(problem)));
+        }
 
         Optional<Backoff> reconnect = settings.reconnect();
         if (reconnect.isPresent()) {

@@ -294,6 +294,28 @@ class RelayClientTest {
     }
 
     @Test
+    void theConnectionListenerHearsEachReconnectBeforeWhatTheNewConnectionBrings() {
+        Event seen = note(ALICE, 1_000, "seen");
+        relay.store(seen);
+        Recorder recorder = new Recorder();
+        RelayClient client = client(builder -> builder.reconnect(Duration.ofMillis(10), Duration.ofMillis(100))
+                .connectionListener(recorder));
+        client.subscribe(NOTES, recorder);
+        await().atMost(WAIT).until(() -> recorder.eoses() == 1);
+        relay.refuseConnections();
+        relay.dropConnections();
+        await().atMost(WAIT).until(() -> !client.isConnected());
+        relay.store(note(BOB, 2_000, "missed"));
+        relay.acceptConnections();
+
+        await().atMost(WAIT).until(() -> recorder.timeline.contains("EOSE again"));
+        // one disconnect: the attempts refused while cut off never opened, so they are not heard
+        assertThat(recorder.timeline).containsExactly("connected", "event seen", "EOSE", "disconnected",
+                "reconnected", "resubscribed", "event missed", "EOSE again");
+        assertThat(recorder.problems).singleElement().asString().isNotBlank();
+    }
+
+    @Test
     void aConnectionLostBeforeEoseAsksForTheStoredEventsAgainWithTheSameFilters() {
         Filter notesSince = Filter.builder().kinds(1).since(900).build();
         List<Event> stored = List.of(note(ALICE, 1_000, "oldest"), note(ALICE, 1_001, "older"),
@@ -508,9 +530,10 @@ class RelayClientTest {
         return new UnsignedEvent(author.pubKey(), createdAt, 7, List.of(Tag.of("k", "1")), "+").sign(author);
     }
 
-    /** Records what a subscription hears, in order. */
-    private static final class Recorder implements SubscriptionListener {
+    /** Records what a subscription (and, if given it, the connection listener) hears, in order. */
+    private static final class Recorder implements SubscriptionListener, ConnectionListener {
         final List<String> timeline = new CopyOnWriteArrayList<>();
+        final List<String> problems = new CopyOnWriteArrayList<>();
         final List<Event> events = new CopyOnWriteArrayList<>();
         final List<String> closedReasons = new CopyOnWriteArrayList<>();
 
@@ -538,6 +561,17 @@ class RelayClientTest {
         @Override
         public void onClosed(String reason) {
             closedReasons.add(reason);
+        }
+
+        @Override
+        public void onConnected(boolean reconnected) {
+            timeline.add(reconnected ? "reconnected" : "connected");
+        }
+
+        @Override
+        public void onDisconnected(String problem) {
+            problems.add(problem);
+            timeline.add("disconnected");
         }
 
         long eoses() {

@@ -8,7 +8,8 @@ import java.util.Optional;
  * @param lastError the last connection or subscription error, if any
  * @param queueDepth messages waiting in the relay's RabbitMQ queue (-1 if unknown)
  * @param owner the gateway instance that runs the relay, if one does
- * @param catchUp how its connector caught up when it started (known to the instance that runs it)
+ * @param catchUp how its connector last caught up, at its start or its latest reconnect (known to the instance that
+ *     runs it)
  */
 public record RelayStatus(ConnectorState state, Optional<String> lastError, long queueDepth, Optional<String> owner,
                           Optional<CatchUpReport> catchUp) {

@@ -1,5 +1,6 @@
 package dev.nostrgate.gateway.connector;
 
+import dev.nostrgate.core.client.ConnectionListener;
 import dev.nostrgate.core.client.RelayClient;
 import dev.nostrgate.core.client.Subscription;
 import dev.nostrgate.core.client.SubscriptionListener;
@@ -10,11 +11,13 @@ import dev.nostrgate.gateway.sink.FutureLimit;
 import dev.nostrgate.relay.store.EventStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,10 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * {@link ConfirmedPublisher} while at most {@code inFlight} wait for theirs ({@link InFlightPermits}), and the
  * stored events before each {@code EOSE} handled by the {@link CatchUp} protocol. This class only wires them to
  * the subscription and says where the connection stands.
+ *
+ * <p>After a lost connection the client resumes the subscription from the newest {@code created_at} it delivered,
+ * which cannot see what the relay received meanwhile dated earlier. So on each reconnect, with a relay that
+ * advertises NIP-77, the connector also reconciles the window below that resume point ({@link #reconnected}).
  *
  * <p>No loss: nothing moves the cursor but what the database committed, so whatever the gateway never had
  * confirmed when it stops (a pending batch included) is asked for again by its next run.
@@ -49,6 +56,14 @@ final class UpstreamConnector implements AutoCloseable {
     private final CatchUpSettings catchUpSettings;
     /** Stored events received before an EOSE since the last REQ: what a since catch-up fetched. */
     private final AtomicLong sinceFetched = new AtomicLong();
+    /** A negentropy catch-up runs (at start, or after a reconnect): one at a time. */
+    private final AtomicBoolean reconciling = new AtomicBoolean();
+    /**
+     * The newest created_at the current subscription delivered, -1 for none: where the client resumes it after a
+     * reconnect (with each filter's own since, if later). Written on the listener thread.
+     */
+    private volatile long newestReceived = -1;
+    /** The latest catch-up's negentropy counts; null when the latest was by since (or none finished yet). */
     private volatile CatchUpReport negentropyReport;
     private volatile String fallback;
     private volatile Subscription subscription;
@@ -79,6 +94,19 @@ final class UpstreamConnector implements AutoCloseable {
                 // here too would only double the cost of the most expensive step
                 .verifyEvents(false)
                 .noticeListener(notice -> log.info("relay {} ({}) says: {}", relay.name(), relay.id(), notice))
+                .connectionListener(new ConnectionListener() {
+                    @Override
+                    public void onConnected(boolean reconnected) {
+                        if (reconnected) {
+                            reconnected();
+                        }
+                    }
+
+                    @Override
+                    public void onDisconnected(String problem) {
+                        lastError = problem;
+                    }
+                })
                 .build();
         this.filters = sinceCursor(relay, catchUpSettings.overlap());
         this.subscribed = filters;
@@ -134,7 +162,14 @@ final class UpstreamConnector implements AutoCloseable {
 
     private void connectNow() {
         if (catchUpSettings.store().isPresent()) {
-            Thread.ofVirtual().name("catch-up-" + relay.id()).start(this::catchUpThenSubscribe);
+            reconciling.set(true); // before connecting: a reconnect during this catch-up leaves it to this one
+            Thread.ofVirtual().name("catch-up-" + relay.id()).start(() -> {
+                try {
+                    catchUpThenSubscribe();
+                } finally {
+                    reconciling.set(false);
+                }
+            });
         } else {
             subscribeTo(filters);
         }
@@ -188,6 +223,11 @@ final class UpstreamConnector implements AutoCloseable {
                 && relay.cursor().getAsLong() - catchUpSettings.overlap().toSeconds() < windowStart) {
             return Optional.of("the cursor is older than the catch-up window");
         }
+        return notAdvertised();
+    }
+
+    /** Why the relay cannot reconcile by NIP-77, as its NIP-11 document says (read again: 6 s at most), if so. */
+    private Optional<String> notAdvertised() {
         try {
             Set<Integer> nips = RelayInformation.supportedNips(relay.url())
                     .get(RelayInformation.TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
@@ -198,6 +238,103 @@ final class UpstreamConnector implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             return Optional.of("no NIP-11 document (" + (e.getCause() != null ? e.getCause() : e) + ")");
         }
+    }
+
+    /**
+     * On the listener thread, before any callback of the new connection: the client is resuming the subscription
+     * from the newest created_at it delivered (its since part, counted as a since catch-up). With a store to
+     * reconcile against, what lies below that resume point and within the window is reconciled on a virtual thread,
+     * the relay's NIP-11 read again first (it may have changed while away); a relay without 77, a resume point older
+     * than the window or a failure leave the since resumption alone, and say why.
+     *
+     * <p>The two parts do not overlap: the reconciliation ends a second below where the client resumes, so what
+     * the relay received during the outage comes once, by the one or the other. An event may still come twice
+     * when it was received just before the drop and is not stored yet (then the store keeps it once), or when the
+     * connection dropped before the subscription's EOSE (the client then resumes lower than computed here).
+     */
+    private void reconnected() {
+        negentropyReport = null; // the latest catch-up is the client's since resumption, until one replaces it
+        fallback = null;
+        if (closed || catchUpSettings.store().isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis() / 1000;
+        long windowStart = Math.max(0, now - catchUpSettings.window().toSeconds());
+        List<Filter> belowResumption = belowResumption(windowStart);
+        if (belowResumption.isEmpty()) {
+            log.info("relay {} ({}): reconnected; catching up since where it left off only: it resumes from before "
+                    + "the catch-up window", relay.name(), relay.id());
+            return;
+        }
+        if (!reconciling.compareAndSet(false, true)) {
+            log.info("relay {} ({}): reconnected during a negentropy catch-up; that one finishes or falls back",
+                    relay.name(), relay.id());
+            return;
+        }
+        Thread.ofVirtual().name("reconcile-" + relay.id()).start(() -> {
+            try {
+                reconcileBelowResumption(belowResumption, windowStart, now);
+            } finally {
+                reconciling.set(false);
+            }
+        });
+    }
+
+    /**
+     * The relay's filters, each ending a second below where the client resumes it (its since as subscribed, or
+     * the newest created_at delivered, if later); those that resume at or below the window's start are left out.
+     */
+    private List<Filter> belowResumption(long windowStart) {
+        List<Filter> current = subscribed;
+        long newest = newestReceived;
+        List<Filter> below = new ArrayList<>();
+        for (int i = 0; i < current.size(); i++) { // subscribed holds the relay's filters, in order, with a since
+            long resumesAt = Math.max(current.get(i).since().orElse(0), newest);
+            if (resumesAt > windowStart) {
+                Filter filter = relay.filters().get(i);
+                below.add(filter.toBuilder().until(Math.min(filter.until().orElse(Long.MAX_VALUE), resumesAt - 1))
+                        .build());
+            }
+        }
+        return below;
+    }
+
+    private void reconcileBelowResumption(List<Filter> belowResumption, long windowStart, long now) {
+        Optional<String> unusable = notAdvertised();
+        if (unusable.isPresent()) {
+            log.info("relay {} ({}): reconnected; catching up since where it left off only: {}", relay.name(),
+                    relay.id(), unusable.get());
+            return;
+        }
+        try {
+            NegentropyCatchUp.Outcome outcome = new NegentropyCatchUp(client, catchUpSettings.store().orElseThrow(),
+                    this::fetchedAfterReconnect).run(belowResumption, windowStart, now);
+            negentropyReport = new CatchUpReport(CatchUpReport.NEGENTROPY, outcome.fetched(), outcome.skipped(),
+                    Optional.empty());
+            log.info("relay {} ({}): reconnected; negentropy catch-up below where it resumed: {} held, {} missing, "
+                    + "{} fetched, {} bytes reconciling", relay.name(), relay.id(), outcome.skipped(),
+                    outcome.needed(), outcome.fetched(), outcome.negentropyBytes());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!closed) {
+                fallback = "negentropy catch-up after a reconnect failed: " + e.getMessage();
+                log.warn("relay {} ({}): {}; caught up since where it left off only", relay.name(), relay.id(),
+                        fallback);
+            }
+        }
+    }
+
+    /**
+     * An event fetched by id after a reconnect, on the listener thread: sent as catch-up, so that it never moves the
+     * cursor itself (it is older than where the subscription resumed), and not counted as a since catch-up.
+     */
+    private void fetchedAfterReconnect(Event event) {
+        if (permits.isClosed()) {
+            return;
+        }
+        batcher.add(event.toJson().getBytes(StandardCharsets.UTF_8), event.id().hex(), System.currentTimeMillis(),
+                System.nanoTime(), true);
     }
 
     private void subscribe() {
@@ -211,9 +348,11 @@ final class UpstreamConnector implements AutoCloseable {
         catchUp.begin();
         sinceFetched.set(0);
         subscribed = filters;
+        newestReceived = -1;
         subscription = client.subscribe(filters, new SubscriptionListener() {
             @Override
             public void onEvent(Event event) {
+                newestReceived = Math.max(newestReceived, event.createdAt());
                 received(event);
             }
 
@@ -274,10 +413,15 @@ final class UpstreamConnector implements AutoCloseable {
         if (!client.isConnected()) {
             return everConnected ? ConnectorState.BACKOFF : ConnectorState.CONNECTING;
         }
-        return catchUp.isLive() ? ConnectorState.LIVE : ConnectorState.CATCHING_UP;
+        return catchUp.isLive() && !reconciling.get() ? ConnectorState.LIVE : ConnectorState.CATCHING_UP;
     }
 
-    /** How the connector caught up when it started; for since, the count so far of the current catch-up. */
+    /**
+     * How the connector last caught up: when it started, or after its latest reconnect (the counts are that catch-up's
+     * alone, not accumulated). For since, the count so far of the current catch-up. After a reconnect with a relay
+     * that supports NIP-77: negentropy, counting what was reconciled below where the subscription resumed (the
+     * events the resumption itself brings are not counted, as those of the subscription after a start are not).
+     */
     CatchUpReport catchUpReport() {
         CatchUpReport negentropy = negentropyReport;
         if (negentropy != null) {

@@ -16,6 +16,7 @@ import dev.nostrgate.core.message.ReasonPrefix;
 import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.core.message.RelayMessages;
 import dev.nostrgate.gateway.GatewayTestSchema;
+import dev.nostrgate.gateway.RegisteredRelays;
 import dev.nostrgate.gateway.connector.ConnectorState;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
@@ -33,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -71,6 +73,11 @@ class ReadRelayIT {
     SqlEventStore store;
     @Autowired
     ReadRelay readRelay;
+
+    @AfterEach
+    void removeRelays() {
+        RegisteredRelays.removeAll(registry, lifecycle); // a failed test's too: their queues outlive the schema
+    }
 
     private static Event note(long createdAt, String text) {
         return new UnsignedEvent(ALICE.pubKey(), createdAt, 1, List.of(), text).sign(ALICE);
