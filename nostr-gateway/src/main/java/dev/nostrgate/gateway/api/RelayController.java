@@ -49,9 +49,9 @@ public class RelayController {
     private final StatsRepository stats;
     private final ObjectMapper json;
     /**
-     * Deleting a relay's row also deletes its lease (by cascade), which the instances renew every second or so: on a
-     * SERIALIZABLE database (CockroachDB, and the tests' PostgreSQL) the delete then meets a serialization failure
-     * now and then. A delete is idempotent, so it is tried again rather than answered with a 503.
+     * Deleting a relay's statistics can meet a serialization failure on a SERIALIZABLE database (CockroachDB, the
+     * tests' PostgreSQL) while they are being written; the delete is idempotent, so it is tried again rather than
+     * answered with a 503. (The registry retries its own delete.)
      */
     private final Retry retry = Retry.within(Duration.ofSeconds(5),
             new Backoff(Duration.ofMillis(20), Duration.ofMillis(500)), () -> false).forIdempotentStep();
@@ -96,7 +96,7 @@ public class RelayController {
         } catch (RuntimeException cleanup) {
             cause.addSuppressed(cleanup);
         }
-        retry.call("undoing the relay's registration", () -> registry.remove(relay.id()));
+        registry.remove(relay.id());
     }
 
     @GetMapping
@@ -166,7 +166,7 @@ public class RelayController {
             throw new RelayStartException("the relay's consumer, queue or exchange could not be removed ("
                     + e.getMessage() + "); it is still registered: check RabbitMQ and retry", e);
         }
-        retry.call("removing the relay's registration", () -> registry.remove(id));
+        registry.remove(id); // retries its serialization failures itself
         retry.call("removing the relay's statistics", () -> stats.deleteRelay(id));
         log.info("relay removed: {} {}", id, relay.url());
         return ResponseEntity.noContent().build();

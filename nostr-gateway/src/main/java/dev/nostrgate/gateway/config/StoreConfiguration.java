@@ -1,5 +1,6 @@
 package dev.nostrgate.gateway.config;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.nostrgate.relay.store.Database;
 import dev.nostrgate.relay.store.DatabaseConfig;
 import dev.nostrgate.relay.store.SqlEventStore;
@@ -12,6 +13,7 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.DataSourceConnectionProvider;
 import org.jooq.impl.DefaultConfiguration;
 import org.jooq.impl.DefaultTransactionProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -22,6 +24,8 @@ import org.springframework.context.annotation.Primary;
  */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
+    /** Small: its statements are short single-row reads and writes, and a relay's are few per minute. */
+    static final int CONTROL_POOL_SIZE = 4;
 
     @Bean(destroyMethod = "close")
     Database database(GatewayProperties properties) {
@@ -40,11 +44,21 @@ public class StoreConfiguration {
         return new SqlEventStore(database, new StoreConfig(settings.maxLimit(), settings.queryTimeout()));
     }
 
-    /** The writes pool, for the gateway's own small tables. */
+    /** The writes pool: events, their provenance and stats, as the store writes them. */
     @Bean
     @Primary
     DataSource dataSource(Database database) {
         return database.writes();
+    }
+
+    /**
+     * The control plane's pool: the relay registry (REST reads and changes, cursors) and the ownership leases. At a
+     * thousand relays the sinks keep the store's 4 write connections busy with batches (hundreds may wait for one
+     * while relays start), and a REST read or a lease renewal queued behind them answers late or loses its lease.
+     */
+    @Bean(destroyMethod = "close")
+    HikariDataSource controlDataSource(Database database) {
+        return database.newPool("gateway-control", CONTROL_POOL_SIZE);
     }
 
     /**
@@ -54,7 +68,18 @@ public class StoreConfiguration {
      * from the connection and run transactions through Spring's: the gateway's transactions are jOOQ's, and short.
      */
     @Bean
+    @Primary
     DSLContext dsl(DataSource dataSource) {
+        return jooq(dataSource);
+    }
+
+    /** jOOQ as {@link #dsl}, over the control plane's pool: for {@code RelayRegistry} and {@code LeaseTable}. */
+    @Bean
+    DSLContext controlDsl(@Qualifier("controlDataSource") DataSource controlDataSource) {
+        return jooq(controlDataSource);
+    }
+
+    private static DSLContext jooq(DataSource dataSource) {
         DefaultConfiguration configuration = new DefaultConfiguration();
         configuration.set(SQLDialect.POSTGRES);
         configuration.set(new DataSourceConnectionProvider(dataSource));

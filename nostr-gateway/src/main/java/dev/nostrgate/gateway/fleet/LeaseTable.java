@@ -21,6 +21,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Query;
 import org.jooq.impl.DSL;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -35,7 +36,8 @@ public class LeaseTable {
 
     private final DSLContext dsl;
 
-    public LeaseTable(DSLContext dsl) {
+    /** {@code dsl}: the control plane's (its own pool, see {@code StoreConfiguration}). */
+    public LeaseTable(@Qualifier("controlDsl") DSLContext dsl) {
         this.dsl = dsl;
     }
 

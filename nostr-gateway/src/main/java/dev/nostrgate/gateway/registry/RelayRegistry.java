@@ -4,13 +4,16 @@ import static dev.nostrgate.gateway.schema.Tables.GATEWAY_RELAYS;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.event.EventJson;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.core.filter.FilterJson;
 import dev.nostrgate.core.filter.InvalidFilterException;
 import dev.nostrgate.gateway.schema.tables.records.GatewayRelaysRecord;
+import dev.nostrgate.relay.store.Retry;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -22,6 +25,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Repository;
 
 /** The {@code gateway_relays} table: which relays are registered and where each one's cursor stands. */
@@ -30,9 +34,13 @@ public class RelayRegistry {
     /** PostgreSQL's and CockroachDB's unique_violation: here, the URL's unique index. */
     private static final String UNIQUE_VIOLATION = "23505";
 
+    private static final Retry REMOVE_RETRY = Retry.within(Duration.ofSeconds(5),
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(500)), () -> false).forIdempotentStep();
+
     private final DSLContext dsl;
 
-    public RelayRegistry(DSLContext dsl) {
+    /** {@code dsl}: the control plane's (its own pool, see {@code StoreConfiguration}). */
+    public RelayRegistry(@Qualifier("controlDsl") DSLContext dsl) {
         this.dsl = dsl;
     }
 
@@ -119,8 +127,15 @@ public class RelayRegistry {
         }
     }
 
+    /**
+     * Unregisters a relay; false if it was not registered. Its lease row goes too (by cascade), and instances renew
+     * leases every second or so: on a SERIALIZABLE database (CockroachDB, the tests' PostgreSQL) the delete then
+     * meets a serialization failure now and then. The delete is idempotent, so it is tried again here, for every
+     * caller, rather than failing.
+     */
     public boolean remove(UUID id) {
-        return dsl.deleteFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.ID.eq(id)).execute() > 0;
+        return REMOVE_RETRY.call("removing the relay's registration",
+                () -> dsl.deleteFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.ID.eq(id)).execute() > 0);
     }
 
     private static RegisteredRelay relay(GatewayRelaysRecord row) {

@@ -191,6 +191,14 @@ public final class Database implements AutoCloseable {
         return writes;
     }
 
+    /**
+     * A pool of its own on the same database, as the writes pool connects (embedded or not), for an owner whose
+     * statements must not queue behind the store's writes. The caller closes it, before this database.
+     */
+    public HikariDataSource newPool(String name, int size) {
+        return pool(name, writes.getJdbcUrl(), writes.getUsername(), writes.getPassword(), size, null);
+    }
+
     /** Connections for queries, with the query time budget as statement timeout. */
     public DataSource reads() {
         return reads;
