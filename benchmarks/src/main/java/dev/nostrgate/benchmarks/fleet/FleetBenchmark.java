@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -209,6 +210,9 @@ public final class FleetBenchmark {
         row("restart: states then", live.states().toString());
         row("REST GET /api/relays/{id} every 50 ms", latency(poller.latency()) + ", failed "
                 + poller.failures());
+        // the same requests as the gateway timed them (the process is new: all its GETs of a relay are the poller's)
+        row("  the same, as the gateway timed them", serverLatency(GatewayApi.serverLatencyBuckets(api.metrics(),
+                "GET", "/api/relays/{id}")));
         row("REST GET /api/relays (list)", latency(listLatency));
         row("CPU s until all live: gateway (since start)", cpu(gatewayTicks));
         row("CPU s until all live: RabbitMQ (beam.smp)", cpu(beamTicks));
@@ -504,6 +508,25 @@ public final class FleetBenchmark {
 
     private static String seconds(double seconds) {
         return String.format(Locale.ROOT, "%.1f s", seconds);
+    }
+
+    /** The share at or under 100 ms and the bucket bound that p99 falls under. */
+    static String serverLatency(SortedMap<Double, Long> buckets) {
+        long total = buckets.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+        if (total == 0) {
+            return "no requests counted (is management.metrics.distribution.slo.http.server.requests set?)";
+        }
+        double p99Bound = Double.POSITIVE_INFINITY;
+        for (Map.Entry<Double, Long> bucket : buckets.entrySet()) {
+            if (bucket.getValue() >= Math.ceil(total * 0.99)) {
+                p99Bound = bucket.getKey();
+                break;
+            }
+        }
+        return String.format(Locale.ROOT, "%.1f %% at or under 100 ms, p99 <= %s (%d requests, from "
+                        + "http_server_requests_seconds_bucket)", 100.0 * buckets.getOrDefault(0.1, 0L) / total,
+                p99Bound == Double.POSITIVE_INFINITY ? "more than the last bucket" : Math.round(p99Bound * 1000)
+                        + " ms", total);
     }
 
     private static String latency(Latency latency) {

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -92,6 +93,35 @@ final class GatewayApi {
             }
         }
         return states;
+    }
+
+    /** The gateway's Prometheus text: its own view of request latency among the rest. */
+    String metrics() throws IOException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/actuator/prometheus")).GET());
+        expect(response, 200, "GET /actuator/prometheus");
+        return response.body();
+    }
+
+    /**
+     * The requests of {@code method uri} the gateway counted at or under each bucket bound (seconds, ascending; the
+     * last is +Inf), all statuses together, from {@code http_server_requests_seconds_bucket} lines.
+     */
+    static SortedMap<Double, Long> serverLatencyBuckets(String metrics, String method, String uri) {
+        SortedMap<Double, Long> buckets = new TreeMap<>();
+        String methodLabel = "method=\"" + method + "\"";
+        String uriLabel = "uri=\"" + uri + "\"";
+        for (String line : metrics.split("\n")) {
+            if (!line.startsWith("http_server_requests_seconds_bucket{") || !line.contains(methodLabel)
+                    || !line.contains(uriLabel)) {
+                continue;
+            }
+            int le = line.indexOf("le=\"") + 4;
+            String bound = line.substring(le, line.indexOf('"', le));
+            double seconds = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
+            long count = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            buckets.merge(seconds, count, Long::sum);
+        }
+        return buckets;
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {

@@ -26,4 +26,27 @@ class GatewayApiTest {
                 """;
         assertThat(GatewayApi.statesOf(list)).containsExactlyInAnyOrderEntriesOf(Map.of("live", 2, "backoff", 1));
     }
+
+    @Test
+    void serverLatencyAddsTheStatusesOfOneRouteAndFindsTheP99Bucket() {
+        String metrics = """
+                # TYPE http_server_requests_seconds histogram
+                http_server_requests_seconds_bucket{error="none",exception="none",method="GET",outcome="SUCCESS",status="200",uri="/api/relays/{id}",le="0.05"} 90
+                http_server_requests_seconds_bucket{error="none",exception="none",method="GET",outcome="SUCCESS",status="200",uri="/api/relays/{id}",le="0.1"} 98
+                http_server_requests_seconds_bucket{error="none",exception="none",method="GET",outcome="SUCCESS",status="200",uri="/api/relays/{id}",le="0.15"} 99
+                http_server_requests_seconds_bucket{error="none",exception="none",method="GET",outcome="SUCCESS",status="200",uri="/api/relays/{id}",le="+Inf"} 99
+                http_server_requests_seconds_bucket{error="none",exception="none",method="GET",outcome="CLIENT_ERROR",status="404",uri="/api/relays/{id}",le="0.05"} 1
+                http_server_requests_seconds_bucket{error="none",exception="none",method="GET",outcome="CLIENT_ERROR",status="404",uri="/api/relays/{id}",le="0.1"} 1
+                http_server_requests_seconds_bucket{error="none",exception="none",method="GET",outcome="CLIENT_ERROR",status="404",uri="/api/relays/{id}",le="0.15"} 1
+                http_server_requests_seconds_bucket{error="none",exception="none",method="GET",outcome="CLIENT_ERROR",status="404",uri="/api/relays/{id}",le="+Inf"} 1
+                http_server_requests_seconds_bucket{error="none",exception="none",method="DELETE",outcome="SUCCESS",status="204",uri="/api/relays/{id}",le="+Inf"} 7
+                http_server_requests_seconds_bucket{error="none",exception="none",method="GET",outcome="SUCCESS",status="200",uri="/api/relays",le="+Inf"} 5
+                """;
+
+        var buckets = GatewayApi.serverLatencyBuckets(metrics, "GET", "/api/relays/{id}");
+
+        assertThat(buckets).containsExactly(Map.entry(0.05, 91L), Map.entry(0.1, 99L), Map.entry(0.15, 100L),
+                Map.entry(Double.POSITIVE_INFINITY, 100L));
+        assertThat(FleetBenchmark.serverLatency(buckets)).startsWith("99.0 % at or under 100 ms, p99 <= 100 ms");
+    }
 }
