@@ -213,7 +213,7 @@ public final class CatchUpBenchmark {
                 .maxUndelivered(100_000).build();
     }
 
-    private static List<Event> notes(int count, long from, long to) {
+    static List<Event> notes(int count, long from, long to) {
         SecKey[] authors = IntStream.range(0, 100).mapToObj(i -> SecKey.generate()).toArray(SecKey[]::new);
         return IntStream.range(0, count).parallel().mapToObj(i -> {
             SecKey author = authors[i % authors.length];
@@ -223,22 +223,22 @@ public final class CatchUpBenchmark {
         }).toList();
     }
 
-    private static void save(SqlEventStore store, List<Event> events) {
+    static void save(SqlEventStore store, List<Event> events) {
         for (int from = 0; from < events.size(); from += 1_000) {
             store.saveAll(events.subList(from, Math.min(events.size(), from + 1_000)));
         }
     }
 
-    private static Database open(String server, String schema) {
+    static Database open(String server, String schema) {
         return Database.open(DatabaseConfig.DEFAULTS.withUrl(url(server, schema), "postgres", ""),
                 Duration.ofMinutes(2));
     }
 
-    private static String url(String server, String schema) {
+    static String url(String server, String schema) {
         return server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
-    private static void execute(String server, String sql) throws SQLException {
+    static void execute(String server, String sql) throws SQLException {
         try (var connection = DriverManager.getConnection(server, "postgres", "");
              Statement statement = connection.createStatement()) {
             statement.execute(sql);

@@ -18,19 +18,19 @@ import java.util.UUID;
  * The gateway's REST API as the benchmark uses it (nostr-gateway/README.md, "REST API"): register and remove relays,
  * read one or all of them. Read with Jackson's streaming parser: the benchmark needs two fields, not the views.
  */
-final class GatewayApi {
+public final class GatewayApi {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
 
-    GatewayApi(int port) {
+    public GatewayApi(int port) {
         this.base = URI.create("http://127.0.0.1:" + port);
     }
 
     /** True when the gateway answers HTTP: its liveness probe says UP. */
-    boolean live() {
+    public boolean live() {
         try {
             return send(HttpRequest.newBuilder(base.resolve("/actuator/health/liveness")).GET()).statusCode() == 200;
         } catch (IOException e) {
@@ -58,7 +58,27 @@ final class GatewayApi {
         throw new IOException("POST /api/relays answered without an id: " + response.body());
     }
 
-    void remove(UUID id) throws IOException {
+    /** Registers a relay (every event: no filters) and returns its id. */
+    public UUID registerRelay(URI url, String name) throws IOException {
+        return register(url, name);
+    }
+
+    /** PATCH {"paused": ...}: false starts the relay's connector from its cursor, true stops it. */
+    public void paused(UUID id, boolean paused) throws IOException {
+        expect(send(HttpRequest.newBuilder(base.resolve("/api/relays/" + id))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"paused\":" + paused + "}"))), 200,
+                "PATCH /api/relays/" + id);
+    }
+
+    /** GET /api/relays/{id}, the JSON as it is. */
+    public String relay(UUID id) throws IOException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/relays/" + id)).GET());
+        expect(response, 200, "GET /api/relays/" + id);
+        return response.body();
+    }
+
+    public void remove(UUID id) throws IOException {
         expect(send(HttpRequest.newBuilder(base.resolve("/api/relays/" + id)).DELETE()), 204,
                 "DELETE /api/relays/" + id);
     }

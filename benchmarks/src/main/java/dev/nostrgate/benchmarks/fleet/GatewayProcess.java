@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * it, so that its heap, threads and CPU time are its own and not the benchmark's. Every start appends to one log
  * file. {@link #stop()} is SIGTERM, the graceful stop the gateway's README describes, then SIGKILL after a minute.
  */
-final class GatewayProcess {
+public final class GatewayProcess {
     private static final Pattern HEAP_USED = Pattern.compile("(?:total|committed) (\\d+)K, used (\\d+)K");
 
     private final Path jar;
@@ -23,13 +23,13 @@ final class GatewayProcess {
     private final Path javaHome = Path.of(System.getProperty("java.home"));
     private Process process;
 
-    GatewayProcess(Path jar, Path log, List<String> arguments) {
+    public GatewayProcess(Path jar, Path log, List<String> arguments) {
         this.jar = jar;
         this.log = log;
         this.arguments = List.copyOf(arguments);
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-Xmx1g",
                 "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()));
         command.addAll(arguments);
@@ -46,7 +46,7 @@ final class GatewayProcess {
     }
 
     /** SIGTERM, then SIGKILL if it has not stopped within a minute; returns the seconds the stop took. */
-    double stop() throws InterruptedException {
+    public double stop() throws InterruptedException {
         if (!alive()) {
             return 0;
         }
