@@ -73,6 +73,9 @@ public final class RelayInfo {
             json.writeNumberField("negentropy_max_sessions", config.negentropy().maxSessions());
             json.writeNumberField("negentropy_max_items", config.negentropy().maxItems());
             json.writeNumberField("negentropy_frame_size_limit", config.negentropy().frameSizeLimit());
+            // relay-wide, all sessions together: past both a NEG-OPEN is "blocked:" until sessions end
+            json.writeNumberField("negentropy_memory_budget", config.negentropy().memoryBudget());
+            json.writeNumberField("negentropy_disk_budget", config.negentropy().diskBudget());
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {

@@ -27,7 +27,8 @@ class HttpRoutesIT {
     static void start() {
         relay = TestRelay.start(config -> config.withLimits(config.limits().toBuilder().maxFilters(7)
                 .maxSubscriptions(9).maxLimit(321).maxEventTags(99).maxContentLength(4_321).build())
-                .withNegentropy(new RelayConfig.Negentropy(3, 12_345, 8_192)));
+                .withNegentropy(new RelayConfig.Negentropy(3, 12_345, 8_192, 5_000_000, 7_000_000,
+                        System.getProperty("java.io.tmpdir"))));
     }
 
     @AfterAll
@@ -77,6 +78,8 @@ class HttpRoutesIT {
         assertThat(limitation.path("negentropy_max_sessions").asInt()).isEqualTo(3);
         assertThat(limitation.path("negentropy_max_items").asInt()).isEqualTo(12_345);
         assertThat(limitation.path("negentropy_frame_size_limit").asInt()).isEqualTo(8_192);
+        assertThat(limitation.path("negentropy_memory_budget").asLong()).isEqualTo(5_000_000);
+        assertThat(limitation.path("negentropy_disk_budget").asLong()).isEqualTo(7_000_000);
     }
 
     @Test
