@@ -135,13 +135,7 @@ public final class GatewayCatchUpBenchmark {
             gateway = new GatewayProcess(jar, log, arguments);
             gateway.start();
             GatewayApi api = new GatewayApi(port);
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (!api.live()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the gateway did not answer within 3 minutes: see " + log);
-                }
-                Thread.sleep(200);
-            }
+            api.awaitLive(Duration.ofMinutes(3), gateway::alive);
             proxy.refusing(true); // registered, its connector starts at once: it must find the relay down
             UUID id = api.registerRelay(URI.create("ws://127.0.0.1:" + proxy.port()), "catch-up-" + method);
             api.paused(id, true);

@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -242,17 +243,8 @@ public final class FleetBenchmark {
 
     /** Waits for the liveness probe; returns the seconds since {@code start}. */
     private double awaitHttp(long start) throws InterruptedException, TimeoutException {
-        long deadline = start + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
-        while (!api.live()) {
-            if (!gateway.alive()) {
-                throw new IllegalStateException("the gateway stopped while starting: see its log");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("the gateway did not answer HTTP within " + options.timeoutSeconds()
-                        + " s");
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
+        api.awaitLive(Duration.ofSeconds(options.timeoutSeconds()).minusNanos(System.nanoTime() - start),
+                gateway::alive);
         return (System.nanoTime() - start) / 1e9;
     }
 

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * The gateway's REST API as the benchmark uses it (nostr-gateway/README.md, "REST API"): register and remove relays,
@@ -56,6 +59,24 @@ public final class GatewayApi {
             }
         }
         throw new IOException("POST /api/relays answered without an id: " + response.body());
+    }
+
+    /**
+     * Waits until {@link #live()}; fails when {@code processAlive} says the gateway's process ended, or at the
+     * deadline.
+     */
+    public void awaitLive(Duration timeout, BooleanSupplier processAlive) throws InterruptedException,
+            TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!live()) {
+            if (!processAlive.getAsBoolean()) {
+                throw new IllegalStateException("the gateway stopped while starting: see its log");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("the gateway did not answer HTTP within " + timeout.toSeconds() + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
     }
 
     /** Registers a relay (every event: no filters) and returns its id. */

@@ -41,7 +41,7 @@ public final class GatewayProcess {
         return process.pid();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process != null && process.isAlive();
     }
 

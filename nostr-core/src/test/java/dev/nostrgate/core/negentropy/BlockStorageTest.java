@@ -31,7 +31,7 @@ class BlockStorageTest {
         long blockBytes = BlockStorage.BLOCK_BYTES;
         for (long heap : new long[] {Long.MAX_VALUE, 0, 2 * blockBytes}) {
             StorageBudget budget = new StorageBudget(heap, Long.MAX_VALUE, spill);
-            try (BlockStorage blocks = blocks(flat, budget)) {
+            try (BlockStorage blocks = BlockStorage.copyOf(flat, budget)) {
                 assertThat(blocks.spilled()).as("heap share " + heap).isEqualTo(heap != Long.MAX_VALUE);
                 assertSameAnswers(flat, blocks, new Random(heap));
             }
@@ -45,7 +45,7 @@ class BlockStorageTest {
         for (int count : new int[] {0, 1, 31, 1023, 1024, 1025, 2048}) {
             SortedVectorStorage flat = randomItems(new Random(count), count, 50);
             for (long heap : new long[] {Long.MAX_VALUE, 0}) {
-                try (BlockStorage blocks = blocks(flat, new StorageBudget(heap, Long.MAX_VALUE, spill))) {
+                try (BlockStorage blocks = BlockStorage.copyOf(flat, new StorageBudget(heap, Long.MAX_VALUE, spill))) {
                     assertThat(blocks.size()).isEqualTo(flat.size());
                     assertSameAnswers(flat, blocks, new Random(count));
                 }
@@ -72,7 +72,7 @@ class BlockStorageTest {
         SortedVectorStorage clientItems = clientBuilder.build();
 
         List<String> expected = reconcile(clientItems, serverItems, 4096);
-        try (BlockStorage spilled = blocks(serverItems, new StorageBudget(0, Long.MAX_VALUE, spill))) {
+        try (BlockStorage spilled = BlockStorage.copyOf(serverItems, new StorageBudget(0, Long.MAX_VALUE, spill))) {
             assertThat(reconcile(clientItems, spilled, 4096)).isEqualTo(expected);
         }
         assertThat(expected).filteredOn(line -> line.startsWith("need")).hasSize(207);
@@ -82,7 +82,7 @@ class BlockStorageTest {
     @Test
     void theSpillFileIsUnlinkedWhileItIsStillReadable() throws IOException {
         SortedVectorStorage flat = randomItems(new Random(3), 3_000, 100);
-        try (BlockStorage blocks = blocks(flat, new StorageBudget(0, Long.MAX_VALUE, spill))) {
+        try (BlockStorage blocks = BlockStorage.copyOf(flat, new StorageBudget(0, Long.MAX_VALUE, spill))) {
             try (Stream<Path> files = Files.list(spill)) {
                 assertThat(files).as("nothing for a killed process to leave behind").isEmpty();
             }
@@ -113,7 +113,7 @@ class BlockStorageTest {
     void storagesShareOneBudgetAndWhatFindsNoRoomSpills() {
         SortedVectorStorage flat = randomItems(new Random(9), 2_048, 100);
         StorageBudget budget = new StorageBudget(3L * BlockStorage.BLOCK_BYTES, Long.MAX_VALUE, spill);
-        try (BlockStorage first = blocks(flat, budget); BlockStorage second = blocks(flat, budget)) {
+        try (BlockStorage first = BlockStorage.copyOf(flat, budget); BlockStorage second = BlockStorage.copyOf(flat, budget)) {
             assertThat(first.spilled()).isFalse();
             assertThat(second.spilled()).as("one block of room left for two").isTrue();
             assertThat(budget.heapInUse()).as("every block of the first, one of the second")
@@ -143,13 +143,9 @@ class BlockStorageTest {
 
     @Test
     void aClosedStorageCannotBeRead() {
-        BlockStorage blocks = blocks(randomItems(new Random(1), 10, 10), new StorageBudget(0, Long.MAX_VALUE, spill));
+        BlockStorage blocks = BlockStorage.copyOf(randomItems(new Random(1), 10, 10), new StorageBudget(0, Long.MAX_VALUE, spill));
         blocks.close();
         assertThatThrownBy(() -> blocks.timestamp(0)).isInstanceOf(IllegalStateException.class);
-    }
-
-    static BlockStorage blocks(NegentropyStorage sorted, StorageBudget budget) {
-        return BlockStorage.copyOf(sorted, budget);
     }
 
     /** Random items, many sharing a timestamp (at most {@code timestamps} distinct) so that ids order them. */

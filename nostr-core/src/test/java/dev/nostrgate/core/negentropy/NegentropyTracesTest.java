@@ -46,8 +46,8 @@ class NegentropyTracesTest {
     @MethodSource("traces")
     void bothSidesWriteTheReferenceFramesFromSpilledBlocks(String name, JsonNode trace, @TempDir Path spill) {
         StorageBudget noHeap = new StorageBudget(0, Long.MAX_VALUE, spill);
-        try (BlockStorage client = BlockStorageTest.blocks(storage(trace.get("client_items")), noHeap);
-             BlockStorage server = BlockStorageTest.blocks(storage(trace.get("server_items")), noHeap)) {
+        try (BlockStorage client = BlockStorage.copyOf(storage(trace.get("client_items")), noHeap);
+             BlockStorage server = BlockStorage.copyOf(storage(trace.get("server_items")), noHeap)) {
             replay(trace, client, server);
         }
         assertThat(noHeap.diskInUse()).as("given back on close").isZero();
