@@ -8,6 +8,7 @@ import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.relay.store.TestDatabase;
 import java.net.URI;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +17,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.DSLContext;
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
 import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +119,29 @@ class LeaseTableTest {
         assertThat(leases.claim(relay, "b", TTL)).isFalse();
         leases.release("a", List.of(relay));
         assertThat(leases.claim(relay, "b", TTL)).isTrue();
+    }
+
+    @Test
+    void removingARelayWhoseLeaseIsBeingRenewedRetriesTheSerializationFailure() {
+        UUID id = register(1).get(0);
+        // CockroachDB (and PostgreSQL SERIALIZABLE) fails the cascading delete now and then while an owner renews
+        // the lease: the first delete here fails as they do, with 40001
+        AtomicInteger failuresLeft = new AtomicInteger(2);
+        DSLContext failingOnce = DSL.using(database.database().writes(), SQLDialect.POSTGRES);
+        failingOnce.configuration().set(new ExecuteListener() {
+            @Override
+            public void executeStart(ExecuteContext context) {
+                if (context.sql().startsWith("delete from \"gateway_relays\"") && failuresLeft.getAndDecrement() > 0) {
+                    throw new DataAccessException("injected", new SQLException(
+                            "could not serialize access due to concurrent update", "40001"));
+                }
+            }
+        });
+
+        assertThat(new RelayRegistry(failingOnce).remove(id)).as("removed after two failures").isTrue();
+        assertThat(failuresLeft.get()).isNegative();
+        assertThat(registry.find(id)).isEmpty();
+        assertThat(leases.all()).as("its lease went with it").isEmpty();
     }
 
     @Test
