@@ -2,6 +2,8 @@ package dev.nostrgate.benchmarks.catchup;
 
 import dev.nostrgate.benchmarks.fleet.GatewayApi;
 import dev.nostrgate.benchmarks.fleet.GatewayProcess;
+import dev.nostrgate.benchmarks.fleet.ProcessProbe;
+import dev.nostrgate.benchmarks.load.CpuMeter;
 import dev.nostrgate.core.event.Event;
 import dev.nostrgate.relay.Relay;
 import dev.nostrgate.relay.config.RelayConfig;
@@ -20,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -32,7 +35,8 @@ import java.util.regex.Pattern;
  * the cursor a real gateway would have (the oldest missing event's created_at plus the overlap, so that
  * {@code since = cursor - overlap} finds them all), and resumed once the proxy lets connections through: with the default {@code gateway.catch-up-window} the connector reconciles by NIP-77; with the window set
  * to one second (the cursor is then older than it) it asks {@code since}. A TCP proxy in front of the relay counts
- * the bytes the gateway really received (NIP-11, WebSocket frames). Time: from the resume to the last event stored.
+ * the bytes the gateway really received (NIP-11, WebSocket frames). Time: from the resume to the last event stored;
+ * CPU over the same span from /proc: the gateway process, this JVM (the upstream relay), RabbitMQ and PostgreSQL.
  *
  * <pre>./nostr catchup-gateway-bench [--events 100000] [--missing 0.01] [--runs 1] [--jar nostr-gateway/target/nostr-gateway-exec.jar]</pre>
  */
@@ -40,6 +44,7 @@ public final class GatewayCatchUpBenchmark {
     private static final Pattern CATCH_UP = Pattern.compile("\"catchUp\":\"([a-z]+)\"");
     private static final Pattern COUNTS = Pattern.compile("\"catchUpCounts\":(\\{[^}]*\\})");
     private static final long OVERLAP_SECONDS = 600; // gateway.catch-up-overlap's default
+    private static final ProcessProbe PROBE = new ProcessProbe(Path.of("/proc"));
 
     private GatewayCatchUpBenchmark() {
     }
@@ -102,7 +107,7 @@ public final class GatewayCatchUpBenchmark {
                 .withLimits(d.limits().toBuilder().maxLimit(100_000).maxOutboundBytes(1L << 30).build());
         try (Relay relay = Relay.start(config); CountingProxy proxy = new CountingProxy(relay.port())) {
             System.out.printf("%nrun | method | events received | bytes received | bytes sent | time to caught-up "
-                    + "| gateway's catchUpCounts%n");
+                    + "| CPU s gateway / relay / RabbitMQ / PostgreSQL | gateway's catchUpCounts%n");
             for (int run = 1; run <= runs; run++) {
                 for (String method : List.of("negentropy", "since")) {
                     once(server, jar, proxy, held, count, oldestMissing + OVERLAP_SECONDS, method, run);
@@ -143,6 +148,7 @@ public final class GatewayCatchUpBenchmark {
                     + id + "'");
             proxy.refusing(false);
             proxy.reset();
+            long[] cpuBefore = cpuTicks(gateway);
             long start = System.nanoTime();
             api.paused(id, false);
             while (stored(gatewayUrl) < total) {
@@ -153,10 +159,16 @@ public final class GatewayCatchUpBenchmark {
                 Thread.sleep(50);
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
+            long[] cpuAfter = cpuTicks(gateway);
+            StringBuilder cpu = new StringBuilder();
+            for (int i = 0; i < cpuAfter.length; i++) {
+                cpu.append(i == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.1f",
+                        (cpuAfter[i] - cpuBefore[i]) / (double) CpuMeter.clockTicksPerSecond()));
+            }
             String view = api.relay(id);
-            System.out.printf("%d | %s | %s | %,d | %,d | %,d ms | %s%n", run, method, field(view,
+            System.out.printf("%d | %s | %s | %,d | %,d | %,d ms | %s | %s%n", run, method, field(view,
                             Pattern.compile("\"received\":(\\d+)")), proxy.bytesToClient(), proxy.bytesToUpstream(),
-                    millis, field(view, CATCH_UP) + " " + field(view, COUNTS));
+                    millis, cpu, field(view, CATCH_UP) + " " + field(view, COUNTS));
             api.remove(id); // its queue and exchange go too
         } finally {
             if (gateway != null) {
@@ -164,6 +176,12 @@ public final class GatewayCatchUpBenchmark {
             }
             CatchUpBenchmark.execute(server, "DROP SCHEMA " + schema + " CASCADE");
         }
+    }
+
+    /** CPU ticks so far of the gateway, this JVM (the upstream relay), RabbitMQ's node and every PostgreSQL process. */
+    private static long[] cpuTicks(GatewayProcess gateway) {
+        return new long[] {PROBE.cpuTicks(gateway.pid()), PROBE.cpuTicks(ProcessHandle.current().pid()),
+                PROBE.oldestTicks("beam.smp"), PROBE.named("postgres").ticks()};
     }
 
     private static long stored(String url) throws SQLException {

@@ -37,7 +37,7 @@ public final class GatewayProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 

@@ -19,17 +19,17 @@ import java.util.regex.Pattern;
  * from the Java name, cut to 15 characters; runs of digits become {@code #}, so that a pool's threads
  * ({@code pool-3-thread-17}) count as one group ({@code pool-#-thread-#}).
  */
-final class ProcessProbe {
+public final class ProcessProbe {
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
     private final Path proc;
 
-    ProcessProbe(Path proc) {
+    public ProcessProbe(Path proc) {
         this.proc = proc;
     }
 
     /** utime + stime + cutime + cstime of the process; 0 if it is gone. */
-    long cpuTicks(long pid) {
+    public long cpuTicks(long pid) {
         return ProcessTable.read(proc, List.of(pid)).process(pid).map(ProcessStat::totalTicks).orElse(0L);
     }
 
@@ -38,7 +38,7 @@ final class ProcessProbe {
      * summed: for PostgreSQL the postmaster's reaped children are its ended backends, the live ones count on their
      * own.
      */
-    Named named(String command) {
+    public Named named(String command) {
         List<Long> pids = new ArrayList<>();
         long ticks = 0;
         for (ProcessStat process : ProcessTable.read(proc).processes()) {
@@ -51,14 +51,14 @@ final class ProcessProbe {
     }
 
     /** Processes of one command at one reading. */
-    record Named(String command, List<Long> pids, long ticks) {
+    public record Named(String command, List<Long> pids, long ticks) {
     }
 
     /**
      * The CPU ticks of the oldest process whose command is {@code command}: RabbitMQ's node is {@code beam.smp},
      * and so is every {@code rabbitmqctl} that runs meanwhile, for a second or two; the node started first.
      */
-    long oldestTicks(String command) {
+    public long oldestTicks(String command) {
         return ProcessTable.read(proc).processes().stream().filter(process -> process.command().equals(command))
                 .min(Comparator.comparingLong(ProcessStat::startTicks)).map(ProcessStat::totalTicks)
                 .orElse(0L);
