@@ -135,8 +135,23 @@ class FleetIT {
         return owners;
     }
 
-    /** Relays per instance with a live lease; an expired lease counts as nobody's. */
+    /**
+     * Relays per instance with a live lease; an expired lease counts as nobody's. The test reads SERIALIZABLE while the
+     * instances renew their leases, so PostgreSQL (as CockroachDB) may cancel the read with 40001: it is read again.
+     */
     private Map<String, Integer> liveOwners() throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return readLiveOwners();
+            } catch (SQLException e) {
+                if (!"40001".equals(e.getSQLState()) || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Map<String, Integer> readLiveOwners() throws SQLException {
         Map<String, Integer> owners = new HashMap<>();
         try (Connection connection = DriverManager.getConnection(database, TestDatabase.USER, "");
              Statement statement = connection.createStatement();
