@@ -22,6 +22,12 @@ class GatewayCommandTest {
     private static final String RELAY = "{\"id\":\"" + ID + "\",\"url\":\"wss://relay.example.com\",\"name\":"
             + "\"example\",\"state\":\"CONNECTED\",\"counters\":{\"received\":12,\"stored\":10,\"duplicates\":2,"
             + "\"invalid\":0,\"bytes\":3400}}";
+    private static final String ID2 = "5c2d7e1f-3a4b-4c5d-8e6f-9a0b1c2d3e4f";
+    private static final String RELAY2 = "{\"id\":\"" + ID2 + "\",\"url\":\"wss://two.example.com\",\"name\":"
+            + "\"two\",\"state\":\"live\",\"counters\":{\"received\":0,\"stored\":0,\"duplicates\":0,"
+            + "\"invalid\":0,\"bytes\":0}}";
+    /** The list answers in two pages, the first pointing at the second, as RelayController pages. */
+    private static final String NEXT = "c2Vjb25k";
 
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private HttpServer gateway;
@@ -47,7 +53,9 @@ class GatewayCommandTest {
         requests.add(request);
         String path = exchange.getRequestURI().getPath();
         switch (exchange.getRequestMethod() + " " + path) {
-            case "GET /api/relays" -> respond(exchange, 200, "{\"relays\":[" + RELAY + "]}");
+            case "GET /api/relays" -> respond(exchange, 200, exchange.getRequestURI().getQuery().contains("cursor="
+                    + NEXT) ? "{\"relays\":[" + RELAY2 + "],\"next\":null}"
+                    : "{\"relays\":[" + RELAY + "],\"next\":\"" + NEXT + "\"}");
             case "POST /api/relays" -> respond(exchange, 201, RELAY);
             case "DELETE /api/relays/" + ID -> respond(exchange, 204, "");
             case "GET /api/relays/" + ID + "/stats" -> respond(exchange, 200, "{\"bucket\":\"hour\",\"buckets\":[],"
@@ -68,14 +76,18 @@ class GatewayCommandTest {
     }
 
     @Test
-    void relaysListsOneLinePerRelay() {
+    void relaysListsOneLinePerRelayFollowingEveryPage() {
         Cli cli = Cli.run("gateway", "relays", "--url", url);
 
         assertThat(cli.exitCode()).isZero();
-        assertThat(cli.outLines()).singleElement().asString().startsWith(ID).contains("CONNECTED", "12 received",
-                "10 stored", "wss://relay.example.com", "example");
+        assertThat(cli.outLines()).hasSize(2);
+        assertThat(cli.outLines().get(0)).startsWith(ID).contains("CONNECTED", "12 received", "10 stored",
+                "wss://relay.example.com", "example");
+        assertThat(cli.outLines().get(1)).startsWith(ID2).contains("live", "wss://two.example.com");
+        assertThat(requests).containsExactly("GET /api/relays?limit=1000",
+                "GET /api/relays?limit=1000&cursor=" + NEXT);
         assertThat(Cli.run("gateway", "relays", "--url", url, "--json").out().strip())
-                .isEqualTo("{\"relays\":[" + RELAY + "]}");
+                .isEqualTo("{\"relays\":[" + RELAY + "," + RELAY2 + "]}");
     }
 
     @Test
@@ -95,7 +107,8 @@ class GatewayCommandTest {
 
         assertThat(byUrl.exitCode()).isZero();
         assertThat(byUrl.out().strip()).isEqualTo("removed " + ID);
-        assertThat(requests).containsExactly("GET /api/relays", "DELETE /api/relays/" + ID);
+        assertThat(requests).containsExactly("GET /api/relays?limit=1000", "GET /api/relays?limit=1000&cursor="
+                + NEXT, "DELETE /api/relays/" + ID);
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
@@ -197,11 +198,20 @@ public final class FleetBenchmark {
         long start = System.nanoTime();
         gateway.start();
         double httpUp = awaitHttp(start);
-        Latency listLatency = new Latency();
+        Latency statesLatency = new Latency();
         Live live;
-        RestPoller poller = new RestPoller(api, List.copyOf(ids));
-        try (poller) {
-            live = awaitLive("restart", start, listLatency);
+        List<UUID> relays = List.copyOf(ids);
+        List<RestPoller> pollers = List.of(
+                new RestPoller("GET /api/relays/{id} every 50 ms", 50,
+                        () -> api.ok("/api/relays/" + relays.get(ThreadLocalRandom.current().nextInt(relays.size())))),
+                new RestPoller("GET /api/overview every 2 s (the dashboard)", 2_000, () -> api.ok("/api/overview")),
+                new RestPoller("GET /api/relays (first page, 100) every 2 s", 2_000, () -> api.ok("/api/relays")));
+        try {
+            live = awaitLive("restart", start, statesLatency);
+        } finally {
+            for (RestPoller poller : pollers) {
+                poller.close();
+            }
         }
         long gatewayTicks = probe.cpuTicks(gateway.pid());
         long beamTicks = probe.oldestTicks("beam.smp") - beamBefore;
@@ -209,12 +219,14 @@ public final class FleetBenchmark {
         row("restart: HTTP up", seconds(httpUp));
         row("restart: all " + options.up() + " up relays live", seconds(live.seconds()) + "  (goal <= 60 s)");
         row("restart: states then", live.states().toString());
-        row("REST GET /api/relays/{id} every 50 ms", latency(poller.latency()) + ", failed "
-                + poller.failures());
+        String metrics = api.metrics();
+        for (RestPoller poller : pollers) {
+            row("REST " + poller.name(), latency(poller.latency()) + ", failed " + poller.failures());
+        }
         // the same requests as the gateway timed them (the process is new: all its GETs of a relay are the poller's)
-        row("  the same, as the gateway timed them", serverLatency(GatewayApi.serverLatencyBuckets(api.metrics(),
-                "GET", "/api/relays/{id}")));
-        row("REST GET /api/relays (list)", latency(listLatency));
+        row("  GET /api/relays/{id} as the gateway timed them", serverLatency(GatewayApi.serverLatencyBuckets(
+                metrics, "GET", "/api/relays/{id}")));
+        row("REST GET /api/instances (relay states) every 250 ms", latency(statesLatency));
         row("CPU s until all live: gateway (since start)", cpu(gatewayTicks));
         row("CPU s until all live: RabbitMQ (beam.smp)", cpu(beamTicks));
         row("CPU s until all live: PostgreSQL (all postgres)", cpu(postgresTicks));
@@ -252,10 +264,10 @@ public final class FleetBenchmark {
     }
 
     /**
-     * Polls the relay list (each answer's latency into {@code listLatency}) until every relay that is up is
+     * Polls the relays' states (each answer's latency into {@code statesLatency}) until every relay that is up is
      * {@code live}, printing the states every 2 s.
      */
-    private Live awaitLive(String phase, long start, Latency listLatency) throws Exception {
+    private Live awaitLive(String phase, long start, Latency statesLatency) throws Exception {
         long deadline = start + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
         long nextReport = System.nanoTime();
         int lastLive = 0;
@@ -264,7 +276,7 @@ public final class FleetBenchmark {
             long asked = System.nanoTime();
             Map<String, Integer> states = api.states();
             long now = System.nanoTime();
-            listLatency.recordNanos(now - asked);
+            statesLatency.recordNanos(now - asked);
             int live = states.getOrDefault("live", 0);
             if (live >= options.up()) {
                 return new Live((now - start) / 1e9, states);

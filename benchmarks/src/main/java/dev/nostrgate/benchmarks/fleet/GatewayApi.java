@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -104,16 +105,49 @@ public final class GatewayApi {
                 "DELETE /api/relays/" + id);
     }
 
-    /** GET /api/relays/{id}; true on 200. */
-    boolean get(UUID id) throws IOException {
-        return send(HttpRequest.newBuilder(base.resolve("/api/relays/" + id)).GET()).statusCode() == 200;
+    /** GET {@code path}; true on 200 (the body is read and dropped). */
+    boolean ok(String path) throws IOException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET()).statusCode() == 200;
     }
 
-    /** GET /api/relays: how many relays are in each connector state ({@code live}, {@code backoff}, ...). */
+    /**
+     * How many relays are in each connector state ({@code live}, {@code backoff}, ...): the {@code relayStates} of
+     * GET /api/instances, a summary the gateway keeps; from a gateway without it (before paging came), the states
+     * of every relay of GET /api/relays.
+     */
     Map<String, Integer> states() throws IOException {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/relays")).GET());
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/instances")).GET());
+        expect(response, 200, "GET /api/instances");
+        Optional<Map<String, Integer>> summary = relayStatesOf(response.body());
+        if (summary.isPresent()) {
+            return summary.get();
+        }
+        response = send(HttpRequest.newBuilder(base.resolve("/api/relays")).GET());
         expect(response, 200, "GET /api/relays");
         return statesOf(response.body());
+    }
+
+    /** The {@code relayStates} object of an instance list, if it has one. */
+    static Optional<Map<String, Integer>> relayStatesOf(String instances) throws IOException {
+        try (JsonParser parser = JSON.createParser(instances)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (!field.equals("relayStates")) {
+                    parser.skipChildren();
+                    continue;
+                }
+                Map<String, Integer> states = new TreeMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String state = parser.currentName();
+                    parser.nextToken();
+                    states.put(state, parser.getIntValue());
+                }
+                return Optional.of(states);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Counts the values of every {@code state} field of the relay list (states of a relay view, not nested). */

@@ -2,31 +2,39 @@ package dev.nostrgate.benchmarks.fleet;
 
 import dev.nostrgate.benchmarks.load.Latency;
 import java.io.IOException;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What an operator's dashboard does while the gateway starts its relays: GET /api/relays/{id} of a random relay
- * every 50 ms, on a thread of its own, each answer's latency recorded (a request slower than the period delays the
- * next one; the schedule then catches up without waiting).
+ * What an operator does while the gateway starts its relays: one request, again and again every period, on a thread
+ * of its own, each answer's latency recorded (a request slower than the period delays the next one; the schedule
+ * then catches up without waiting). The benchmark runs a few: a relay looked up every 50 ms, the dashboard's
+ * overview and the first page of the relay list every 2 s.
  */
 final class RestPoller implements AutoCloseable {
-    static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** One request; true if it was answered as expected (a 200). */
+    interface Request {
+        boolean send() throws IOException;
+    }
 
-    private final GatewayApi api;
-    private final List<UUID> ids;
+    private final String name;
+    private final long periodNanos;
+    private final Request request;
     private final Latency latency = new Latency();
     private final AtomicLong failures = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
-    RestPoller(GatewayApi api, List<UUID> ids) {
-        this.api = api;
-        this.ids = List.copyOf(ids);
-        this.thread = Thread.ofPlatform().name("rest-poller").daemon().start(this::poll);
+    RestPoller(String name, long periodMillis, Request request) {
+        this.name = name;
+        this.periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMillis);
+        this.request = request;
+        this.thread = Thread.ofPlatform().name("rest-poller " + name).daemon().start(this::poll);
+    }
+
+    /** What it asks and how often, as the benchmark's report names it. */
+    String name() {
+        return name;
     }
 
     Latency latency() {
@@ -40,7 +48,7 @@ final class RestPoller implements AutoCloseable {
     private void poll() {
         long due = System.nanoTime();
         while (running) {
-            due += PERIOD_NANOS;
+            due += periodNanos;
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 try {
@@ -51,7 +59,7 @@ final class RestPoller implements AutoCloseable {
             }
             long start = System.nanoTime();
             try {
-                if (api.get(ids.get(ThreadLocalRandom.current().nextInt(ids.size())))) {
+                if (request.send()) {
                     latency.recordNanos(System.nanoTime() - start);
                 } else {
                     failures.incrementAndGet();

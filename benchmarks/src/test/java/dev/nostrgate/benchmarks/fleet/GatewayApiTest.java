@@ -28,6 +28,19 @@ class GatewayApiTest {
     }
 
     @Test
+    void theInstanceListsSummaryIsReadWhereTheGatewayHasOne() throws Exception {
+        String instances = """
+                {"self":"gw-a","instances":[{"id":"gw-a","startedAt":"2026-12-06T02:00:00Z",
+                 "expiresAt":"2026-12-06T02:00:10Z","relays":3,"self":true}],"unownedRelays":0,
+                 "relayStates":{"backoff":1,"live":2}}
+                """;
+        assertThat(GatewayApi.relayStatesOf(instances)).contains(Map.of("live", 2, "backoff", 1));
+        assertThat(GatewayApi.relayStatesOf("""
+                {"self":"gw-a","instances":[],"unownedRelays":0}
+                """)).isEmpty();
+    }
+
+    @Test
     void serverLatencyAddsTheStatusesOfOneRouteAndFindsTheP99Bucket() {
         String metrics = """
                 # TYPE http_server_requests_seconds histogram

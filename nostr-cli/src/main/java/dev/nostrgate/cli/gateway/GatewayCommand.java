@@ -48,12 +48,25 @@ public final class GatewayCommand {
             if (!idOrUrl.startsWith("ws://") && !idOrUrl.startsWith("wss://")) {
                 return idOrUrl;
             }
-            for (JsonNode relay : api.get("api/relays").path("relays")) {
+            for (JsonNode relay : relays(api)) {
                 if (sameUrl(relay.path("url").asText(), idOrUrl)) {
                     return relay.path("id").asText();
                 }
             }
             throw new CliException("no registered relay has the URL " + idOrUrl + " (nostr gateway relays lists them)");
+        }
+
+        /** Every registered relay, oldest first: the list's pages, followed to the last. */
+        static List<JsonNode> relays(GatewayApi api) {
+            List<JsonNode> relays = new ArrayList<>();
+            String next = null;
+            do {
+                JsonNode page = api.get("api/relays?limit=1000" + (next == null ? ""
+                        : "&cursor=" + URLEncoder.encode(next, StandardCharsets.UTF_8)));
+                page.path("relays").forEach(relays::add);
+                next = page.path("next").isTextual() ? page.path("next").asText() : null;
+            } while (next != null);
+            return relays;
         }
 
         private static boolean sameUrl(String registered, String given) {
@@ -70,11 +83,13 @@ public final class GatewayCommand {
     static final class Relays extends ApiCommand {
         @Override
         public Integer call() {
-            JsonNode page = api().get("api/relays");
+            List<JsonNode> relays = relays(api());
             if (json) {
-                out().println(page);
+                ObjectNode all = GatewayApi.json().createObjectNode();
+                all.putArray("relays").addAll(relays);
+                out().println(all);
             } else {
-                for (JsonNode relay : page.path("relays")) {
+                for (JsonNode relay : relays) {
                     JsonNode counters = relay.path("counters");
                     out().printf("%s  %-12s %10d received %10d stored  %s  %s%n", relay.path("id").asText(),
                             relay.path("state").asText(), counters.path("received").asLong(),

@@ -91,12 +91,7 @@ record EventQuery(Filter filter, int limit, Optional<PageCursor> after) {
     private static int limit(MultiValueMap<String, String> parameters, Filter filter, int maxLimit) {
         String range = "an integer from 1 to " + maxLimit + " (gateway.database.max-limit)";
         if (parameters.containsKey("limit")) {
-            String text = single("limit", parameters.get("limit")).strip();
-            if (!text.matches("\\d{1,9}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > maxLimit) {
-                throw new InvalidRequestException("limit", "limit must be " + range + ", was \""
-                        + RelayStatsController.shorten(text) + "\"");
-            }
-            return Integer.parseInt(text);
+            return PageLimit.parse(single("limit", parameters.get("limit")), maxLimit, range);
         }
         if (filter.limit().isPresent()) {
             int limit = filter.limit().getAsInt();

@@ -1,5 +1,6 @@
 package dev.nostrgate.gateway.api;
 
+import dev.nostrgate.gateway.connector.RelayLifecycle;
 import dev.nostrgate.gateway.fleet.Instance;
 import dev.nostrgate.gateway.fleet.Lease;
 import dev.nostrgate.gateway.fleet.LeaseKeeper;
@@ -10,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.http.MediaType;
@@ -23,14 +26,19 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "instances", description = "The gateway instances that share the registered relays")
 public class InstanceController {
     private final LeaseKeeper keeper;
+    private final RelayLifecycle lifecycle;
 
-    public InstanceController(LeaseKeeper keeper) {
+    public InstanceController(LeaseKeeper keeper, RelayLifecycle lifecycle) {
         this.keeper = keeper;
+        this.lifecycle = lifecycle;
     }
 
     @GetMapping
     @Operation(summary = "The live instances and how many relays each runs",
-            description = "Read at this instance's last lease renewal (every gateway.fleet.renew-interval).")
+            description = "Read at this instance's last lease renewal (every gateway.fleet.renew-interval). "
+                    + "relayStates counts every registered relay by connector state: this instance's own as they "
+                    + "are now, the others' as their owners last published them; a summary that costs nothing to "
+                    + "poll, however many relays there are.")
     public Page list() {
         LeaseKeeper.Fleet fleet = keeper.fleet();
         Map<String, Long> owned = fleet.leases().values().stream().map(Lease::owner).flatMap(Optional::stream)
@@ -39,12 +47,19 @@ public class InstanceController {
                 .map(instance -> View.of(instance, owned.getOrDefault(instance.id(), 0L), keeper.instanceId()))
                 .toList();
         long unowned = fleet.leases().values().stream().filter(lease -> lease.owner().isEmpty()).count();
-        return new Page(keeper.instanceId(), instances, unowned);
+        Map<String, Long> states = new TreeMap<>();
+        for (UUID relay : fleet.leases().keySet()) {
+            states.merge(lifecycle.status(relay).state().apiName(), 1L, Long::sum);
+        }
+        return new Page(keeper.instanceId(), instances, unowned, states);
     }
 
     @Schema(name = "InstanceList")
     public record Page(@Schema(description = "the instance that answered") String self, List<View> instances,
-                       @Schema(description = "relays no live instance holds right now") long unownedRelays) {
+                       @Schema(description = "relays no live instance holds right now") long unownedRelays,
+                       @Schema(description = "how many registered relays are in each connector state (live, "
+                               + "connecting, backoff, ...)", example = "{\"live\":998,\"backoff\":2}")
+                       Map<String, Long> relayStates) {
     }
 
     @Schema(name = "Instance")

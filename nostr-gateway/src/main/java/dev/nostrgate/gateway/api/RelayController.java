@@ -4,17 +4,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nostrgate.core.Backoff;
 import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
+import dev.nostrgate.gateway.registry.ListPosition;
 import dev.nostrgate.gateway.registry.RegisteredRelay;
 import dev.nostrgate.gateway.registry.RelayRegistry;
 import dev.nostrgate.gateway.stats.RelayCounters;
 import dev.nostrgate.gateway.stats.StatsRepository;
 import dev.nostrgate.relay.store.Retry;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -28,6 +31,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -42,6 +46,8 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 public class RelayController {
     private static final Logger log = LoggerFactory.getLogger(RelayController.class);
     static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
 
     private final RelayRegistry registry;
     private final RelayLifecycle lifecycle;
@@ -100,9 +106,28 @@ public class RelayController {
     }
 
     @GetMapping
-    @Operation(summary = "List the registered relays, oldest first")
-    public RelayView.Page list() {
-        return new RelayView.Page(registry.all().stream().map(this::view).toList());
+    @Operation(summary = "List the registered relays, oldest first",
+            description = "A page holds limit relays (default " + DEFAULT_LIMIT + ", at most " + MAX_LIMIT + "); "
+                    + "next is the cursor of the following page (null on the last). A relay registered while "
+                    + "paging comes on the last page; none is listed twice.")
+    @ApiResponse(responseCode = "200", description = "a page of relays")
+    @ApiResponse(responseCode = "400", description = "an invalid limit or cursor")
+    public RelayView.Page list(
+            @Parameter(description = "relays per page: 1.." + MAX_LIMIT + ", default " + DEFAULT_LIMIT)
+            @RequestParam(name = "limit", required = false) String limit,
+            @Parameter(description = "the next value of the previous page")
+            @RequestParam(name = "cursor", required = false) String cursor) {
+        int size = limit == null ? DEFAULT_LIMIT
+                : PageLimit.parse(limit, MAX_LIMIT, "an integer from 1 to " + MAX_LIMIT);
+        Optional<ListPosition> after = Optional.ofNullable(cursor).map(RelayListCursor::decode);
+        // one more than the page: whether a next page exists without a second query
+        List<RegisteredRelay> relays = registry.page(after, size + 1);
+        String next = null;
+        if (relays.size() > size) {
+            relays = relays.subList(0, size);
+            next = RelayListCursor.encode(ListPosition.of(relays.get(size - 1)));
+        }
+        return new RelayView.Page(relays.stream().map(this::view).toList(), next);
     }
 
     @GetMapping("/{id}")

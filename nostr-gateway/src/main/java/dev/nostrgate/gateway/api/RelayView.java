@@ -54,7 +54,9 @@ public record RelayView(
     }
 
     @Schema(name = "RelayList")
-    public record Page(List<RelayView> relays) {
+    public record Page(List<RelayView> relays,
+                       @Schema(nullable = true, description = "the cursor of the next page (repeat the request with "
+                               + "cursor=<next>); null when this page was the last") String next) {
     }
 
     static RelayView of(RegisteredRelay relay, RelayStatus status, RelayCounters.Totals totals) {

@@ -1,6 +1,7 @@
 package dev.nostrgate.gateway.registry;
 
 import static dev.nostrgate.gateway.schema.Tables.GATEWAY_RELAYS;
+import static org.jooq.impl.DSL.row;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -23,6 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -37,7 +40,15 @@ public class RelayRegistry {
     private static final Retry REMOVE_RETRY = Retry.within(Duration.ofSeconds(5),
             new Backoff(Duration.ofMillis(20), Duration.ofMillis(500)), () -> false).forIdempotentStep();
 
+    /** How many distinct filter texts {@link #parsedFilters} keeps before it starts over. */
+    private static final int PARSED_FILTERS_KEPT = 4096;
+
     private final DSLContext dsl;
+    /**
+     * Filters already parsed, by their stored JSON: every listing and every relay start reads them, while most
+     * relays share a handful of filter sets (filters are immutable values, so one parse serves every row).
+     */
+    private final Map<String, List<Filter>> parsedFilters = new ConcurrentHashMap<>();
 
     /** {@code dsl}: the control plane's (its own pool, see {@code StoreConfiguration}). */
     public RelayRegistry(@Qualifier("controlDsl") DSLContext dsl) {
@@ -75,19 +86,36 @@ public class RelayRegistry {
     public List<RegisteredRelay> all() {
         return dsl.selectFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.REMOVING.isFalse())
                 .orderBy(GATEWAY_RELAYS.CREATED_AT, GATEWAY_RELAYS.ID)
-                .fetch(RelayRegistry::relay);
+                .fetch(this::relay);
+    }
+
+    /**
+     * Up to {@code limit} registered relays in registration order (as {@link #all}), those after {@code after} if
+     * given: one page of a listing that stays consistent while relays are added and removed (a relay added meanwhile
+     * comes on the last page; none is listed twice).
+     */
+    public List<RegisteredRelay> page(Optional<ListPosition> after, int limit) {
+        Condition condition = GATEWAY_RELAYS.REMOVING.isFalse();
+        if (after.isPresent()) {
+            condition = condition.and(row(GATEWAY_RELAYS.CREATED_AT, GATEWAY_RELAYS.ID)
+                    .gt(after.get().createdAt().atOffset(ZoneOffset.UTC), after.get().id()));
+        }
+        return dsl.selectFrom(GATEWAY_RELAYS).where(condition)
+                .orderBy(GATEWAY_RELAYS.CREATED_AT, GATEWAY_RELAYS.ID)
+                .limit(limit)
+                .fetch(this::relay);
     }
 
     /** A registered relay, unless it is being removed. */
     public Optional<RegisteredRelay> find(UUID id) {
         return dsl.selectFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.ID.eq(id)).and(GATEWAY_RELAYS.REMOVING.isFalse())
-                .fetchOptional(RelayRegistry::relay);
+                .fetchOptional(this::relay);
     }
 
     /** The relay registered with this URL, even one being removed (its URL is not free yet). */
     public Optional<RegisteredRelay> find(URI url) {
         return dsl.selectFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.URL.eq(url.toString()))
-                .fetchOptional(RelayRegistry::relay);
+                .fetchOptional(this::relay);
     }
 
     /**
@@ -138,13 +166,13 @@ public class RelayRegistry {
                 () -> dsl.deleteFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.ID.eq(id)).execute() > 0);
     }
 
-    private static RegisteredRelay relay(GatewayRelaysRecord row) {
+    private RegisteredRelay relay(GatewayRelaysRecord row) {
         Long cursor = row.getCursor();
         return new RegisteredRelay(
                 row.getId(),
                 URI.create(row.getUrl()),
                 row.getName(),
-                parseFilters(row.getFilters()),
+                filters(row.getFilters()),
                 row.getPaused(),
                 cursor == null ? OptionalLong.empty() : OptionalLong.of(cursor),
                 row.getCreatedAt().toInstant());
@@ -160,6 +188,18 @@ public class RelayRegistry {
             FilterJson.appendTo(out, filters.get(i));
         }
         return out.append(']').toString();
+    }
+
+    private List<Filter> filters(String json) {
+        List<Filter> filters = parsedFilters.get(json);
+        if (filters == null) {
+            filters = List.copyOf(parseFilters(json));
+            if (parsedFilters.size() >= PARSED_FILTERS_KEPT) {
+                parsedFilters.clear(); // so many distinct filter sets is rare; starting over bounds the memory
+            }
+            parsedFilters.put(json, filters);
+        }
+        return filters;
     }
 
     private static List<Filter> parseFilters(String json) {

@@ -10,6 +10,7 @@ import dev.nostrgate.gateway.GatewayTestSchema;
 import dev.nostrgate.gateway.connector.ConnectorState;
 import dev.nostrgate.gateway.connector.RelayStatus;
 import dev.nostrgate.gateway.stats.RelayCounters;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,6 +117,39 @@ class RelayApiIT {
         assertThat(relay.get("url").asText()).isEqualTo("ws://" + host + ":7777");
         assertThat(relay.get("name").asText()).isEqualTo(host + ":7777");
         assertThat(relay.get("filters").toString()).isEqualTo("[{}]");
+    }
+
+    @Test
+    void listsEveryRelayOnceInRegistrationOrderPageByPage() {
+        List<String> mine = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            mine.add(register("{\"url\":\"wss://" + host() + "\"}").get("id").asText());
+        }
+
+        List<String> listed = new ArrayList<>();
+        String next = null;
+        int pages = 0;
+        do {
+            ApiClient.Reply page = api.get("/api/relays?limit=2" + (next == null ? "" : "&cursor=" + next));
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            assertThat(page.json().get("relays").size()).isBetween(1, 2);
+            page.json().get("relays").forEach(relay -> listed.add(relay.get("id").asText()));
+            next = page.json().get("next").isNull() ? null : page.json().get("next").asText();
+            if (pages++ == 0) {
+                // registered while the listing pages: comes on the last page, as the newest
+                mine.add(register("{\"url\":\"wss://" + host() + "\"}").get("id").asText());
+            }
+        } while (next != null);
+
+        assertThat(listed).doesNotHaveDuplicates();
+        assertThat(listed.stream().filter(mine::contains).toList()).isEqualTo(mine);
+        assertThat(listed.get(listed.size() - 1)).isEqualTo(mine.get(mine.size() - 1));
+        JsonNode whole = api.get("/api/relays?limit=1000").json();
+        assertThat(whole.get("next").isNull()).isTrue();
+        List<String> atOnce = new ArrayList<>();
+        whole.get("relays").forEach(relay -> atOnce.add(relay.get("id").asText()));
+        assertThat(listed).isEqualTo(atOnce);
+        assertThat(api.get("/api/relays").json().get("relays").size()).isEqualTo(Math.min(100, atOnce.size()));
     }
 
     @Test
@@ -339,6 +373,14 @@ class RelayApiIT {
                 new Bad("POST", "/api/relays/{id}", JSON, "{}", 405, "POST is not allowed here"),
                 new Bad("PATCH", "/api/relays/{id}", "text/plain", "{}", 415,
                         "send application/json or application/merge-patch+json"),
+                // the list's paging
+                new Bad("GET", "/api/relays?limit=0", null, null, 400,
+                        "limit must be an integer from 1 to 1000, was \"0\""),
+                new Bad("GET", "/api/relays?limit=1001", null, null, 400, "limit must be an integer from 1 to 1000"),
+                new Bad("GET", "/api/relays?limit=ten", null, null, 400, "limit must be an integer from 1 to 1000"),
+                new Bad("GET", "/api/relays?cursor=bm90LWEtY3Vyc29y", null, null, 400,
+                        "cursor is not one this API issued"),
+                new Bad("GET", "/api/relays?cursor=%25%25", null, null, 400, "cursor is not one this API issued"),
                 // ids
                 new Bad("GET", "/api/relays/not-a-uuid", null, null, 400, "id must be a UUID"),
                 new Bad("PATCH", "/api/relays/123", JSON, "{\"paused\":true}", 400, "id must be a UUID"),

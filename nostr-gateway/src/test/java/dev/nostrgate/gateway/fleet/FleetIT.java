@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -276,6 +277,14 @@ class FleetIT {
         JsonNode instances = a.api().get("/api/instances").json();
         assertThat(instances.get("instances")).hasSize(2);
         assertThat(instances.get("unownedRelays").asLong()).isZero();
+        JsonNode states = instances.get("relayStates");
+        long counted = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> state = states.fields(); state.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = state.next();
+            assertThat(entry.getKey()).isIn("connecting", "catching-up", "live", "backoff");
+            counted += entry.getValue().asLong();
+        }
+        assertThat(counted).as(states.toString()).isEqualTo(RELAYS);
         // the dashboard's overview names each relay's owner and the instances, from any instance
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
             JsonNode overview = restarted.api().get("/api/overview").json();
