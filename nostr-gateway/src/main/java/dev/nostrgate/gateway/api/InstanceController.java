@@ -40,18 +40,7 @@ public class InstanceController {
                     + "are now, the others' as their owners last published them; a summary that costs nothing to "
                     + "poll, however many relays there are.")
     public Page list() {
-        LeaseKeeper.Fleet fleet = keeper.fleet();
-        Map<String, Long> owned = fleet.leases().values().stream().map(Lease::owner).flatMap(Optional::stream)
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-        List<View> instances = fleet.instances().stream()
-                .map(instance -> View.of(instance, owned.getOrDefault(instance.id(), 0L), keeper.instanceId()))
-                .toList();
-        long unowned = fleet.leases().values().stream().filter(lease -> lease.owner().isEmpty()).count();
-        Map<String, Long> states = new TreeMap<>();
-        for (UUID relay : fleet.leases().keySet()) {
-            states.merge(lifecycle.status(relay).state().apiName(), 1L, Long::sum);
-        }
-        return new Page(keeper.instanceId(), instances, unowned, states);
+        return Page.of(keeper.fleet(), keeper.instanceId(), lifecycle);
     }
 
     @Schema(name = "InstanceList")
@@ -60,6 +49,24 @@ public class InstanceController {
                        @Schema(description = "how many registered relays are in each connector state (live, "
                                + "connecting, backoff, ...)", example = "{\"live\":998,\"backoff\":2}")
                        Map<String, Long> relayStates) {
+
+        /**
+         * The page for {@code fleet} as instance {@code self} sees it. Each relay's state alone is asked for, not
+         * its status: the summary reads no queue depth, so polling it costs no broker round trip.
+         */
+        static Page of(LeaseKeeper.Fleet fleet, String self, RelayLifecycle lifecycle) {
+            Map<String, Long> owned = fleet.leases().values().stream().map(Lease::owner).flatMap(Optional::stream)
+                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            List<View> instances = fleet.instances().stream()
+                    .map(instance -> View.of(instance, owned.getOrDefault(instance.id(), 0L), self))
+                    .toList();
+            long unowned = fleet.leases().values().stream().filter(lease -> lease.owner().isEmpty()).count();
+            Map<String, Long> states = new TreeMap<>();
+            for (UUID relay : fleet.leases().keySet()) {
+                states.merge(lifecycle.state(relay).apiName(), 1L, Long::sum);
+            }
+            return new Page(self, instances, unowned, states);
+        }
     }
 
     @Schema(name = "Instance")

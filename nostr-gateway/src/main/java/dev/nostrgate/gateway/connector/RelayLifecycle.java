@@ -23,6 +23,14 @@ public interface RelayLifecycle {
      */
     CompletableFuture<Void> remove(UUID relayId);
 
-    /** Its current state. */
+    /** Its current state, with the depth of its queue. */
     RelayStatus status(UUID relayId);
+
+    /**
+     * Its connector state alone: no queue depth is read, so that a summary of every relay costs no broker round
+     * trip.
+     */
+    default ConnectorState state(UUID relayId) {
+        return status(relayId).state();
+    }
 }

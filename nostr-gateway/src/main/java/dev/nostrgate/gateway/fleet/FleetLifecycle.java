@@ -126,7 +126,15 @@ public class FleetLifecycle implements RelayLifecycle {
 
     @Override
     public RelayStatus status(UUID relayId) {
-        long depth = depths.depth(relayId);
+        return status(relayId, depths.depth(relayId));
+    }
+
+    @Override
+    public ConnectorState state(UUID relayId) {
+        return status(relayId, -1).state();
+    }
+
+    private RelayStatus status(UUID relayId, long depth) {
         Optional<RelayStatus> here = local.state(relayId);
         if (here.isPresent()) {
             RelayStatus status = here.get();
