@@ -3,13 +3,17 @@ package dev.nostrgate.gateway.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
 
 class OverviewControllerTest {
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     @Test
     void answers503WithAReasonUntilASampleCouldBeTaken() {
@@ -19,18 +23,26 @@ class OverviewControllerTest {
         sampler.sample();
 
         ErrorResponseException refused = catchThrowableOfType(ErrorResponseException.class,
-                () -> new OverviewController(sampler).overview());
+                () -> new OverviewController(sampler, JSON).overview());
 
         assertThat(refused.getStatusCode().value()).isEqualTo(503);
         assertThat(refused.getBody().getDetail()).contains("not been able to sample");
     }
 
     @Test
-    void servesTheLatestSample() {
+    void servesTheLatestSampleWrittenOnceAsJson() throws Exception {
         OverviewSampler sampler = new OverviewSampler(() -> new OverviewReadings(Instant.EPOCH, "ready", List.of(),
                 0, Overview.Lag.NONE), Duration.ofSeconds(5));
         sampler.sample();
 
-        assertThat(new OverviewController(sampler).overview()).isSameAs(sampler.current());
+        OverviewController controller = new OverviewController(sampler, JSON);
+        ResponseEntity<byte[]> first = controller.overview();
+
+        assertThat(first.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
+        assertThat(JSON.readValue(first.getBody(), Overview.class)).isEqualTo(sampler.current());
+        assertThat(controller.overview().getBody()).as("the same snapshot is written once").isSameAs(first.getBody());
+
+        sampler.sample();
+        assertThat(controller.overview().getBody()).as("a new snapshot is written anew").isNotSameAs(first.getBody());
     }
 }
