@@ -105,9 +105,9 @@ public final class GatewayApi {
                 "DELETE /api/relays/" + id);
     }
 
-    /** GET {@code path}; true on 200 (the body is read and dropped). */
-    boolean ok(String path) throws IOException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET()).statusCode() == 200;
+    /** GET {@code path}; the status it was answered with (the body is read and dropped). */
+    int status(String path) throws IOException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET()).statusCode();
     }
 
     /**

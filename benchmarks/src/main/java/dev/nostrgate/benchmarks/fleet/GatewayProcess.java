@@ -31,7 +31,13 @@ public final class GatewayProcess {
 
     public void start() throws IOException {
         List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-Xmx1g",
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()));
+                "--enable-native-access=ALL-UNNAMED"));
+        // GATEWAY_JAVA_OPTS: more JVM options for the gateway under test, after these (a JFR recording, a GC)
+        String extra = System.getenv("GATEWAY_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(arguments);
         process = new ProcessBuilder(command).directory(log.getParent().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

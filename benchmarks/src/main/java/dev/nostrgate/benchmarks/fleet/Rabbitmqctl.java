@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The local RabbitMQ as {@code rabbitmqctl} shows it (run as root or as the rabbitmq user; it reads the node's
@@ -35,6 +38,21 @@ final class Rabbitmqctl {
     }
 
     record Connections(int connections, int channels) {
+    }
+
+    /**
+     * The broker's file-handle budget (RabbitMQ 3.x's {@code file_handle_cache}, from the node's open-file limit), if
+     * it has one: RabbitMQ 4 has none. A quorum queue holds 3 of them on 3.10; once they are spent, the broker
+     * accepts TCP connections and never answers their AMQP handshake.
+     */
+    OptionalInt fileHandleLimit() {
+        try {
+            Matcher limit = Pattern.compile("\\{total_limit,(\\d+)}")
+                    .matcher(run("eval", "file_handle_cache:info([total_limit])."));
+            return limit.find() ? OptionalInt.of(Integer.parseInt(limit.group(1))) : OptionalInt.empty();
+        } catch (IOException e) { // no such module (RabbitMQ 4), or not allowed to eval
+            return OptionalInt.empty();
+        }
     }
 
     void deleteQueue(String name) throws IOException {

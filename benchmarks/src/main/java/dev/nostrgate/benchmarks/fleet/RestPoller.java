@@ -2,6 +2,7 @@ package dev.nostrgate.benchmarks.fleet;
 
 import dev.nostrgate.benchmarks.load.Latency;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,24 +10,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * What an operator does while the gateway starts its relays: one request, again and again every period, on a thread
  * of its own, each answer's latency recorded (a request slower than the period delays the next one; the schedule
  * then catches up without waiting). The benchmark runs a few: a relay looked up every 50 ms, the dashboard's
- * overview and the first page of the relay list every 2 s.
+ * overview and the first page of the relay list every 500 ms (a few operators' dashboards).
  */
 final class RestPoller implements AutoCloseable {
-    /** One request; true if it was answered as expected (a 200). */
+    /** One request; the HTTP status it was answered with (200 is expected). */
     interface Request {
-        boolean send() throws IOException;
+        int send() throws IOException;
     }
 
     private final String name;
+    private final String uri;
     private final long periodNanos;
     private final Request request;
     private final Latency latency = new Latency();
     private final AtomicLong failures = new AtomicLong();
+    private volatile String firstFailure;
     private final Thread thread;
     private volatile boolean running = true;
 
-    RestPoller(String name, long periodMillis, Request request) {
+    /** {@code uri}: the path as the gateway's request metrics name it ({@code /api/relays/{id}}). */
+    RestPoller(String name, long periodMillis, String uri, Request request) {
         this.name = name;
+        this.uri = uri;
         this.periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMillis);
         this.request = request;
         this.thread = Thread.ofPlatform().name("rest-poller " + name).daemon().start(this::poll);
@@ -37,12 +42,22 @@ final class RestPoller implements AutoCloseable {
         return name;
     }
 
+    /** The path as the gateway's request metrics name it. */
+    String uri() {
+        return uri;
+    }
+
     Latency latency() {
         return latency;
     }
 
     long failures() {
         return failures.get();
+    }
+
+    /** What the first failed request got (a status or an exception), if one failed. */
+    Optional<String> firstFailure() {
+        return Optional.ofNullable(firstFailure);
     }
 
     private void poll() {
@@ -59,14 +74,23 @@ final class RestPoller implements AutoCloseable {
             }
             long start = System.nanoTime();
             try {
-                if (request.send()) {
+                int status = request.send();
+                if (status == 200) {
                     latency.recordNanos(System.nanoTime() - start);
                 } else {
-                    failures.incrementAndGet();
+                    failed("HTTP " + status);
                 }
             } catch (IOException e) {
-                failures.incrementAndGet();
+                if (running) { // else close() interrupted a request in flight: not the gateway's failure
+                    failed(e.toString());
+                }
             }
+        }
+    }
+
+    private void failed(String what) {
+        if (failures.getAndIncrement() == 0) {
+            firstFailure = what;
         }
     }
 
