@@ -42,7 +42,7 @@ public final class FailedMessages {
      * @throws org.springframework.amqp.AmqpException if the broker does not take it (the original must then stay
      *     unacknowledged)
      */
-    public Fate failed(UUID relayId, Message message, Exception failure) {
+    public Fate failed(UUID relayId, Message message, Throwable failure) {
         int attempts = attempts(message) + 1;
         Message counted = MessageBuilder.fromMessage(message)
                 .setHeader(RelayTopology.ATTEMPTS_HEADER, attempts)

@@ -1,6 +1,8 @@
 package dev.nostrgate.gateway.sink;
 
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -171,12 +173,26 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
             }
             try {
                 sink.onMessageBatch(batch.messages(), batch.channel());
-            } catch (RuntimeException e) {
-                // RelaySink handles its own failures; this is a bug. As the listener containers do for a listener
-                // that throws with manual acks: the batch stays unacknowledged, and the consumer goes on.
-                log.error("relay {}: a batch of {} messages failed outside the sink's handling; left unacknowledged",
+            } catch (RuntimeException | Error e) {
+                // RelaySink handles its own failures; this is a bug, or an Error such as out of memory. Left
+                // unacknowledged, the batch would be acknowledged, unstored, by the next batch's multiple ack: it
+                // goes back to the queue instead (a quorum queue dead-letters it past its delivery limit). Caught
+                // and logged, not let out: a worker that died here would leave this consumer "storing" for good.
+                log.error("relay {}: a batch of {} messages failed outside the sink's handling; back to the queue",
                         relayId, batch.messages().size(), e);
+                requeue(batch);
             }
+        }
+    }
+
+    private void requeue(Batch batch) {
+        List<Message> messages = batch.messages();
+        try {
+            batch.channel().basicNack(messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag(),
+                    true, true);
+        } catch (IOException | ShutdownSignalException e) { // the channel is gone: the broker has them again
+            log.debug("relay {}: nack failed ({}); the broker redelivers unacked messages anyway", relayId,
+                    e.toString());
         }
     }
 

@@ -137,9 +137,11 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                 nackForRedelivery(channel, lastTag); // stopping during an outage: the broker keeps them
                 return;
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             // Manual acknowledgement: a batch left unacked here would be acked by the next batch's multiple ack,
-            // unstored. Find out which message fails instead, and set it aside.
+            // unstored. Find out which message fails instead, and set it aside. A stack overflow is the one Error
+            // that a message can cause every time (input nested deep enough), so it is set aside like a bug's
+            // exception; other Errors are the consumer's to handle.
             log.warn("relay {}: a batch of {} messages failed ({}); trying them one by one", relayId,
                     messages.size(), e.toString());
             oneByOne(messages, e, channel);
@@ -160,10 +162,10 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
      * cursor only decides what a restarted connector asks the relay for again, and the message itself is durably in
      * the queue all along (or, in the end, in {@code nostr.dead} with the reason), to be stored whenever it comes.
      */
-    private void oneByOne(List<Message> messages, RuntimeException batchFailure, Channel channel) {
+    private void oneByOne(List<Message> messages, Throwable batchFailure, Channel channel) {
         long lastTag = tag(messages.get(messages.size() - 1));
         for (Message message : messages) {
-            RuntimeException failure = batchFailure;
+            Throwable failure = batchFailure;
             if (messages.size() > 1) {
                 try {
                     if (!sink(List.of(message))) {
@@ -172,7 +174,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
                     }
                     ack(channel, tag(message), false);
                     continue;
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | StackOverflowError e) {
                     failure = e;
                 }
             }
@@ -185,7 +187,7 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
     }
 
     /** Hands a message that failed alone to {@link FailedMessages}; false if the gateway stopped first. */
-    private boolean setAside(Message message, RuntimeException failure) {
+    private boolean setAside(Message message, Throwable failure) {
         int attempt = FailedMessages.attempts(message) + 1;
         log.error("relay {}: message {} failed (attempt {})", relayId, message.getMessageProperties().getMessageId(),
                 attempt, failure);

@@ -120,22 +120,40 @@ class RelayConsumerIT {
             sink.onMessageBatch(messages, channel);
         };
         try (RelayConsumers consumers = new RelayConsumers(connections, 3, AN_HOUR)) { // one batch of all three
-            RelayConsumer first = consumers.create(relayId, failingOnce);
-            first.start();
+            RelayConsumer consumer = consumers.create(relayId, failingOnce);
+            consumer.start();
+            publish(0, 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.all().size() == 3);
+            consumer.stop();
+        }
+        assertThat(failed).isTrue();
+        assertThat(sink.all()).isEqualTo(bodies(0, 3));
+        assertThat(sink.redelivered).as("sent back to the queue, not acknowledged").containsOnly(true);
+        assertThat(queued()).isZero();
+    }
+
+    @Test
+    void aBatchThatTheSinkLetsAnErrorOutOfGoesBackToTheQueueAndTheConsumerGoesOn() {
+        AtomicBoolean failed = new AtomicBoolean();
+        AckingSink sink = new AckingSink();
+        ChannelAwareBatchMessageListener failingOnce = (messages, channel) -> {
+            if (failed.compareAndSet(false, true)) {
+                throw new OutOfMemoryError("test: no room for this batch");
+            }
+            sink.onMessageBatch(messages, channel);
+        };
+        try (RelayConsumers consumers = new RelayConsumers(connections, 3, AN_HOUR)) { // a batch is three
+            RelayConsumer consumer = consumers.create(relayId, failingOnce);
+            consumer.start();
             publish(0, 3);
             await().atMost(Duration.ofSeconds(10)).until(failed::get);
-            first.stop();
-            assertThat(sink.batches).isEmpty();
-            // unacknowledged, so queued again when the channel closed
-            await().atMost(Duration.ofSeconds(10)).until(() -> queued() == 3);
-
-            RelayConsumer second = consumers.create(relayId, failingOnce);
-            second.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> sink.all().size() == 3);
-            second.stop();
+            publish(3, 6);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.all().size() == 6);
+            consumer.stop();
         }
-        assertThat(sink.all()).isEqualTo(bodies(0, 3));
-        assertThat(sink.redelivered).containsOnly(true);
+        // not acknowledged with the next batch, unstored: sent back, delivered again to the same consumer
+        assertThat(sink.all()).containsExactlyInAnyOrderElementsOf(bodies(0, 6));
+        assertThat(sink.batches).allSatisfy(batch -> assertThat(batch).hasSize(3));
         assertThat(queued()).isZero();
     }
 }

@@ -409,6 +409,33 @@ class RelaySinkTest {
     }
 
     @Test
+    void setsAsideAMessageThatOverflowsTheStackAndStoresTheRestOfItsBatch() throws Exception {
+        Event first = note("first");
+        Event deep = note("nested deeper than the stack");
+        EventVerifier verifier = mock(EventVerifier.class);
+        when(verifier.problem(any())).thenReturn(Optional.empty());
+        when(verifier.problem(deep)).thenThrow(new StackOverflowError());
+        EventStore store = storingEverything();
+        FailedMessages failures = settingAside();
+        Channel channel = mock(Channel.class);
+        UUID relayId = UUID.randomUUID();
+        Message deepMessage = message(deep, 2);
+        RelaySink sink = new RelaySink(relayId, store, new RecentIds(100), verifier, LIMIT,
+                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
+                mock(DeadLetters.class), failures, LiveFeed.NONE, () -> false);
+
+        sink.onMessageBatch(List.of(message(first, 1), deepMessage), channel);
+
+        InOrder order = inOrder(store, failures, channel);
+        order.verify(store).saveAll(List.of(first));
+        order.verify(channel).basicAck(1, false);
+        order.verify(failures).failed(eq(relayId), same(deepMessage), argThat(e -> e instanceof StackOverflowError));
+        order.verify(channel).basicAck(2, false);
+        verify(channel, never()).basicAck(anyLong(), eq(true));
+        verify(channel, never()).basicNack(anyLong(), anyBoolean(), anyBoolean());
+    }
+
+    @Test
     void holdsAFailedMessageWhileTheBrokerCannotTakeItThenAcknowledgesIt() throws Exception {
         CursorBook cursors = mock(CursorBook.class);
         doThrow(new IllegalStateException("a bug")).when(cursors).committed(any(), anyLong());
