@@ -66,6 +66,20 @@ class RelayConsumerIT {
         }
     }
 
+    /** Throws {@code failure} (a RuntimeException or an Error) at its first batch, then hands each to the sink. */
+    private static ChannelAwareBatchMessageListener failingOnce(AtomicBoolean failed, Throwable failure,
+                                                                AckingSink sink) {
+        return (messages, channel) -> {
+            if (failed.compareAndSet(false, true)) {
+                if (failure instanceof RuntimeException exception) {
+                    throw exception;
+                }
+                throw (Error) failure;
+            }
+            sink.onMessageBatch(messages, channel);
+        };
+    }
+
     private void publish(int from, int to) {
         IntStream.range(from, to).forEach(i -> rabbit.convertAndSend("", queue, "m" + i));
     }
@@ -113,12 +127,7 @@ class RelayConsumerIT {
     void aBatchThatFailsBeforeItsCommitIsNotAcknowledgedAndComesBackFromTheBroker() {
         AtomicBoolean failed = new AtomicBoolean();
         AckingSink sink = new AckingSink();
-        ChannelAwareBatchMessageListener failingOnce = (messages, channel) -> {
-            if (failed.compareAndSet(false, true)) {
-                throw new IllegalStateException("test: the database failed before the commit");
-            }
-            sink.onMessageBatch(messages, channel);
-        };
+        ChannelAwareBatchMessageListener failingOnce = failingOnce(failed, new IllegalStateException("test: the database failed before the commit"), sink);
         try (RelayConsumers consumers = new RelayConsumers(connections, 3, AN_HOUR)) { // one batch of all three
             RelayConsumer consumer = consumers.create(relayId, failingOnce);
             consumer.start();
@@ -136,12 +145,7 @@ class RelayConsumerIT {
     void aBatchThatTheSinkLetsAnErrorOutOfGoesBackToTheQueueAndTheConsumerGoesOn() {
         AtomicBoolean failed = new AtomicBoolean();
         AckingSink sink = new AckingSink();
-        ChannelAwareBatchMessageListener failingOnce = (messages, channel) -> {
-            if (failed.compareAndSet(false, true)) {
-                throw new OutOfMemoryError("test: no room for this batch");
-            }
-            sink.onMessageBatch(messages, channel);
-        };
+        ChannelAwareBatchMessageListener failingOnce = failingOnce(failed, new OutOfMemoryError("test: no room for this batch"), sink);
         try (RelayConsumers consumers = new RelayConsumers(connections, 3, AN_HOUR)) { // a batch is three
             RelayConsumer consumer = consumers.create(relayId, failingOnce);
             consumer.start();
