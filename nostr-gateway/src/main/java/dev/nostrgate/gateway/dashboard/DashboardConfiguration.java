@@ -1,5 +1,7 @@
 package dev.nostrgate.gateway.dashboard;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nostrgate.gateway.GatewayState;
 import dev.nostrgate.gateway.config.GatewayProperties;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
@@ -27,9 +29,19 @@ public class DashboardConfiguration implements WebMvcConfigurer {
     @Bean
     OverviewSampler overviewSampler(GatewayState state, RelayRegistry registry, RelayLifecycle lifecycle,
                                     RelayCounters counters, StatsRepository stats, RelayTopology topology,
-                                    GatewayProperties properties, LeaseKeeper keeper, FleetProperties fleet) {
+                                    GatewayProperties properties, LeaseKeeper keeper, FleetProperties fleet,
+                                    ObjectMapper json) {
         return new OverviewSampler(new GatewayReadings(state, registry, lifecycle, counters, stats, topology,
-                keeper::fleet, fleet.leaseTtl(), Clock.systemUTC()), properties.overviewInterval());
+                keeper::fleet, fleet.leaseTtl(), Clock.systemUTC()), properties.overviewInterval(),
+                overview -> write(json, overview));
+    }
+
+    private static byte[] write(ObjectMapper json, Overview overview) {
+        try {
+            return json.writeValueAsBytes(overview);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the overview could not be written as JSON", e);
+        }
     }
 
     @Bean

@@ -1,13 +1,10 @@
 package dev.nostrgate.gateway.dashboard;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -17,24 +14,16 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The dashboard's data: the sampler's latest snapshot, the same for every caller until the next sample. Each
- * snapshot is written as JSON once, by the first request that asks for it: at a thousand relays it is a document of
- * some 300 KB, which every open dashboard asks for every few seconds.
+ * The dashboard's data: the sampler's latest snapshot, the same for every caller until the next sample, as the JSON
+ * the sampler wrote when it took it.
  */
 @RestController
 @Tag(name = "overview", description = "The whole gateway at a glance, as the dashboard shows it")
 public class OverviewController {
     private final OverviewSampler sampler;
-    private final ObjectMapper json;
-    private final AtomicReference<Rendered> rendered = new AtomicReference<>();
 
-    /** A snapshot and its JSON. */
-    private record Rendered(Overview overview, byte[] body) {
-    }
-
-    public OverviewController(OverviewSampler sampler, ObjectMapper json) {
+    public OverviewController(OverviewSampler sampler) {
         this.sampler = sampler;
-        this.json = json;
     }
 
     @GetMapping(path = "/api/overview", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -46,27 +35,12 @@ public class OverviewController {
                     schema = @Schema(implementation = Overview.class)))
     @ApiResponse(responseCode = "503", description = "no sample could be taken yet (the database is unreachable)")
     public ResponseEntity<byte[]> overview() {
-        Overview overview = sampler.current();
-        if (overview == null) {
+        byte[] json = sampler.currentJson();
+        if (json == null) {
             throw new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, ProblemDetail.forStatusAndDetail(
                     HttpStatus.SERVICE_UNAVAILABLE, "the gateway has not been able to sample its state yet (see its "
                             + "log: the database or RabbitMQ may be unreachable); retry in a few seconds"), null);
         }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(render(overview).body());
-    }
-
-    private Rendered render(Overview overview) {
-        Rendered last = rendered.get();
-        if (last != null && last.overview() == overview) {
-            return last;
-        }
-        try {
-            // two requests racing for a new snapshot may both write it; either result is the same document
-            Rendered now = new Rendered(overview, json.writeValueAsBytes(overview));
-            rendered.set(now);
-            return now;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the overview could not be written as JSON", e);
-        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
     }
 }

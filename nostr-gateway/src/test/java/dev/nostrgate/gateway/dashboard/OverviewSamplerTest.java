@@ -51,7 +51,7 @@ class OverviewSamplerTest {
     @Test
     void theFirstSampleHasNoRatesAndTheNextMeasuresReceivedPerSecondSinceIt() {
         Readings readings = new Readings();
-        OverviewSampler sampler = new OverviewSampler(readings, Duration.ofSeconds(5));
+        OverviewSampler sampler = new OverviewSampler(readings, Duration.ofSeconds(5), overview -> new byte[0]);
         readings.next.set(at(0, relay(A, 100, 1_000), relay(B, 0, 0)));
         sampler.sample();
         assertThat(sampler.current().totals().eventsPerSecond()).isZero();
@@ -73,7 +73,7 @@ class OverviewSamplerTest {
     @Test
     void aRelayNewToTheSampleOrWhoseCounterWentBackCountsFromZero() {
         Readings readings = new Readings();
-        OverviewSampler sampler = new OverviewSampler(readings, Duration.ofSeconds(5));
+        OverviewSampler sampler = new OverviewSampler(readings, Duration.ofSeconds(5), overview -> new byte[0]);
         readings.next.set(at(0, relay(A, 500, 0)));
         sampler.sample();
 
@@ -88,7 +88,7 @@ class OverviewSamplerTest {
     @Test
     void whatCouldNotBeReadIsNullAndWhatOnlySharedInstancesHaveIsLeftOut() throws Exception {
         Readings readings = new Readings();
-        OverviewSampler sampler = new OverviewSampler(readings, Duration.ofSeconds(5));
+        OverviewSampler sampler = new OverviewSampler(readings, Duration.ofSeconds(5), overview -> new byte[0]);
         readings.next.set(new OverviewReadings(T0, "catching-up", List.of(new OverviewReadings.Relay(A,
                 "wss://a.example", "a", "backoff", false, "connection refused", null, -1, 0, -1, null)), -1,
                 new Overview.Lag(12, 250, 900, 42)));
@@ -115,7 +115,7 @@ class OverviewSamplerTest {
     @Test
     void aFailedSampleKeepsTheLastSnapshotAndTheNextGoodOneReplacesIt() {
         Readings readings = new Readings();
-        OverviewSampler sampler = new OverviewSampler(readings, Duration.ofSeconds(5));
+        OverviewSampler sampler = new OverviewSampler(readings, Duration.ofSeconds(5), overview -> new byte[0]);
         readings.next.set(at(0, relay(A, 10, 0)));
         sampler.sample();
         Overview before = sampler.current();
@@ -134,7 +134,7 @@ class OverviewSamplerTest {
     void startedItHasASnapshotAtOnceAndRefreshesItInTheBackground() {
         Readings readings = new Readings();
         readings.next.set(at(0, relay(A, 0, 0)));
-        OverviewSampler sampler = new OverviewSampler(readings, Duration.ofMillis(20));
+        OverviewSampler sampler = new OverviewSampler(readings, Duration.ofMillis(20), overview -> new byte[0]);
         assertThat(sampler.current()).isNull();
         sampler.start();
         try {
