@@ -12,6 +12,7 @@ import dev.nostrgate.core.message.RelayMessage;
 import dev.nostrgate.core.message.RelayMessages;
 import dev.nostrgate.core.negentropy.NegentropyServer;
 import dev.nostrgate.core.negentropy.SortedVectorStorage;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.CancelledKeyException;
@@ -207,8 +208,21 @@ public final class FakeRelay implements AutoCloseable {
     /** Closes every connection abruptly: no closing handshake, as when a network or a relay process fails. */
     public void dropConnections() {
         for (WebSocket connection : server.getConnections()) {
-            connection.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by the test");
+            drop(connection);
         }
+    }
+
+    /**
+     * Closes the connection's socket itself, then lets the library forget it: its closeConnection alone, called
+     * while the connection's worker was busy with it, once left the socket open, and the client waited for ever.
+     */
+    private static void drop(WebSocket connection) {
+        try {
+            ((WebSocketImpl) connection).getChannel().close();
+        } catch (IOException e) {
+            // closed already
+        }
+        connection.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by the test");
     }
 
     // ---- data
@@ -375,7 +389,7 @@ public final class FakeRelay implements AutoCloseable {
                     dropDuringNegentropy = false;
                     // from another thread, as dropConnections() does: closed from inside its own worker's decode, the
                     // connection was sometimes never really closed (the client waited for its keep-alive)
-                    flusher.execute(() -> connection.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped by the test"));
+                    flusher.execute(() -> drop(connection));
                 } else {
                     connection.send(new RelayMessage.NegMsg(next.subscriptionId(),
                             negentropy.reconcileHex(next.messageHex())).toJson());
