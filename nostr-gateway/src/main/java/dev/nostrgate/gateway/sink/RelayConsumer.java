@@ -1,8 +1,6 @@
 package dev.nostrgate.gateway.sink;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ShutdownSignalException;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -187,13 +185,8 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
 
     private void requeue(Batch batch) {
         List<Message> messages = batch.messages();
-        try {
-            batch.channel().basicNack(messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag(),
-                    true, true);
-        } catch (IOException | ShutdownSignalException e) { // the channel is gone: the broker has them again
-            log.debug("relay {}: nack failed ({}); the broker redelivers unacked messages anyway", relayId,
-                    e.toString());
-        }
+        Redelivery.requeueUpTo(batch.channel(),
+                messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag(), relayId);
     }
 
     /** Holds the lock. The next batch if one is closed, taken from what waits; null if none is. */

@@ -385,11 +385,6 @@ public final class RelaySink implements ChannelAwareBatchMessageListener {
     }
 
     private void nackForRedelivery(Channel channel, long lastTag) {
-        try {
-            channel.basicNack(lastTag, true, true);
-        } catch (IOException | ShutdownSignalException e) {
-            log.debug("relay {}: nack failed ({}); the broker redelivers unacked messages anyway", relayId,
-                    e.getMessage());
-        }
+        Redelivery.requeueUpTo(channel, lastTag, relayId);
     }
 }

@@ -1,21 +1,23 @@
 package dev.nostrgate.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 import dev.nostrgate.gateway.connector.ConnectorState;
 import dev.nostrgate.gateway.connector.RelayLifecycle;
-import dev.nostrgate.gateway.connector.RelayStatus;
 import dev.nostrgate.gateway.fleet.Instance;
 import dev.nostrgate.gateway.fleet.Lease;
 import dev.nostrgate.gateway.fleet.LeaseKeeper;
-import dev.nostrgate.gateway.registry.RegisteredRelay;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -33,10 +35,12 @@ class InstancePageTest {
         leases.put(c, lease(c, null));
         LeaseKeeper.Fleet fleet = new LeaseKeeper.Fleet(List.of(new Instance("one", NOW, NOW.plusSeconds(15)),
                 new Instance("two", NOW, NOW.plusSeconds(15))), leases);
-        Map<UUID, ConnectorState> states = Map.of(a, ConnectorState.LIVE, b, ConnectorState.LIVE,
-                c, ConnectorState.CONNECTING);
+        RelayLifecycle lifecycle = mock(RelayLifecycle.class);
+        when(lifecycle.state(a)).thenReturn(ConnectorState.LIVE);
+        when(lifecycle.state(b)).thenReturn(ConnectorState.LIVE);
+        when(lifecycle.state(c)).thenReturn(ConnectorState.CONNECTING);
 
-        InstanceController.Page page = InstanceController.Page.of(fleet, "one", new StatesOnly(states));
+        InstanceController.Page page = InstanceController.Page.of(fleet, "one", lifecycle);
 
         assertThat(page.self()).isEqualTo("one");
         assertThat(page.instances()).extracting(InstanceController.View::id, InstanceController.View::relays,
@@ -46,37 +50,10 @@ class InstancePageTest {
         assertThat(page.unownedRelays()).isEqualTo(1);
         assertThat(page.relayStates()).containsExactly(Map.entry(ConnectorState.CONNECTING.apiName(), 1L),
                 Map.entry(ConnectorState.LIVE.apiName(), 2L));
+        verify(lifecycle, never()).status(any()); // a status reads the queue's depth from the broker
     }
 
     private static Lease lease(UUID relay, String owner) {
         return new Lease(relay, Optional.ofNullable(owner), Optional.empty(), Optional.empty(), 1, false);
-    }
-
-    /** Knows each relay's state; asking for a status (which reads the queue's depth from the broker) fails. */
-    private record StatesOnly(Map<UUID, ConnectorState> states) implements RelayLifecycle {
-        @Override
-        public ConnectorState state(UUID relayId) {
-            return states.get(relayId);
-        }
-
-        @Override
-        public RelayStatus status(UUID relayId) {
-            throw new AssertionError("the summary read the queue depth of " + relayId);
-        }
-
-        @Override
-        public void start(RegisteredRelay relay) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void change(RegisteredRelay relay) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<Void> remove(UUID relayId) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

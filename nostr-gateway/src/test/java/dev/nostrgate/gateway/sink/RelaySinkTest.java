@@ -93,6 +93,14 @@ class RelaySinkTest {
     }
 
     /** A sink that writes to the store and dead-letters to these, its other collaborators mocks. */
+    /** A sink whose verifier may throw, and whose failed messages go to {@code failures}. */
+    private static RelaySink settingAsideWith(UUID relayId, EventStore store, EventVerifier verifier,
+                                              FailedMessages failures) {
+        return new RelaySink(relayId, store, new RecentIds(100), verifier, LIMIT,
+                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
+                mock(DeadLetters.class), failures, LiveFeed.NONE, () -> false);
+    }
+
     private static RelaySink sink(EventStore store, DeadLetters deadLetters) {
         return new RelaySink(UUID.randomUUID(), store, new RecentIds(100), new EventVerifier(), LIMIT,
                 new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
@@ -390,9 +398,7 @@ class RelaySinkTest {
         Channel channel = mock(Channel.class);
         UUID relayId = UUID.randomUUID();
         Message poisonMessage = message(poison, 2);
-        RelaySink sink = new RelaySink(relayId, store, new RecentIds(100), verifier, LIMIT,
-                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                mock(DeadLetters.class), failures, LiveFeed.NONE, () -> false);
+        RelaySink sink = settingAsideWith(relayId, store, verifier, failures);
 
         sink.onMessageBatch(List.of(message(first, 1), poisonMessage, message(last, 3)), channel);
 
@@ -420,9 +426,7 @@ class RelaySinkTest {
         Channel channel = mock(Channel.class);
         UUID relayId = UUID.randomUUID();
         Message deepMessage = message(deep, 2);
-        RelaySink sink = new RelaySink(relayId, store, new RecentIds(100), verifier, LIMIT,
-                new RelayCounters(new SimpleMeterRegistry()), mock(CursorBook.class), mock(ProvenanceWriter.class),
-                mock(DeadLetters.class), failures, LiveFeed.NONE, () -> false);
+        RelaySink sink = settingAsideWith(relayId, store, verifier, failures);
 
         sink.onMessageBatch(List.of(message(first, 1), deepMessage), channel);
 
