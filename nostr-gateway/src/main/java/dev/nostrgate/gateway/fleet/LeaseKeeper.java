@@ -305,12 +305,20 @@ public class LeaseKeeper {
 
     /**
      * Runs work for a relay on the caller's thread (a REST request), with the tick keeping away from it meanwhile.
+     * A start asked for while the tick is starting the relay here is that start, under way: it returns at once. (A
+     * relay registered just before a tick is often taken by the tick before its REST request starts it; that
+     * request used to fail with 503 and take the registration back while the tick's start went on, which left a
+     * relay running here unregistered, then stopped, and its queue on the broker for good.)
      *
      * @throws IllegalStateException if other work for the relay is under way here
      */
     void runHere(UUID id, Work kind, Runnable task) {
-        if (busy.putIfAbsent(id, kind) != null) {
-            throw new IllegalStateException("relay " + id + " is busy here (" + busy.get(id) + "); retry shortly");
+        Work under = busy.putIfAbsent(id, kind);
+        if (under == Work.START && kind == Work.START) {
+            return;
+        }
+        if (under != null) {
+            throw new IllegalStateException("relay " + id + " is busy here (" + under + "); retry shortly");
         }
         try {
             task.run();
