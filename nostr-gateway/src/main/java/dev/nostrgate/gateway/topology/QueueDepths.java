@@ -14,11 +14,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Relay queue depths for the REST API and the dashboard, each read from the broker at most once per
- * {@link #FRESH}: a list of a thousand relays, asked for while the dashboard's sampler reads them all, would
- * otherwise cost a broker round trip per relay per request. A depth older than that is answered as it is while a
- * new one is read in the background, so a request never waits for more than one broker round trip (a relay's first
- * reading): before, the list of a thousand relays waited for a thousand of them every 5 s (a p99 of 9 s in
- * {@code fleet-bench}).
+ * {@link #FRESH} and never on a request's thread: a list of a thousand relays, asked for while the dashboard's
+ * sampler reads them all, would otherwise cost a broker round trip per relay per request. A depth older than that
+ * is answered as it is while a new one is read in the background; a relay never read yet is answered "unknown"
+ * (-1) while its first reading is taken the same way. Before, a request waited for the list's first readings: a
+ * page of 100 relays asked while the gateway started its thousand waited for 100 round trips to a broker busy
+ * declaring their queues ({@code fleet-bench}: the first page was the slowest request of the start).
  */
 @Component
 public class QueueDepths {
@@ -50,17 +51,13 @@ public class QueueDepths {
     }
 
     /**
-     * Messages waiting in the relay's queue, read within the last {@link #FRESH} or being read again; -1 if unknown
-     * (no queue, broker down).
+     * Messages waiting in the relay's queue as last read (within the last {@link #FRESH}, or being read again);
+     * -1 if unknown: not read yet (it is being read), no queue, or the broker down. Never waits for the broker.
      */
     public long depth(UUID relayId) {
         long now = System.nanoTime();
-        Reading reading = readings.get(relayId);
-        if (reading == null) {
-            long depth = read(relayId);
-            readings.put(relayId, new Reading(depth, now));
-            return depth;
-        }
+        // a relay asked for the first time gets a stale "unknown", so that it is read below like any stale one
+        Reading reading = readings.computeIfAbsent(relayId, id -> new Reading(-1, now - freshNanos));
         if (now - reading.readAt() >= freshNanos && refreshing.add(relayId)) {
             try {
                 refresher.execute(() -> refresh(relayId));
