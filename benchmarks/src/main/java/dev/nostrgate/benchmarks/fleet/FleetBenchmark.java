@@ -197,6 +197,7 @@ public final class FleetBenchmark {
         // the measured start
         long beamBefore = probe.oldestTicks("beam.smp");
         long postgresBefore = probe.named("postgres").ticks();
+        long benchmarkBefore = probe.cpuTicks(ProcessHandle.current().pid());
         long start = System.nanoTime();
         gateway.start();
         double httpUp = awaitHttp(start);
@@ -220,6 +221,9 @@ public final class FleetBenchmark {
         long gatewayTicks = probe.cpuTicks(gateway.pid());
         long beamTicks = probe.oldestTicks("beam.smp") - beamBefore;
         long postgresTicks = probe.named("postgres").ticks() - postgresBefore;
+        long benchmarkTicks = probe.cpuTicks(ProcessHandle.current().pid()) - benchmarkBefore;
+        // threads alive at the end only (a compiler thread that exited is missed), each since the process started
+        Map<String, Long> startThreads = ProcessProbe.ticksBetween(Map.of(), probe.threadTicks(gateway.pid()));
         row("restart: HTTP up", seconds(httpUp));
         row("restart: all " + options.up() + " up relays live", seconds(live.seconds()) + "  (goal <= 60 s)");
         row("restart: states then", live.states().toString());
@@ -228,15 +232,22 @@ public final class FleetBenchmark {
         for (RestPoller poller : pollers) {
             row("REST " + poller.name(), latency(poller.latency()) + ", failed " + poller.failures()
                     + poller.firstFailure().map(first -> " (first: " + first + ")").orElse(""));
+            row("  GET " + poller.uri() + " slowest, asked at (from the first)", poller.slowest());
             row("  GET " + poller.uri() + " as the gateway timed them", serverLatency(
                     GatewayApi.serverLatencyBuckets(metrics, "GET", poller.uri())));
         }
         row("REST GET /api/instances (relay states) every 250 ms", latency(statesLatency));
+        List<Latency> every = new ArrayList<>(pollers.stream().map(RestPoller::latency).toList());
+        every.add(statesLatency);
+        row("REST: all these requests together", latency(Latency.merged(every)));
         row("  GET /api/instances as the gateway timed them", serverLatency(GatewayApi.serverLatencyBuckets(metrics,
                 "GET", "/api/instances")));
         row("CPU s until all live: gateway (since start)", cpu(gatewayTicks));
         row("CPU s until all live: RabbitMQ (beam.smp)", cpu(beamTicks));
         row("CPU s until all live: PostgreSQL (all postgres)", cpu(postgresTicks));
+        row("CPU s until all live: this benchmark (upstreams, pollers)", cpu(benchmarkTicks));
+        startThreads.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .forEach(entry -> row("  gateway threads " + entry.getKey() + ", CPU s", cpu(entry.getValue())));
 
         idle();
         loneEvents();

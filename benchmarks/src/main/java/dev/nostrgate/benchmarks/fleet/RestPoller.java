@@ -2,6 +2,10 @@ package dev.nostrgate.benchmarks.fleet;
 
 import dev.nostrgate.benchmarks.load.Latency;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +29,9 @@ final class RestPoller implements AutoCloseable {
     private final Latency latency = new Latency();
     private final AtomicLong failures = new AtomicLong();
     private volatile String firstFailure;
+    /** The slowest answers, kept to tell a cold first request from a straggler in the middle of the start. */
+    private final List<Slow> slowest = new ArrayList<>();
+    private final long startedAt = System.nanoTime();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -60,6 +67,29 @@ final class RestPoller implements AutoCloseable {
         return Optional.ofNullable(firstFailure);
     }
 
+    /** The {@value #SLOWEST} slowest answers, slowest first: latency and when it was asked, from the first. */
+    String slowest() {
+        synchronized (slowest) {
+            return slowest.stream().map(slow -> String.format(Locale.ROOT, "%.0f ms at +%.1f s",
+                    slow.nanos() / 1e6, (slow.askedAt() - startedAt) / 1e9)).toList().toString();
+        }
+    }
+
+    private static final int SLOWEST = 3;
+
+    private record Slow(long nanos, long askedAt) {
+    }
+
+    private void recordSlow(long nanos, long askedAt) {
+        synchronized (slowest) {
+            slowest.add(new Slow(nanos, askedAt));
+            slowest.sort(Comparator.comparingLong(Slow::nanos).reversed());
+            if (slowest.size() > SLOWEST) {
+                slowest.remove(SLOWEST);
+            }
+        }
+    }
+
     private void poll() {
         long due = System.nanoTime();
         while (running) {
@@ -76,7 +106,9 @@ final class RestPoller implements AutoCloseable {
             try {
                 int status = request.send();
                 if (status == 200) {
-                    latency.recordNanos(System.nanoTime() - start);
+                    long nanos = System.nanoTime() - start;
+                    latency.recordNanos(nanos);
+                    recordSlow(nanos, start);
                 } else {
                     failed("HTTP " + status);
                 }

@@ -14,6 +14,15 @@ public final class Latency {
         histogram.recordValue(Math.max(0, nanos / 1_000));
     }
 
+    /** A new distribution holding every value of these. */
+    public static Latency merged(Iterable<Latency> parts) {
+        Latency all = new Latency();
+        for (Latency part : parts) {
+            all.histogram.add(part.histogram.copy());
+        }
+        return all;
+    }
+
     public long count() {
         return histogram.getTotalCount();
     }
