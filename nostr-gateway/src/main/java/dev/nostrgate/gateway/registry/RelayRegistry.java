@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +44,8 @@ public class RelayRegistry {
 
     /** How many distinct filter texts {@link #parsedFilters} keeps before it starts over. */
     private static final int PARSED_FILTERS_KEPT = 4096;
+    /** Ids per query of {@link #find(Collection)}: bind values stay far below the drivers' limits. */
+    private static final int FIND_CHUNK = 1000;
 
     private final DSLContext dsl;
     /**
@@ -110,6 +114,23 @@ public class RelayRegistry {
     public Optional<RegisteredRelay> find(UUID id) {
         return dsl.selectFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.ID.eq(id)).and(GATEWAY_RELAYS.REMOVING.isFalse())
                 .fetchOptional(this::relay);
+    }
+
+    /**
+     * The relays registered with these ids (not being removed), by id; one query per {@value #FIND_CHUNK} ids, so
+     * that starting a thousand relays reads their registrations in one round trip, not a thousand.
+     */
+    public Map<UUID, RegisteredRelay> find(Collection<UUID> ids) {
+        List<UUID> all = List.copyOf(ids);
+        Map<UUID, RegisteredRelay> found = new HashMap<>();
+        for (int from = 0; from < all.size(); from += FIND_CHUNK) {
+            dsl.selectFrom(GATEWAY_RELAYS)
+                    .where(GATEWAY_RELAYS.ID.in(all.subList(from, Math.min(all.size(), from + FIND_CHUNK))))
+                    .and(GATEWAY_RELAYS.REMOVING.isFalse())
+                    .fetch(this::relay)
+                    .forEach(relay -> found.put(relay.id(), relay));
+        }
+        return found;
     }
 
     /** The relay registered with this URL, even one being removed (its URL is not free yet). */
