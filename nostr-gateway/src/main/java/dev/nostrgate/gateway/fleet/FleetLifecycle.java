@@ -83,7 +83,7 @@ public class FleetLifecycle implements RelayLifecycle {
         });
         if (local.running().contains(relayId) || claim(relayId)) {
             CompletableFuture<Void> done = new CompletableFuture<>();
-            keeper.submit(relayId, LeaseKeeper.Work.REMOVE, () -> local.remove(relayId).join())
+            keeper.submitAfterUnderway(relayId, LeaseKeeper.Work.REMOVE, () -> local.remove(relayId).join())
                     .whenComplete((ok, failure) -> {
                         depths.forget(relayId);
                         if (failure != null) {

@@ -52,6 +52,10 @@ public class LeaseKeeper {
     /** What is being done to a relay here; the tick leaves a relay alone while something is. */
     enum Work { START, CHANGE, HAND_OVER, REMOVE }
 
+    /** Work under way for a relay, and when it is done. */
+    private record Underway(Work kind, CompletableFuture<Void> done) {
+    }
+
     private final LeaseTable leases;
     private final RelayRegistry registry;
     private final LocalRelays local;
@@ -71,7 +75,7 @@ public class LeaseKeeper {
      * synchronized code of the AMQP client, which would pin virtual threads to the few carriers.
      */
     private final ExecutorService work;
-    private final Map<UUID, Work> busy = new ConcurrentHashMap<>();
+    private final Map<UUID, Underway> busy = new ConcurrentHashMap<>();
     /** The settings version each relay running here was started or last changed with. */
     private final Map<UUID, Long> applied = new ConcurrentHashMap<>();
     /** What was last published per relay (tick thread only). */
@@ -144,7 +148,7 @@ public class LeaseKeeper {
             List<Lease> all = retry.call("reading the leases", leases::all);
             int target = Share.target(me, instances.stream().map(Instance::id).toList(), all.size());
             Set<UUID> keeping = new HashSet<>(held);
-            keeping.removeIf(id -> busy.get(id) == Work.HAND_OVER);
+            keeping.removeIf(id -> busyWith(id, Work.HAND_OVER));
             if (keeping.size() > target) {
                 giveBack(keeping, keeping.size() - target, all);
             } else if (keeping.size() < target) {
@@ -225,7 +229,7 @@ public class LeaseKeeper {
                 submit(id, Work.REMOVE, () -> removeHere(id));
             } else if (!running.contains(id)) {
                 RegisteredRelay relay = toStart.get(id);
-                if (relay != null) { // else removed since the leases were read
+                if (relay != null) { // else removed since the leases were read, or the read failed
                     starts.add(submit(id, Work.START, () -> {
                         local.start(relay);
                         applied.put(id, lease.version());
@@ -244,8 +248,10 @@ public class LeaseKeeper {
 
     /**
      * The registrations of the held relays that are to start here, in one query per thousand: read after the leases,
-     * so each is at least as new as the lease version its start is recorded with (a change made since is applied
-     * at the next tick). One query per relay cost more CPU than the rest of a relay's start at a thousand relays.
+     * so each is at least as new as the lease version its start is recorded with. A change made between this read
+     * and the start (which may wait behind many others) is applied at the next tick, as one made through another
+     * instance is; a removal through REST waits for the start ({@link #submitAfterUnderway}). One query per relay
+     * cost more CPU than the rest of a relay's start at a thousand relays.
      */
     private Map<UUID, RegisteredRelay> relaysToStart(Set<UUID> held, Map<UUID, Lease> byId, Set<UUID> running) {
         List<UUID> ids = held.stream().filter(id -> byId.get(id) != null && !byId.get(id).removing()
@@ -253,7 +259,12 @@ public class LeaseKeeper {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        return retry.call("reading the relays to start", () -> registry.find(ids));
+        try {
+            return retry.call("reading the relays to start", () -> registry.find(ids));
+        } catch (RuntimeException e) { // the rest of the tick goes on; the next one tries these starts again
+            log.warn("reading the {} relays to start failed: {}", ids.size(), e.getMessage());
+            return Map.of();
+        }
     }
 
     /** Drains and deletes the relay's queue, then its registration and statistics. */
@@ -304,12 +315,36 @@ public class LeaseKeeper {
      * alone meanwhile. Failures are logged, and the next tick tries again.
      */
     CompletableFuture<Void> submit(UUID id, Work kind, Runnable task) {
-        if (busy.putIfAbsent(id, kind) != null) {
-            return CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> submitted = trySubmit(id, kind, task);
+        return submitted != null ? submitted : CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Runs a piece of work for one relay here once the work under way for it here, if any, is done: a removal asked
+     * for through REST, which must not be skipped as the tick's work is (the registration is deleted next, and a
+     * start still queued or running would otherwise leave the relay running unregistered, its queue for good).
+     */
+    CompletableFuture<Void> submitAfterUnderway(UUID id, Work kind, Runnable task) {
+        Underway current = busy.get(id);
+        if (current == null) {
+            CompletableFuture<Void> submitted = trySubmit(id, kind, task);
+            if (submitted != null) {
+                return submitted;
+            }
+            return submitAfterUnderway(id, kind, task); // other work came first: after that one
+        }
+        return current.done().thenCompose(ignored -> submitAfterUnderway(id, kind, task));
+    }
+
+    /** As {@link #submit}; null if other work for the relay is under way. */
+    private CompletableFuture<Void> trySubmit(UUID id, Work kind, Runnable task) {
+        Underway underway = new Underway(kind, new CompletableFuture<>());
+        if (busy.putIfAbsent(id, underway) != null) {
+            return null;
         }
         try {
             return CompletableFuture.runAsync(task, work).whenComplete((ok, failure) -> {
-                busy.remove(id, kind);
+                finished(id, underway);
                 if (failure != null) {
                     log.warn("{} of relay {} failed: {}", kind.name().toLowerCase(java.util.Locale.ROOT).replace('_',
                             ' '), id, failure.getCause() != null ? failure.getCause().getMessage()
@@ -317,9 +352,19 @@ public class LeaseKeeper {
                 }
             });
         } catch (RuntimeException rejected) { // stopping
-            busy.remove(id, kind);
+            finished(id, underway);
             return CompletableFuture.failedFuture(rejected);
         }
+    }
+
+    private boolean busyWith(UUID id, Work kind) {
+        Underway underway = busy.get(id);
+        return underway != null && underway.kind() == kind;
+    }
+
+    private void finished(UUID id, Underway underway) {
+        busy.remove(id, underway);
+        underway.done().complete(null);
     }
 
     /**
@@ -332,17 +377,18 @@ public class LeaseKeeper {
      * @throws IllegalStateException if other work for the relay is under way here
      */
     void runHere(UUID id, Work kind, Runnable task) {
-        Work under = busy.putIfAbsent(id, kind);
-        if (under == Work.START && kind == Work.START) {
+        Underway underway = new Underway(kind, new CompletableFuture<>());
+        Underway under = busy.putIfAbsent(id, underway);
+        if (under != null && under.kind() == Work.START && kind == Work.START) {
             return;
         }
         if (under != null) {
-            throw new IllegalStateException("relay " + id + " is busy here (" + under + "); retry shortly");
+            throw new IllegalStateException("relay " + id + " is busy here (" + under.kind() + "); retry shortly");
         }
         try {
             task.run();
         } finally {
-            busy.remove(id, kind);
+            finished(id, underway);
         }
     }
 

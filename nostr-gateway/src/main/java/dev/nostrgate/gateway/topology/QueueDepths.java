@@ -82,7 +82,9 @@ public class QueueDepths {
         try {
             long depth = read(relayId);
             long now = System.nanoTime();
-            readings.computeIfPresent(relayId, (id, old) -> new Reading(depth, now)); // not for a relay forgotten since
+            // not for a relay forgotten since; and "unknown" is not kept: a relay removed elsewhere (not forgotten
+            // here) would otherwise stay here for good, and an unknown one is asked for again at the next request
+            readings.computeIfPresent(relayId, (id, old) -> depth < 0 ? null : new Reading(depth, now));
         } finally {
             refreshing.remove(relayId);
         }

@@ -26,6 +26,8 @@ class LeaseKeeperWorkTest {
             new FleetProperties("test", Duration.ofSeconds(15), Duration.ofSeconds(2), 4));
     private final UUID relay = UUID.randomUUID();
     private final CountDownLatch tickMayFinish = new CountDownLatch(1);
+    /** Set by the blocking work as its last step. */
+    private final AtomicBoolean workDone = new AtomicBoolean();
 
     @AfterEach
     void letTheTickFinish() {
@@ -41,6 +43,7 @@ class LeaseKeeperWorkTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            workDone.set(true);
         });
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
         return work;
@@ -73,6 +76,45 @@ class LeaseKeeperWorkTest {
 
         assertThatThrownBy(() -> keeper.runHere(relay, LeaseKeeper.Work.START, () -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("busy here (HAND_OVER)");
+    }
+
+    @Test
+    void aRemovalAskedForWhileTheTickStartsTheRelayRunsOnceThatStartIsDoneNotNever() throws Exception {
+        tickBusyWith(LeaseKeeper.Work.START);
+        AtomicBoolean removed = new AtomicBoolean();
+
+        CompletableFuture<Void> removal = keeper.submitAfterUnderway(relay, LeaseKeeper.Work.REMOVE,
+                () -> removed.set(workDone.get()));
+        assertThat(removal).as("waits for the start").isNotDone();
+
+        tickMayFinish.countDown();
+        removal.get(10, TimeUnit.SECONDS);
+        assertThat(removed).as("ran, after the start").isTrue();
+    }
+
+    @Test
+    void aRemovalAlsoWaitsForAStartThatARestRequestRunsOnItsOwnThread() throws Exception {
+        CountDownLatch starting = new CountDownLatch(1);
+        CompletableFuture.runAsync(() -> keeper.runHere(relay,
+                LeaseKeeper.Work.START, () -> {
+                    starting.countDown();
+                    try {
+                        tickMayFinish.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    workDone.set(true);
+                }));
+        assertThat(starting.await(10, TimeUnit.SECONDS)).isTrue();
+        AtomicBoolean removed = new AtomicBoolean();
+
+        CompletableFuture<Void> removal = keeper.submitAfterUnderway(relay, LeaseKeeper.Work.REMOVE,
+                () -> removed.set(workDone.get()));
+        assertThat(removal).isNotDone();
+
+        tickMayFinish.countDown();
+        removal.get(10, TimeUnit.SECONDS);
+        assertThat(removed).isTrue();
     }
 
     @Test

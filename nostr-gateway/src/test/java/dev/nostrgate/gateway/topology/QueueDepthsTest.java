@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,60 +61,77 @@ class QueueDepthsTest {
 
     @Test
     void aRequestNeverWaitsForTheBrokerEvenForAFirstReading() throws Exception {
-        CountDownLatch brokerAnswers = new CountDownLatch(1);
-        QueueDepths depths = new QueueDepths(brokerAnsweringOnlyAfter(brokerAnswers, new CountDownLatch(1)),
-                Duration.ofMillis(300));
+        SlowBroker broker = new SlowBroker();
+        QueueDepths depths = new QueueDepths(broker, Duration.ofMillis(300));
         publish(4);
         await().atMost(Duration.ofSeconds(10)).until(() -> new RelayTopology(admin, null).depth(relay) == 4);
 
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-            for (int i = 0; i < 100; i++) { // one reading under way, not a hundred
+            for (int i = 0; i < 100; i++) {
                 assertThat(depths.depth(relay)).isEqualTo(-1);
             }
         });
-        brokerAnswers.countDown();
+        assertThat(broker.asked.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(broker.reads).as("one reading under way, not a hundred").hasValue(1);
+        broker.answers.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> depths.depth(relay) == 4);
     }
 
     @Test
-    void anUnknownQueueIsMinusOne() {
-        QueueDepths depths = new QueueDepths(new RelayTopology(admin, null));
+    void anUnknownQueueIsMinusOneAndAskedForAgainRatherThanKept() {
+        SlowBroker broker = new SlowBroker();
+        broker.answers.countDown();
+        QueueDepths depths = new QueueDepths(broker);
         UUID unknown = UUID.randomUUID();
+
         assertThat(depths.depth(unknown)).isEqualTo(-1);
-        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10)).until(() -> true);
-        assertThat(depths.depth(unknown)).as("read: no such queue").isEqualTo(-1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.reads.get() >= 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            assertThat(depths.depth(unknown)).as("read: no such queue").isEqualTo(-1);
+            return broker.reads.get() >= 2; // not kept as a reading: the next request has it read again
+        });
     }
 
     @Test
     void aRelayForgottenWhileItsReadingIsUnderWayIsNotRememberedAgain() throws Exception {
-        CountDownLatch brokerAnswers = new CountDownLatch(1);
-        CountDownLatch reading = new CountDownLatch(1);
-        QueueDepths depths = new QueueDepths(brokerAnsweringOnlyAfter(brokerAnswers, reading), Duration.ofMinutes(1));
+        SlowBroker broker = new SlowBroker();
+        QueueDepths depths = new QueueDepths(broker, Duration.ofMinutes(1));
         publish(1);
         assertThat(depths.depth(relay)).isEqualTo(-1);
-        assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(broker.asked.await(10, TimeUnit.SECONDS)).isTrue();
         depths.forget(relay);
-        brokerAnswers.countDown();
-        await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        broker.answers.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.answered.get() == 1);
+        await().pollDelay(Duration.ofMillis(100)).atMost(Duration.ofSeconds(10)).until(() -> true);
 
         assertThat(depths.depth(relay)).as("asked anew: unknown again, not the reading taken before it was forgotten")
                 .isEqualTo(-1);
     }
 
-    /** The local broker, whose depth readings count {@code asked} down, then wait for {@code answers}. */
-    private RelayTopology brokerAnsweringOnlyAfter(CountDownLatch answers, CountDownLatch asked) {
-        return new RelayTopology(admin, null) {
-            @Override
-            public long depth(UUID relayId) {
-                asked.countDown();
-                try {
-                    answers.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return super.depth(relayId);
+    /** The local broker, whose depth readings are counted and wait until {@link #answers} is counted down. */
+    private final class SlowBroker extends RelayTopology {
+        final CountDownLatch asked = new CountDownLatch(1);
+        final CountDownLatch answers = new CountDownLatch(1);
+        final AtomicInteger reads = new AtomicInteger();
+        final AtomicInteger answered = new AtomicInteger();
+
+        SlowBroker() {
+            super(admin, null);
+        }
+
+        @Override
+        public long depth(UUID relayId) {
+            reads.incrementAndGet();
+            asked.countDown();
+            try {
+                answers.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        };
+            long depth = super.depth(relayId);
+            answered.incrementAndGet();
+            return depth;
+        }
     }
 
     private void publish(int messages) {
