@@ -34,9 +34,9 @@ class LeaseKeeperWorkTest {
         tickMayFinish.countDown();
     }
 
-    private CompletableFuture<Void> tickBusyWith(LeaseKeeper.Work kind) throws InterruptedException {
-        CountDownLatch running = new CountDownLatch(1);
-        CompletableFuture<Void> work = keeper.submit(relay, kind, () -> {
+    /** Work that says it runs, then blocks until {@link #tickMayFinish}, then sets {@link #workDone}. */
+    private Runnable blockingWork(CountDownLatch running) {
+        return () -> {
             running.countDown();
             try {
                 tickMayFinish.await();
@@ -44,7 +44,12 @@ class LeaseKeeperWorkTest {
                 Thread.currentThread().interrupt();
             }
             workDone.set(true);
-        });
+        };
+    }
+
+    private CompletableFuture<Void> tickBusyWith(LeaseKeeper.Work kind) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        CompletableFuture<Void> work = keeper.submit(relay, kind, blockingWork(running));
         assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
         return work;
     }
@@ -95,16 +100,7 @@ class LeaseKeeperWorkTest {
     @Test
     void aRemovalAlsoWaitsForAStartThatARestRequestRunsOnItsOwnThread() throws Exception {
         CountDownLatch starting = new CountDownLatch(1);
-        CompletableFuture.runAsync(() -> keeper.runHere(relay,
-                LeaseKeeper.Work.START, () -> {
-                    starting.countDown();
-                    try {
-                        tickMayFinish.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    workDone.set(true);
-                }));
+        CompletableFuture.runAsync(() -> keeper.runHere(relay, LeaseKeeper.Work.START, blockingWork(starting)));
         assertThat(starting.await(10, TimeUnit.SECONDS)).isTrue();
         AtomicBoolean removed = new AtomicBoolean();
 
