@@ -73,7 +73,9 @@ public class RelayController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Register a relay", description = "Declares its exchange and queue, starts its consumer "
-            + "and its connector. The Location header is the new relay's URL.")
+            + "and its connector. The Location header is the new relay's URL. Where another gateway instance takes "
+            + "the relay, or this one's lease keeper is starting it already, the answer does not wait for that "
+            + "start; a start that fails there is tried again at the keeper's next round.")
     @ApiResponse(responseCode = "201", description = "registered")
     @ApiResponse(responseCode = "400", description = "invalid url, name or filters")
     @ApiResponse(responseCode = "409", description = "a relay with this URL is registered already (existingId)")
