@@ -20,6 +20,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Query;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Repository;
@@ -32,6 +33,9 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class LeaseTable {
+    /** PostgreSQL's and CockroachDB's foreign_key_violation: here, a lease for a relay that is not registered. */
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
+
     private static final Field<OffsetDateTime> NOW = DSL.field("now()", OffsetDateTime.class);
 
     private final DSLContext dsl;
@@ -117,13 +121,21 @@ public class LeaseTable {
 
     /**
      * Takes one relay's lease if it is free, expired or this instance's own already (creating the row if the relay
-     * has none yet); true if this instance holds it now.
+     * has none yet); true if this instance holds it now, false also if the relay is not registered (any more: a
+     * removal through another request or instance may have finished meanwhile).
      */
     public boolean claim(UUID relayId, String owner, Duration ttl) {
-        dsl.insertInto(GATEWAY_RELAY_LEASES)
-                .set(GATEWAY_RELAY_LEASES.RELAY_ID, relayId)
-                .onConflictDoNothing()
-                .execute();
+        try {
+            dsl.insertInto(GATEWAY_RELAY_LEASES)
+                    .set(GATEWAY_RELAY_LEASES.RELAY_ID, relayId)
+                    .onConflictDoNothing()
+                    .execute();
+        } catch (DataAccessException e) {
+            if (FOREIGN_KEY_VIOLATION.equals(e.sqlState())) {
+                return false;
+            }
+            throw e;
+        }
         return dsl.update(GATEWAY_RELAY_LEASES)
                 .set(GATEWAY_RELAY_LEASES.OWNER, owner)
                 .set(GATEWAY_RELAY_LEASES.EXPIRES_AT, inFuture(ttl))

@@ -112,6 +112,15 @@ class LeaseTableTest {
     }
 
     @Test
+    void claimingTheLeaseOfARelayNoLongerRegisteredIsRefusedNotAnError() {
+        UUID relay = register(1).get(0);
+        registry.remove(relay); // a removal that finished while a REST request was about to claim the relay
+
+        assertThat(leases.claim(relay, "a", TTL)).isFalse();
+        assertThat(leases.all()).isEmpty();
+    }
+
+    @Test
     void claimTakesAFreeOrOwnLeaseButNotAnotherInstancesLiveOne() {
         UUID relay = register(1).get(0);
         assertThat(leases.claim(relay, "a", TTL)).isTrue();
