@@ -218,8 +218,7 @@ public class LeaseKeeper {
             }
         }
         Set<UUID> running = local.running();
-        Map<UUID, RegisteredRelay> toStart = relaysToStart(held, byId, running);
-        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        List<Lease> toStart = new ArrayList<>();
         for (UUID id : held) {
             Lease lease = byId.get(id);
             if (lease == null || busy.containsKey(id)) {
@@ -228,13 +227,7 @@ public class LeaseKeeper {
             if (lease.removing()) {
                 submit(id, Work.REMOVE, () -> removeHere(id));
             } else if (!running.contains(id)) {
-                RegisteredRelay relay = toStart.get(id);
-                if (relay != null) { // else removed since the leases were read, or the read failed
-                    starts.add(submit(id, Work.START, () -> {
-                        local.start(relay);
-                        applied.put(id, lease.version());
-                    }));
-                }
+                toStart.add(lease);
             } else if (!Objects.equals(applied.get(id), lease.version())) {
                 submit(id, Work.CHANGE, () -> registry.find(id).ifPresent(relay -> {
                     log.info("relay {} was changed through another instance: applying it here", id);
@@ -243,28 +236,40 @@ public class LeaseKeeper {
                 }));
             }
         }
-        return starts;
+        return start(toStart);
     }
 
     /**
-     * The registrations of the held relays that are to start here, in one query per thousand: read after the leases,
-     * so each is at least as new as the lease version its start is recorded with. A change made between this read
-     * and the start (which may wait behind many others) is applied at the next tick, as one made through another
-     * instance is; a removal through REST waits for the start ({@link #submitAfterUnderway}). One query per relay
-     * cost more CPU than the rest of a relay's start at a thousand relays.
+     * Starts these relays, their registrations read in one query per thousand: read after the leases, so each is at
+     * least as new as the lease version its start is recorded with. A change made between this read and the start
+     * (which may wait behind many others) is applied at the next tick, as one made through another instance is; a
+     * removal through REST waits for the start ({@link #submitAfterUnderway}). One query per relay cost more CPU
+     * than the rest of a relay's start at a thousand relays. A failed read skips these starts only: the rest of the
+     * tick goes on, and the next one tries them again.
      */
-    private Map<UUID, RegisteredRelay> relaysToStart(Set<UUID> held, Map<UUID, Lease> byId, Set<UUID> running) {
-        List<UUID> ids = held.stream().filter(id -> byId.get(id) != null && !byId.get(id).removing()
-                && !busy.containsKey(id) && !running.contains(id)).toList();
-        if (ids.isEmpty()) {
-            return Map.of();
+    private List<CompletableFuture<Void>> start(List<Lease> toStart) {
+        if (toStart.isEmpty()) {
+            return List.of();
         }
+        Map<UUID, RegisteredRelay> registered;
         try {
-            return retry.call("reading the relays to start", () -> registry.find(ids));
-        } catch (RuntimeException e) { // the rest of the tick goes on; the next one tries these starts again
-            log.warn("reading the {} relays to start failed: {}", ids.size(), e.getMessage());
-            return Map.of();
+            registered = retry.call("reading the relays to start",
+                    () -> registry.find(toStart.stream().map(Lease::relayId).toList()));
+        } catch (RuntimeException e) {
+            log.warn("reading the {} relays to start failed: {}", toStart.size(), e.getMessage());
+            return List.of();
         }
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        for (Lease lease : toStart) {
+            RegisteredRelay relay = registered.get(lease.relayId());
+            if (relay != null) { // else removed since the leases were read
+                starts.add(submit(lease.relayId(), Work.START, () -> {
+                    local.start(relay);
+                    applied.put(lease.relayId(), lease.version());
+                }));
+            }
+        }
+        return starts;
     }
 
     /** Drains and deletes the relay's queue, then its registration and statistics. */

@@ -385,14 +385,20 @@ class RelaySinkTest {
         verify(channel, never()).basicNack(anyLong(), anyBoolean(), anyBoolean());
     }
 
+    /** A verifier that finds nothing wrong, but throws {@code failure} for {@code event}. */
+    private static EventVerifier throwingFor(Event event, Throwable failure) {
+        EventVerifier verifier = mock(EventVerifier.class);
+        when(verifier.problem(any())).thenReturn(Optional.empty());
+        when(verifier.problem(event)).thenThrow(failure);
+        return verifier;
+    }
+
     @Test
     void triesTheMessagesOfAFailedBatchOneByOneSoThatOnlyTheFailingOneIsSetAside() throws Exception {
         Event first = note("first");
         Event poison = note("makes the verifier throw");
         Event last = note("last");
-        EventVerifier verifier = mock(EventVerifier.class);
-        when(verifier.problem(any())).thenReturn(Optional.empty());
-        when(verifier.problem(poison)).thenThrow(new IllegalStateException("a bug this event triggers"));
+        EventVerifier verifier = throwingFor(poison, new IllegalStateException("a bug this event triggers"));
         EventStore store = storingEverything();
         FailedMessages failures = settingAside();
         Channel channel = mock(Channel.class);
@@ -418,9 +424,7 @@ class RelaySinkTest {
     void setsAsideAMessageThatOverflowsTheStackAndStoresTheRestOfItsBatch() throws Exception {
         Event first = note("first");
         Event deep = note("nested deeper than the stack");
-        EventVerifier verifier = mock(EventVerifier.class);
-        when(verifier.problem(any())).thenReturn(Optional.empty());
-        when(verifier.problem(deep)).thenThrow(new StackOverflowError());
+        EventVerifier verifier = throwingFor(deep, new StackOverflowError());
         EventStore store = storingEverything();
         FailedMessages failures = settingAside();
         Channel channel = mock(Channel.class);
