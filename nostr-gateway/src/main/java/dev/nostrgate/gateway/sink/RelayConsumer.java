@@ -1,6 +1,7 @@
 package dev.nostrgate.gateway.sink;
 
 import com.rabbitmq.client.Channel;
+import dev.nostrgate.core.Backoff;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,13 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
  *       between the two is stored before its delivery returns, so before the AMQP client handles the cancel (which
  *       closes the channel): a removal that waited for its queue to drain loses none of its last messages with the
  *       queue. Both waits are bounded by {@link #CLOSE_WAIT}; what is not stored by then goes back to the queue.</li>
+ *   <li>A batch the sink lets an exception or an Error out of (RelaySink handles its own failures, so a bug, or out
+ *       of memory) is held for a backoff that grows with each such failure in a row, then given back to the queue:
+ *       never acknowledged unstored, and no hot loop of redeliveries while the cause lasts (a classic queue has no
+ *       delivery limit). Nothing else of the relay is stored meanwhile, so the queue's order holds. A stop during
+ *       the hold, or a failure during a stop, stores nothing more: the batch and what came after it stay
+ *       unacknowledged (an ack of a later batch, multiple, would cover it) and the broker has them again when the
+ *       channel closes.</li>
  * </ul>
  */
 public final class RelayConsumer implements ChannelAwareMessageListener {
@@ -60,6 +69,7 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
     private final ScheduledExecutorService timers;
     private final Executor workers;
     private final DirectMessageListenerContainer container;
+    private final Backoff failureBackoff;
 
     // guarded by this
     private final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
@@ -67,6 +77,13 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
     private long timerDue;
     private boolean storing;
     private boolean closing;
+    /** A batch that failed outside the sink's handling, held until its backoff ends (or a stop). */
+    private Batch held;
+    private ScheduledFuture<?> heldTimer;
+    /** Batches in a row that failed outside the sink's handling; 0 after one the sink got through. */
+    private int failuresInARow;
+    /** Stopping after such a failure: nothing more is stored or acknowledged here. */
+    private boolean abandoned;
 
     /** A message as delivered: it can only be acknowledged on the channel it came on. */
     private record Delivery(Message message, Channel channel, long arrivedNanos) {
@@ -80,9 +97,11 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
      * @param container not started, with no listener yet: this becomes its listener
      * @param timers closes batches at their delay; its tasks never block
      * @param workers runs the stores, a thread each while they last (virtual threads)
+     * @param failureBackoff how long a batch that failed outside the sink's handling is held before it goes back
      */
     RelayConsumer(UUID relayId, ChannelAwareBatchMessageListener sink, int batchSize, Duration maxDelay,
-                  DirectMessageListenerContainer container, ScheduledExecutorService timers, Executor workers) {
+                  DirectMessageListenerContainer container, ScheduledExecutorService timers, Executor workers,
+                  Backoff failureBackoff) {
         if (batchSize < 1 || maxDelay.isNegative()) {
             throw new IllegalArgumentException("a batch holds 1 or more messages and waits 0 or more ms; got "
                     + batchSize + " and " + maxDelay);
@@ -94,6 +113,7 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
         this.timers = timers;
         this.workers = workers;
         this.container = container;
+        this.failureBackoff = failureBackoff;
         container.setMessageListener(this);
     }
 
@@ -102,14 +122,17 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
     }
 
     /**
-     * Stores what waits (at most {@link #CLOSE_WAIT}), then cancels the consumer and closes its channel (the
-     * container waits up to {@link #CLOSE_WAIT} too); whatever is unacknowledged then is back in the queue.
+     * Stores what waits (at most {@link #CLOSE_WAIT}; nothing if a failed batch is held), then cancels the consumer
+     * and closes its channel (the container waits up to {@link #CLOSE_WAIT} too); whatever is unacknowledged then
+     * is back in the queue.
      */
     public void stop() {
         synchronized (this) {
             closing = true;
             cancelTimer();
-            if (!storing && !waiting.isEmpty()) {
+            if (held != null) {
+                abandon();
+            } else if (!storing && !waiting.isEmpty()) {
                 startStoring();
             }
             awaitStored();
@@ -129,6 +152,9 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
     public void onMessage(Message message, Channel channel) {
         Delivery delivery = new Delivery(message, channel, System.nanoTime());
         synchronized (this) {
+            if (abandoned) {
+                return; // left unacknowledged: the broker has it again when the stop closes the channel
+            }
             waiting.add(delivery);
             if (storing) {
                 if (closing) {
@@ -174,13 +200,64 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
             } catch (RuntimeException | Error e) {
                 // RelaySink handles its own failures; this is a bug, or an Error such as out of memory. Left
                 // unacknowledged, the batch would be acknowledged, unstored, by the next batch's multiple ack: it
-                // goes back to the queue instead (a quorum queue dead-letters it past its delivery limit). Caught
-                // and logged, not let out: a worker that died here would leave this consumer "storing" for good.
-                log.error("relay {}: a batch of {} messages failed outside the sink's handling; back to the queue",
-                        relayId, batch.messages().size(), e);
-                requeue(batch);
+                // goes back to the queue instead (a quorum queue dead-letters it past its delivery limit), after a
+                // backoff: given back at once, it would come straight back and fail again, as fast as the broker
+                // delivers. Caught and logged, not let out: a worker that died here would leave this consumer
+                // "storing" for good.
+                hold(batch, e);
+                return; // the hold's timer gives the batch back and goes on, on a worker of its own
+            }
+            synchronized (this) {
+                failuresInARow = 0;
             }
         }
+    }
+
+    /**
+     * Keeps a batch that failed outside the sink's handling for its backoff, this consumer still "storing" (nothing
+     * else is taken meanwhile), or, if stopping, abandons what is here.
+     */
+    private synchronized void hold(Batch batch, Throwable failure) {
+        Duration pause = failureBackoff.delay(failuresInARow++, ThreadLocalRandom.current());
+        log.error("relay {}: a batch of {} messages failed outside the sink's handling ({} in a row); {}", relayId,
+                batch.messages().size(), failuresInARow, closing ? "stopping: back to the queue when its channel "
+                        + "closes" : "back to the queue in " + pause.toMillis() + " ms", failure);
+        if (closing) {
+            abandon();
+            return;
+        }
+        held = batch;
+        heldTimer = timers.schedule(this::giveBackHeld, pause.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** On the timers' thread at the hold's end: the batch goes back to the queue and the stores go on. */
+    private synchronized void giveBackHeld() {
+        Batch batch = held;
+        if (batch == null) {
+            return; // a stop abandoned it
+        }
+        held = null;
+        heldTimer = null;
+        workers.execute(() -> {
+            requeue(batch);
+            storeClosedBatches();
+        });
+    }
+
+    /**
+     * Holds the lock; stopping after a failure. Stores and acknowledges nothing more: an ack (multiple) of a later
+     * batch would acknowledge the failed one unstored. What this channel holds goes back when the stop closes it.
+     */
+    private void abandon() {
+        abandoned = true;
+        if (heldTimer != null) {
+            heldTimer.cancel(false);
+            heldTimer = null;
+        }
+        held = null;
+        waiting.clear();
+        storing = false;
+        notifyAll();
     }
 
     private void requeue(Batch batch) {

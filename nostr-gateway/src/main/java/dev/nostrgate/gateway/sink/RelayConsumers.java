@@ -1,5 +1,6 @@
 package dev.nostrgate.gateway.sink;
 
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.gateway.topology.RelayTopology;
 import java.time.Duration;
 import java.util.UUID;
@@ -20,9 +21,17 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * ({@code relay-consumer-#}) for the stores, which wait on JDBC.
  */
 public final class RelayConsumers implements AutoCloseable {
+    /**
+     * How long a batch that failed outside the sink's handling waits before it goes back to its queue: 1 s,
+     * doubling to a minute. Long enough that a failure that lasts costs no CPU worth counting; short enough that
+     * one that passed (memory freed) delays the relay's events by no more than that.
+     */
+    public static final Backoff FAILURE_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
+
     private final ConnectionFactory connections;
     private final int batchSize;
     private final Duration maxDelay;
+    private final Backoff failureBackoff;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "consumer-timers");
         thread.setDaemon(true);
@@ -36,9 +45,15 @@ public final class RelayConsumers implements AutoCloseable {
      * @param maxDelay how long a batch waits for more after its first message
      */
     public RelayConsumers(ConnectionFactory connections, int batchSize, Duration maxDelay) {
+        this(connections, batchSize, maxDelay, FAILURE_BACKOFF);
+    }
+
+    /** @param failureBackoff how long a batch that failed outside the sink's handling waits to go back */
+    public RelayConsumers(ConnectionFactory connections, int batchSize, Duration maxDelay, Backoff failureBackoff) {
         this.connections = connections;
         this.batchSize = batchSize;
         this.maxDelay = maxDelay;
+        this.failureBackoff = failureBackoff;
         monitor.setThreadNamePrefix("consumer-monitor");
         monitor.setDaemon(true);
         monitor.initialize();
@@ -57,7 +72,8 @@ public final class RelayConsumers implements AutoCloseable {
         container.setTaskScheduler(monitor);
         container.setTaskExecutor(workers); // starts the consumer off the caller's thread
         container.setShutdownTimeout(RelayConsumer.CLOSE_WAIT.toMillis());
-        return new RelayConsumer(relayId, sink, batchSize, maxDelay, container, timers, workers);
+        return new RelayConsumer(relayId, sink, batchSize, maxDelay, container, timers, workers,
+                failureBackoff);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
+import dev.nostrgate.core.Backoff;
 import dev.nostrgate.gateway.topology.RelayTopology;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -159,5 +161,58 @@ class RelayConsumerIT {
         assertThat(sink.all()).containsExactlyInAnyOrderElementsOf(bodies(0, 6));
         assertThat(sink.batches).allSatisfy(batch -> assertThat(batch).hasSize(3));
         assertThat(queued()).isZero();
+    }
+
+    @Test
+    void aBatchThatKeepsFailingIsOfferedAgainOnlyAfterABackoffThatGrowsWithEachFailure() {
+        // 200 ms doubling to 1 s, jittered between half and all of each step: at least 100, 200 and 400 ms apart
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1));
+        List<Long> offered = new CopyOnWriteArrayList<>();
+        AckingSink sink = new AckingSink();
+        ChannelAwareBatchMessageListener failingThrice = (messages, channel) -> {
+            offered.add(System.nanoTime());
+            if (offered.size() <= 3) {
+                throw new LinkageError("test: a class this batch needs did not load");
+            }
+            sink.onMessageBatch(messages, channel);
+        };
+        try (RelayConsumers consumers = new RelayConsumers(connections, 3, AN_HOUR, backoff)) {
+            RelayConsumer consumer = consumers.create(relayId, failingThrice);
+            consumer.start();
+            publish(0, 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.all().size() == 3);
+            consumer.stop();
+        }
+        assertThat(offered).hasSize(4);
+        for (int failure = 0; failure < 3; failure++) {
+            Duration gap = Duration.ofNanos(offered.get(failure + 1) - offered.get(failure));
+            assertThat(gap).as("held after failure %d before it went back", failure + 1)
+                    .isGreaterThanOrEqualTo(backoff.step(failure).dividedBy(2));
+        }
+        assertThat(sink.all()).isEqualTo(bodies(0, 3));
+        assertThat(queued()).isZero();
+    }
+
+    @Test
+    void aStopGivesAHeldBatchBackToTheQueueWithoutWaitingForItsBackoff() {
+        AtomicInteger offered = new AtomicInteger();
+        ChannelAwareBatchMessageListener alwaysFailing = (messages, channel) -> {
+            offered.incrementAndGet();
+            throw new OutOfMemoryError("test: no room for this batch, ever");
+        };
+        Duration stopping;
+        try (RelayConsumers consumers = new RelayConsumers(connections, 3, AN_HOUR, new Backoff(AN_HOUR, AN_HOUR))) {
+            RelayConsumer consumer = consumers.create(relayId, alwaysFailing);
+            consumer.start();
+            publish(0, 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> offered.get() == 1);
+            long start = System.nanoTime();
+            consumer.stop();
+            stopping = Duration.ofNanos(System.nanoTime() - start);
+        }
+        assertThat(offered).as("held, not offered again at once").hasValue(1);
+        assertThat(stopping).as("given back by the stop, not left to the close's timeout")
+                .isLessThan(RelayConsumer.CLOSE_WAIT);
+        assertThat(queued()).as("back in the queue, unacknowledged").isEqualTo(3);
     }
 }
