@@ -514,7 +514,9 @@ public final class FleetBenchmark {
             own = ownQueues(after);
             after.removeAll(own);
             summary.put("RabbitMQ queues of this run left", own.isEmpty() ? "none" : Integer.toString(own.size()));
-            summary.put("RabbitMQ queues new since the start, not this run's", Integer.toString(after.size()));
+            // nostr.dead is the gateway's own, shared by every relay: new on a broker no gateway ran on before
+            summary.put("RabbitMQ queues new since the start, not this run's", after.isEmpty() ? "none"
+                    : after.size() <= 5 ? String.join(", ", after) : after.size() + ", among them " + after.get(0));
         } catch (IOException e) {
             System.out.println("could not list or delete RabbitMQ's queues: " + e);
         }

@@ -53,22 +53,41 @@ public class FleetLifecycle implements RelayLifecycle {
             if (!claim(relay.id())) {
                 return; // another instance holds it and runs it
             }
-            long version = version(relay.id());
-            local.start(relay);
-            keeper.applied(relay.id(), version);
+            current(relay.id()).ifPresent(read -> {
+                local.start(read.relay());
+                keeper.applied(relay.id(), read.version());
+            }); // else removed meanwhile
         });
     }
 
+    /**
+     * Applies the relay's settings as the registry holds them now, if it runs here and nothing else is under way for
+     * it here; else the lease keeper applies them (see {@link LeaseKeeper#runHere}).
+     */
     @Override
     public void change(RegisteredRelay relay) {
         if (!local.running().contains(relay.id())) {
             return; // its owner applies the registry's new version at its next renewal
         }
-        keeper.runHere(relay.id(), LeaseKeeper.Work.CHANGE, () -> {
-            long version = version(relay.id());
-            local.change(relay);
-            keeper.applied(relay.id(), version);
-        });
+        keeper.runHere(relay.id(), LeaseKeeper.Work.CHANGE, () -> current(relay.id()).ifPresent(read -> {
+            local.change(read.relay());
+            keeper.applied(relay.id(), read.version());
+        }));
+    }
+
+    /** A registration and a settings version it is at least as new as. */
+    private record Read(RegisteredRelay relay, long version) {
+    }
+
+    /**
+     * The version first, then the registration: what runs is at least as new as the version recorded for it, so a
+     * change saved meanwhile (two changes at once, or a change right after the registration) is either in it or
+     * found by the next tick, never recorded as applied while the relay runs without it. Empty if the relay is being
+     * removed.
+     */
+    private Optional<Read> current(UUID relayId) {
+        long version = version(relayId);
+        return retry.call("reading a relay", () -> registry.find(relayId)).map(relay -> new Read(relay, version));
     }
 
     /**

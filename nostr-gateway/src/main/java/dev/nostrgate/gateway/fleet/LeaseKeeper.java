@@ -377,14 +377,17 @@ public class LeaseKeeper {
      * A start asked for while the tick is starting the relay here is that start, under way: it returns at once. (A
      * relay registered just before a tick is often taken by the tick before its REST request starts it; that
      * request used to fail with 503 and take the registration back while the tick's start went on, which left a
-     * relay running here unregistered, then stopped, and its queue on the broker for good.)
+     * relay running here unregistered, then stopped, and its queue on the broker for good.) A change asked for
+     * while other work for the relay is under way here is left to the tick: the registry holds it, with a new
+     * version, and the first tick after that work finds the relay running with an older one and applies it (or the
+     * instance that takes the relay over starts it with it).
      *
-     * @throws IllegalStateException if other work for the relay is under way here
+     * @throws IllegalStateException if a start, hand-over or removal finds other work for the relay under way here
      */
     void runHere(UUID id, Work kind, Runnable task) {
         Underway underway = new Underway(kind, new CompletableFuture<>());
         Underway under = busy.putIfAbsent(id, underway);
-        if (under != null && under.kind() == Work.START && kind == Work.START) {
+        if (under != null && (kind == Work.CHANGE || under.kind() == Work.START && kind == Work.START)) {
             return;
         }
         if (under != null) {

@@ -98,6 +98,23 @@ class LeaseKeeperStartsTest {
         verify(local, timeout(10_000)).start(registered(second));
     }
 
+    @Test
+    void aChangeSavedWhileTheRelayStartedIsAppliedByTheNextTick() {
+        when(registry.find(anyCollection())).thenReturn(Map.of(first, registered(first), second, registered(second)));
+        keeper.tick(); // the first tick returns once its starts are done: both run with version 1
+        verify(local).start(registered(first));
+
+        RegisteredRelay paused = registered(first).withPaused(true);
+        when(registry.find(first)).thenReturn(Optional.of(paused));
+        when(leases.all()).thenReturn(List.of(new Lease(first, Optional.of(ME), Optional.empty(), Optional.empty(),
+                VERSION + 1, false), lease(second, false), lease(removed, true)));
+        when(local.running()).thenReturn(Set.of(first, second));
+        keeper.tick();
+
+        verify(local, timeout(10_000)).change(paused);
+        verify(local, never()).change(registered(second));
+    }
+
     /** Matches a collection of exactly these relays, in any order. */
     private static Collection<UUID> relays(UUID... relays) {
         ArgumentMatcher<Collection<UUID>> these = ids -> ids.size() == relays.length

@@ -68,10 +68,21 @@ class LeaseKeeperWorkTest {
     }
 
     @Test
-    void otherWorkAskedForMeanwhileIsRefusedToBeRetried() throws Exception {
+    void aChangeAskedForMeanwhileIsLeftToTheTickNotRefused() throws Exception {
+        tickBusyWith(LeaseKeeper.Work.START);
+        AtomicBoolean changed = new AtomicBoolean();
+
+        // the registry has the change already; the first tick after the start applies it (LeaseKeeperStartsTest)
+        keeper.runHere(relay, LeaseKeeper.Work.CHANGE, () -> changed.set(true));
+
+        assertThat(changed).as("not run beside the start").isFalse();
+    }
+
+    @Test
+    void aRemovalAskedForOnTheCallersThreadMeanwhileIsRefusedToBeRetried() throws Exception {
         tickBusyWith(LeaseKeeper.Work.START);
 
-        assertThatThrownBy(() -> keeper.runHere(relay, LeaseKeeper.Work.CHANGE, () -> { }))
+        assertThatThrownBy(() -> keeper.runHere(relay, LeaseKeeper.Work.REMOVE, () -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("busy here (START); retry shortly");
     }
 
