@@ -148,7 +148,8 @@ public class RelayController {
     @ApiResponse(responseCode = "200", description = "the relay as changed")
     @ApiResponse(responseCode = "400", description = "nothing to change, or an invalid field")
     @ApiResponse(responseCode = "404", description = "no relay has this id")
-    @ApiResponse(responseCode = "503", description = "RabbitMQ is unavailable; nothing changed")
+    @ApiResponse(responseCode = "503", description = "RabbitMQ is unavailable; the change is undone (a change "
+            + "another request saved meanwhile stands)")
     public RelayView update(@PathVariable("id") UUID id, @RequestBody RelayRequests.Update body) {
         RegisteredRelay before = find(id);
         if (body.paused() == null && body.filters() == null && body.name() == null) {
@@ -165,13 +166,13 @@ public class RelayController {
         if (body.name() != null) {
             after = after.withName(RelayInput.name(body.name(), before.url()));
         }
-        registry.update(after);
+        long written = registry.update(after).orElseThrow(() -> new UnknownRelayException(id));
         try {
             lifecycle.change(after);
         } catch (RuntimeException e) {
-            registry.update(before);
+            String fate = registry.undo(before, written) ? "undone" : "replaced by a later change";
             throw new RelayStartException("the change could not be applied (" + e.getMessage() + "), so it was "
-                    + "undone; check RabbitMQ and retry", e);
+                    + fate + "; check RabbitMQ and retry", e);
         }
         log.info("relay changed: {} paused={} filters={}", id, after.paused(),
                 RelayRegistry.filtersJson(after.filters()));

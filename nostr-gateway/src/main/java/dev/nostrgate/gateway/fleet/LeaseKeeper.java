@@ -382,7 +382,8 @@ public class LeaseKeeper {
      * version, and the first tick after that work finds the relay running with an older one and applies it (or the
      * instance that takes the relay over starts it with it).
      *
-     * @throws IllegalStateException if a start, hand-over or removal finds other work for the relay under way here
+     * @throws IllegalStateException if a start finds other work than a start under way for the relay here (a
+     *     hand-over or a removal)
      */
     void runHere(UUID id, Work kind, Runnable task) {
         Underway underway = new Underway(kind, new CompletableFuture<>());

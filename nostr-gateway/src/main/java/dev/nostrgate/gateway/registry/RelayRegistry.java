@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.UpdateSetMoreStep;
 import org.jooq.exception.DataAccessException;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Repository;
@@ -142,15 +143,35 @@ public class RelayRegistry {
     /**
      * Saves name, filters and paused (the cursor has its own, forward-only update), and counts the change in
      * {@code version}, by which the instance running the relay notices a change made through another instance.
+     *
+     * @return the version written; empty if no relay has this id
      */
-    public void update(RegisteredRelay relay) {
-        dsl.update(GATEWAY_RELAYS)
+    public OptionalLong update(RegisteredRelay relay) {
+        return settings(relay).where(GATEWAY_RELAYS.ID.eq(relay.id()))
+                .returningResult(GATEWAY_RELAYS.VERSION)
+                .fetchOptional()
+                .map(version -> OptionalLong.of(version.value1()))
+                .orElse(OptionalLong.empty());
+    }
+
+    /**
+     * Puts back the settings a change replaced, unless another change was saved since ({@code version} is no longer
+     * the one that change wrote): a change that could not be applied must not take a later one with it.
+     *
+     * @return true if put back
+     */
+    public boolean undo(RegisteredRelay before, long version) {
+        return settings(before).where(GATEWAY_RELAYS.ID.eq(before.id()))
+                .and(GATEWAY_RELAYS.VERSION.eq(version))
+                .execute() == 1;
+    }
+
+    private UpdateSetMoreStep<GatewayRelaysRecord> settings(RegisteredRelay relay) {
+        return dsl.update(GATEWAY_RELAYS)
                 .set(GATEWAY_RELAYS.NAME, relay.name())
                 .set(GATEWAY_RELAYS.FILTERS, filtersJson(relay.filters()))
                 .set(GATEWAY_RELAYS.PAUSED, relay.paused())
-                .set(GATEWAY_RELAYS.VERSION, GATEWAY_RELAYS.VERSION.plus(1))
-                .where(GATEWAY_RELAYS.ID.eq(relay.id()))
-                .execute();
+                .set(GATEWAY_RELAYS.VERSION, GATEWAY_RELAYS.VERSION.plus(1));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.nostrgate.core.Backoff;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -49,12 +50,13 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
  *       closes the channel): a removal that waited for its queue to drain loses none of its last messages with the
  *       queue. Both waits are bounded by {@link #CLOSE_WAIT}; what is not stored by then goes back to the queue.</li>
  *   <li>A batch the sink lets an exception or an Error out of (RelaySink handles its own failures, so a bug, or out
- *       of memory) is held for a backoff that grows with each such failure in a row, then given back to the queue:
- *       never acknowledged unstored, and no hot loop of redeliveries while the cause lasts (a classic queue has no
- *       delivery limit). Nothing else of the relay is stored meanwhile, so the queue's order holds. A stop during
- *       the hold, or a failure during a stop, stores nothing more: the batch and what came after it stay
- *       unacknowledged (an ack of a later batch, multiple, would cover it) and the broker has them again when the
- *       channel closes.</li>
+ *       of memory) is held for a backoff (see {@link RelayConsumers#FAILURE_BACKOFF}) that grows with each such
+ *       failure in a row, then given back to the queue together with what arrived after it: never acknowledged
+ *       unstored, no hot loop of redeliveries while the cause lasts (a classic queue has no delivery limit), and the
+ *       broker delivers them again in queue order, the failed batch first. Nothing else of the relay is stored
+ *       during the hold. A stop gives the held batch back at once and goes on as any stop (a removal's drain gets
+ *       its chance to store it); a batch that fails during a stop ends the stores: it and whatever came after it
+ *       stay unacknowledged (an ack of a later batch, multiple, would cover it) until the channel closes.</li>
  * </ul>
  */
 public final class RelayConsumer implements ChannelAwareMessageListener {
@@ -82,7 +84,7 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
     private ScheduledFuture<?> heldTimer;
     /** Batches in a row that failed outside the sink's handling; 0 after one the sink got through. */
     private int failuresInARow;
-    /** Stopping after such a failure: nothing more is stored or acknowledged here. */
+    /** A batch failed during a stop: nothing more is stored or acknowledged here. */
     private boolean abandoned;
 
     /** A message as delivered: it can only be acknowledged on the channel it came on. */
@@ -122,16 +124,16 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
     }
 
     /**
-     * Stores what waits (at most {@link #CLOSE_WAIT}; nothing if a failed batch is held), then cancels the consumer
-     * and closes its channel (the container waits up to {@link #CLOSE_WAIT} too); whatever is unacknowledged then
-     * is back in the queue.
+     * Stores what waits (at most {@link #CLOSE_WAIT}; a batch held after a failure is given back first), then
+     * cancels the consumer and closes its channel (the container waits up to {@link #CLOSE_WAIT} too); whatever is
+     * unacknowledged then is back in the queue.
      */
     public void stop() {
         synchronized (this) {
             closing = true;
             cancelTimer();
             if (held != null) {
-                abandon();
+                giveBackHeld(); // now, not at the end of its backoff: a worker gives it back and stores what comes
             } else if (!storing && !waiting.isEmpty()) {
                 startStoring();
             }
@@ -204,66 +206,113 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
                 // backoff: given back at once, it would come straight back and fail again, as fast as the broker
                 // delivers. Caught and logged, not let out: a worker that died here would leave this consumer
                 // "storing" for good.
-                hold(batch, e);
-                return; // the hold's timer gives the batch back and goes on, on a worker of its own
+                if (hold(batch, e)) {
+                    return; // the hold's end gives the batch back and goes on, on a worker of its own
+                }
+                requeue(batch); // no timer to be had: back at once, as a last resort
+                continue;
             }
             synchronized (this) {
-                failuresInARow = 0;
+                failuresInARow = 0; // the batch after a give-back starts with the one that failed
             }
         }
     }
 
     /**
-     * Keeps a batch that failed outside the sink's handling for its backoff, this consumer still "storing" (nothing
-     * else is taken meanwhile), or, if stopping, abandons what is here.
+     * Holds a batch that failed outside the sink's handling for its backoff, this consumer still "storing"
+     * (nothing else is taken meanwhile), or, when stopping, ends the stores ({@link #abandon}). False if it could
+     * not be held (no timer could be scheduled).
      */
-    private synchronized void hold(Batch batch, Throwable failure) {
-        Duration pause = failureBackoff.delay(failuresInARow++, ThreadLocalRandom.current());
-        log.error("relay {}: a batch of {} messages failed outside the sink's handling ({} in a row); {}", relayId,
-                batch.messages().size(), failuresInARow, closing ? "stopping: back to the queue when its channel "
-                        + "closes" : "back to the queue in " + pause.toMillis() + " ms", failure);
-        if (closing) {
-            abandon();
-            return;
+    private boolean hold(Batch batch, Throwable failure) {
+        Duration pause;
+        int inARow;
+        boolean stopping;
+        boolean holding = false;
+        synchronized (this) {
+            inARow = ++failuresInARow;
+            pause = failureBackoff.delay(inARow - 1, ThreadLocalRandom.current());
+            stopping = closing;
+            if (stopping) {
+                abandon();
+            } else {
+                try {
+                    heldTimer = timers.schedule(this::giveBackHeld, pause.toNanos(), TimeUnit.NANOSECONDS);
+                    held = batch;
+                    holding = true;
+                } catch (RuntimeException | Error e) {
+                    failure.addSuppressed(e);
+                    pause = Duration.ZERO;
+                }
+            }
         }
-        held = batch;
-        heldTimer = timers.schedule(this::giveBackHeld, pause.toNanos(), TimeUnit.NANOSECONDS);
+        // logged once the state is consistent, and outside the lock, which the delivery and timer threads need
+        log.error("relay {}: a batch of {} messages failed outside the sink's handling ({} in a row); {}", relayId,
+                batch.messages().size(), inARow, stopping ? "stopping: it goes back when the channel closes"
+                        : "back to the queue in " + pause.toMillis() + " ms", failure);
+        return stopping || holding;
     }
 
-    /** On the timers' thread at the hold's end: the batch goes back to the queue and the stores go on. */
+    /**
+     * At the hold's end (on the timers' thread) or on a stop (holding the lock): a worker gives the held batch back,
+     * with what came after it, and goes on storing. If no worker can be had, the hold is tried again in a second.
+     */
     private synchronized void giveBackHeld() {
         Batch batch = held;
         if (batch == null) {
-            return; // a stop abandoned it
+            return; // given back already
+        }
+        try {
+            workers.execute(() -> giveBack(batch));
+        } catch (RuntimeException | Error e) { // out of memory for a thread, say
+            log.warn("relay {}: giving a held batch back failed ({}); trying again in 1 s", relayId, e.toString());
+            heldTimer = timers.schedule(this::giveBackHeld, 1, TimeUnit.SECONDS);
+            return;
         }
         held = null;
-        heldTimer = null;
-        workers.execute(() -> {
-            requeue(batch);
-            storeClosedBatches();
-        });
-    }
-
-    /**
-     * Holds the lock; stopping after a failure. Stores and acknowledges nothing more: an ack (multiple) of a later
-     * batch would acknowledge the failed one unstored. What this channel holds goes back when the stop closes it.
-     */
-    private void abandon() {
-        abandoned = true;
         if (heldTimer != null) {
             heldTimer.cancel(false);
             heldTimer = null;
         }
-        held = null;
+    }
+
+    /**
+     * On a worker: gives the batch back to the queue together with what arrived after it on its channel, so that
+     * the broker delivers them again in queue order, the failed batch first; then stores what else is closed.
+     */
+    private void giveBack(Batch batch) {
+        long upTo = tag(batch.messages().get(batch.messages().size() - 1));
+        synchronized (this) {
+            for (Iterator<Delivery> later = waiting.iterator(); later.hasNext(); ) {
+                Delivery delivery = later.next();
+                if (delivery.channel() == batch.channel()) {
+                    upTo = Math.max(upTo, tag(delivery.message()));
+                    later.remove();
+                }
+            }
+        }
+        Redelivery.requeueUpTo(batch.channel(), upTo, relayId);
+        storeClosedBatches();
+    }
+
+    /**
+     * Holds the lock; a batch failed during a stop. Stores and acknowledges nothing more: an ack (multiple) of a
+     * later batch would acknowledge the failed one unstored. What this channel holds goes back when the stop
+     * closes it.
+     */
+    private void abandon() {
+        abandoned = true;
         waiting.clear();
         storing = false;
         notifyAll();
     }
 
+    private static long tag(Message message) {
+        return message.getMessageProperties().getDeliveryTag();
+    }
+
     private void requeue(Batch batch) {
         List<Message> messages = batch.messages();
-        Redelivery.requeueUpTo(batch.channel(),
-                messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag(), relayId);
+        Redelivery.requeueUpTo(batch.channel(), tag(messages.get(messages.size() - 1)), relayId);
     }
 
     /** Holds the lock. The next batch if one is closed, taken from what waits; null if none is. */

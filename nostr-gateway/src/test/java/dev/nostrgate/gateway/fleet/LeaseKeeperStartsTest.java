@@ -99,7 +99,8 @@ class LeaseKeeperStartsTest {
     }
 
     @Test
-    void aChangeSavedWhileTheRelayStartedIsAppliedByTheNextTick() {
+    void aRelayRunningWithAnOlderSettingsVersionThanItsLeaseIsChangedByTheNextTick() {
+        // a change saved while the relay's start was under way here (LeaseKeeperWorkTest) or through another instance
         when(registry.find(anyCollection())).thenReturn(Map.of(first, registered(first), second, registered(second)));
         keeper.tick(); // the first tick returns once its starts are done: both run with version 1
         verify(local).start(registered(first));
@@ -112,7 +113,6 @@ class LeaseKeeperStartsTest {
         keeper.tick();
 
         verify(local, timeout(10_000)).change(paused);
-        verify(local, never()).change(registered(second));
     }
 
     /** Matches a collection of exactly these relays, in any order. */

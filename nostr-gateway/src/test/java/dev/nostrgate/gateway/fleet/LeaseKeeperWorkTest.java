@@ -79,14 +79,6 @@ class LeaseKeeperWorkTest {
     }
 
     @Test
-    void aRemovalAskedForOnTheCallersThreadMeanwhileIsRefusedToBeRetried() throws Exception {
-        tickBusyWith(LeaseKeeper.Work.START);
-
-        assertThatThrownBy(() -> keeper.runHere(relay, LeaseKeeper.Work.REMOVE, () -> { }))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("busy here (START); retry shortly");
-    }
-
-    @Test
     void aStartAskedForWhileTheTickHandsTheRelayOverIsRefused() throws Exception {
         tickBusyWith(LeaseKeeper.Work.HAND_OVER);
 

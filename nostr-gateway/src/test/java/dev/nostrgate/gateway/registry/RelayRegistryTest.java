@@ -6,9 +6,11 @@ import dev.nostrgate.core.filter.Filter;
 import dev.nostrgate.gateway.config.GatewayMigrations;
 import dev.nostrgate.relay.store.TestDatabase;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -16,8 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Reading many registrations at once, as the lease keeper does to start the relays it took. */
-class RelayRegistryFindTest {
+/**
+ * Reading many registrations at once, as the lease keeper does to start the relays it took; and changing one, with
+ * the version by which its owner notices and by which a failed change is put back without taking a later one along.
+ */
+class RelayRegistryTest {
     private TestDatabase database;
     private RelayRegistry registry;
 
@@ -63,5 +68,36 @@ class RelayRegistryFindTest {
     @Test
     void askingForNoneAsksTheDatabaseNothing() {
         assertThat(registry.find(List.of())).isEmpty();
+    }
+
+    @Test
+    void aChangeCountsAVersionAndItsUndoPutsTheSettingsBack() {
+        RegisteredRelay before = registry.add(URI.create("wss://relay.example"), "relay", List.of(Filter.ALL));
+
+        long written = registry.update(before.withPaused(true)).orElseThrow();
+        assertThat(registry.find(before.id()).orElseThrow().paused()).isTrue();
+
+        assertThat(registry.undo(before, written)).isTrue();
+        assertThat(registry.find(before.id()).orElseThrow()).isEqualTo(before);
+    }
+
+    @Test
+    void anUndoLeavesAChangeSavedAfterTheOneItUndoes() {
+        RegisteredRelay before = registry.add(URI.create("wss://relay.example"), "relay", List.of(Filter.ALL));
+        long first = registry.update(before.withPaused(true)).orElseThrow();
+        RegisteredRelay later = before.withPaused(true).withName("renamed");
+        long second = registry.update(later).orElseThrow();
+
+        assertThat(second).isGreaterThan(first);
+        assertThat(registry.undo(before, first)).as("the first change could not be applied").isFalse();
+        assertThat(registry.find(before.id()).orElseThrow()).isEqualTo(later);
+    }
+
+    @Test
+    void changingARelayNoLongerRegisteredWritesNothing() {
+        RegisteredRelay gone = new RegisteredRelay(UUID.randomUUID(), URI.create("wss://gone.example"), "gone",
+                List.of(Filter.ALL), false, OptionalLong.empty(), Instant.now());
+
+        assertThat(registry.update(gone)).isEmpty();
     }
 }
