@@ -5,7 +5,6 @@ import dev.nostrgate.core.Backoff;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -50,13 +49,17 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
  *       closes the channel): a removal that waited for its queue to drain loses none of its last messages with the
  *       queue. Both waits are bounded by {@link #CLOSE_WAIT}; what is not stored by then goes back to the queue.</li>
  *   <li>A batch the sink lets an exception or an Error out of (RelaySink handles its own failures, so a bug, or out
- *       of memory) is held for a backoff (see {@link RelayConsumers#FAILURE_BACKOFF}) that grows with each such
- *       failure in a row, then given back to the queue together with what arrived after it: never acknowledged
- *       unstored, no hot loop of redeliveries while the cause lasts (a classic queue has no delivery limit), and the
- *       broker delivers them again in queue order, the failed batch first. Nothing else of the relay is stored
- *       during the hold. A stop gives the held batch back at once and goes on as any stop (a removal's drain gets
- *       its chance to store it); a batch that fails during a stop ends the stores: it and whatever came after it
- *       stay unacknowledged (an ack of a later batch, multiple, would cover it) until the channel closes.</li>
+ *       of memory) is held for a backoff (see {@link RelayConsumers#FAILURE_BACKOFF}), then given back to the queue
+ *       alone: never acknowledged unstored, and no hot loop of redeliveries while the cause lasts (a classic queue
+ *       has no delivery limit). Nothing of the relay is stored during the hold; afterwards what arrived meanwhile is
+ *       stored while the failed batch comes back behind it (an order the sink's set-aside messages already break,
+ *       at no loss: the cursor only says what a restart asks for again). What arrived after it is not given back
+ *       with it: on a quorum queue each give-back counts a delivery, and those messages would go to
+ *       {@code nostr.dead} with it, never having failed. The backoff grows with each failure in a row; only a
+ *       batch holding a redelivered message that goes through ends the row, not the others stored between. A stop
+ *       gives the held batch back at once and goes on as any stop (a removal's drain gets its chance to store it);
+ *       a batch that fails during a stop ends the stores: it and whatever came after it stay unacknowledged (an
+ *       ack of a later batch, multiple, would cover it) until the channel closes.</li>
  * </ul>
  */
 public final class RelayConsumer implements ChannelAwareMessageListener {
@@ -190,10 +193,10 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
                 batch = nextClosedBatch();
                 if (batch == null) {
                     storing = false;
+                    notifyAll(); // first: arming the timer throws once the consumers are closed
                     if (!waiting.isEmpty()) {
                         armTimer();
                     }
-                    notifyAll();
                     return;
                 }
             }
@@ -212,8 +215,10 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
                 requeue(batch); // no timer to be had: back at once, as a last resort
                 continue;
             }
-            synchronized (this) {
-                failuresInARow = 0; // the batch after a give-back starts with the one that failed
+            if (batch.messages().stream().anyMatch(message -> message.getMessageProperties().isRedelivered())) {
+                synchronized (this) {
+                    failuresInARow = 0; // a batch given back (or a channel's, after a cut) went through
+                }
             }
         }
     }
@@ -253,51 +258,41 @@ public final class RelayConsumer implements ChannelAwareMessageListener {
     }
 
     /**
-     * At the hold's end (on the timers' thread) or on a stop (holding the lock): a worker gives the held batch back,
-     * with what came after it, and goes on storing. If no worker can be had, the hold is tried again in a second.
+     * At the hold's end (on the timers' thread) or on a stop (holding the lock): a worker gives the held batch back
+     * and goes on storing. If no worker can be had (out of memory for a thread, say), this consumer stores nothing
+     * more ({@link #abandon}): its messages go back to the queue when its channel closes.
      */
     private synchronized void giveBackHeld() {
         Batch batch = held;
         if (batch == null) {
             return; // given back already
         }
-        try {
-            workers.execute(() -> giveBack(batch));
-        } catch (RuntimeException | Error e) { // out of memory for a thread, say
-            log.warn("relay {}: giving a held batch back failed ({}); trying again in 1 s", relayId, e.toString());
-            heldTimer = timers.schedule(this::giveBackHeld, 1, TimeUnit.SECONDS);
-            return;
-        }
         held = null;
         if (heldTimer != null) {
             heldTimer.cancel(false);
             heldTimer = null;
         }
-    }
-
-    /**
-     * On a worker: gives the batch back to the queue together with what arrived after it on its channel, so that
-     * the broker delivers them again in queue order, the failed batch first; then stores what else is closed.
-     */
-    private void giveBack(Batch batch) {
-        long upTo = tag(batch.messages().get(batch.messages().size() - 1));
-        synchronized (this) {
-            for (Iterator<Delivery> later = waiting.iterator(); later.hasNext(); ) {
-                Delivery delivery = later.next();
-                if (delivery.channel() == batch.channel()) {
-                    upTo = Math.max(upTo, tag(delivery.message()));
-                    later.remove();
-                }
-            }
+        try {
+            workers.execute(() -> {
+                requeue(batch);
+                storeClosedBatches();
+            });
+        } catch (RuntimeException | Error e) {
+            log.error("relay {}: giving a held batch back failed ({}); this consumer stores nothing more until the "
+                    + "relay is started again", relayId, e.toString());
+            abandon();
         }
-        Redelivery.requeueUpTo(batch.channel(), upTo, relayId);
-        storeClosedBatches();
+    }
+
+    /** A batch is held after a failure, waiting for its backoff to end. */
+    synchronized boolean holding() {
+        return held != null;
     }
 
     /**
-     * Holds the lock; a batch failed during a stop. Stores and acknowledges nothing more: an ack (multiple) of a
-     * later batch would acknowledge the failed one unstored. What this channel holds goes back when the stop
-     * closes it.
+     * Holds the lock; a batch failed during a stop, or could not be given back. Stores and acknowledges nothing
+     * more: an ack (multiple) of a later batch would acknowledge the failed one unstored. What this channel holds
+     * goes back when it closes.
      */
     private void abandon() {
         abandoned = true;

@@ -23,8 +23,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 public final class RelayConsumers implements AutoCloseable {
     /**
      * How long a batch that failed outside the sink's handling waits before it goes back to its queue: 1 s,
-     * doubling to a minute, each jittered to between half and all of it. Long enough that a failure that lasts costs no CPU worth counting; short enough that
-     * one that passed (memory freed) delays the relay's events by no more than that.
+     * doubling to a minute, each jittered to between half and all of it. Long enough that a failure that lasts
+     * costs no CPU worth counting; short enough that one that passed (memory freed) delays the relay's events by no
+     * more than that.
      */
     public static final Backoff FAILURE_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
 
