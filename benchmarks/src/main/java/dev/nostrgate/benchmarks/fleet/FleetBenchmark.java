@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.UUID;
@@ -279,13 +280,25 @@ public final class FleetBenchmark {
     private void checkFileHandles() {
         OptionalInt limit = rabbit.fileHandleLimit();
         row("RabbitMQ file handles (3.x)", limit.isPresent() ? Integer.toString(limit.getAsInt()) : "no limit read");
-        int needed = 3 * options.relays() + 100;
-        if (!options.queues().equals("classic") && limit.isPresent() && limit.getAsInt() < needed) {
-            throw new IllegalStateException(options.relays() + " quorum queues need about " + needed + " of "
-                    + "RabbitMQ's file handles and it has " + limit.getAsInt() + ": new connections would hang. "
-                    + "Restart it with a higher open-file limit (rabbitmqctl stop; su rabbitmq -s /bin/sh -c "
-                    + "'ulimit -n 20000 && /usr/sbin/rabbitmq-server -detached') or give --queues classic");
+        fileHandleShortage(options.relays(), options.queues(), limit).ifPresent(why -> {
+            throw new IllegalStateException(why);
+        });
+    }
+
+    /**
+     * Why a run of {@code relays} relays would wedge a broker with this file-handle budget, if it would: 3 handles a
+     * quorum queue (the gateway's default, {@code queues} empty, or {@code quorum}) and about 100 for the rest;
+     * classic queues and a broker without a budget (RabbitMQ 4) need none.
+     */
+    static Optional<String> fileHandleShortage(int relays, String queues, OptionalInt limit) {
+        int needed = 3 * relays + 100;
+        if (queues.equals("classic") || limit.isEmpty() || limit.getAsInt() >= needed) {
+            return Optional.empty();
         }
+        return Optional.of(relays + " quorum queues need about " + needed + " of RabbitMQ's file handles and it has "
+                + limit.getAsInt() + ": new connections would hang. Restart it with a higher open-file limit "
+                + "(rabbitmqctl stop; su rabbitmq -s /bin/sh -c 'ulimit -n 20000 && /usr/sbin/rabbitmq-server "
+                + "-detached') or give --queues classic");
     }
 
     /** Waits for the liveness probe; returns the seconds since {@code start}. */
