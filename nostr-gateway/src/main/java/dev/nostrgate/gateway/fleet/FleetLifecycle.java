@@ -75,19 +75,14 @@ public class FleetLifecycle implements RelayLifecycle {
         }));
     }
 
-    /** A registration and a settings version it is at least as new as. */
-    private record Read(RegisteredRelay relay, long version) {
-    }
-
     /**
-     * The version first, then the registration: what runs is at least as new as the version recorded for it, so a
-     * change saved meanwhile (two changes at once, or a change right after the registration) is either in it or
-     * found by the next tick, never recorded as applied while the relay runs without it. Empty if the relay is being
+     * The registration as the registry holds it now, with its version from the same row: a change saved meanwhile
+     * (two changes at once, or a change right after the registration) is either in it or has a newer version, which
+     * the next tick applies; never recorded as applied while the relay runs without it. Empty if the relay is being
      * removed.
      */
-    private Optional<Read> current(UUID relayId) {
-        long version = version(relayId);
-        return retry.call("reading a relay", () -> registry.find(relayId)).map(relay -> new Read(relay, version));
+    private Optional<RelayRegistry.Versioned> current(UUID relayId) {
+        return retry.call("reading a relay", () -> registry.findVersioned(relayId));
     }
 
     /**
@@ -137,10 +132,6 @@ public class FleetLifecycle implements RelayLifecycle {
 
     private boolean claim(UUID relayId) {
         return retry.call("taking a relay's lease", () -> leases.claim(relayId, keeper.instanceId(), ttl));
-    }
-
-    private long version(UUID relayId) {
-        return retry.call("reading a relay's version", () -> leases.version(relayId)).orElse(0L);
     }
 
     @Override

@@ -388,10 +388,10 @@ public class LeaseKeeper {
     void runHere(UUID id, Work kind, Runnable task) {
         Underway underway = new Underway(kind, new CompletableFuture<>());
         Underway under = busy.putIfAbsent(id, underway);
-        if (under != null && (kind == Work.CHANGE || under.kind() == Work.START && kind == Work.START)) {
-            return;
-        }
         if (under != null) {
+            if (kind == Work.CHANGE || under.kind() == Work.START && kind == Work.START) {
+                return; // the tick applies the change; the start under way is this one
+            }
             throw new IllegalStateException("relay " + id + " is busy here (" + under.kind() + "); retry shortly");
         }
         try {

@@ -113,8 +113,20 @@ public class RelayRegistry {
 
     /** A registered relay, unless it is being removed. */
     public Optional<RegisteredRelay> find(UUID id) {
+        return findVersioned(id).map(Versioned::relay);
+    }
+
+    /** A registration and the settings version ({@code version}) of the same row. */
+    public record Versioned(RegisteredRelay relay, long version) {
+    }
+
+    /**
+     * A registered relay, unless it is being removed, with its settings version, read together: what runs with
+     * these settings can be recorded as running this version, and a change saved after the read has a newer one.
+     */
+    public Optional<Versioned> findVersioned(UUID id) {
         return dsl.selectFrom(GATEWAY_RELAYS).where(GATEWAY_RELAYS.ID.eq(id)).and(GATEWAY_RELAYS.REMOVING.isFalse())
-                .fetchOptional(this::relay);
+                .fetchOptional(row -> new Versioned(relay(row), row.getVersion()));
     }
 
     /**
@@ -149,8 +161,8 @@ public class RelayRegistry {
     public OptionalLong update(RegisteredRelay relay) {
         return settings(relay).where(GATEWAY_RELAYS.ID.eq(relay.id()))
                 .returningResult(GATEWAY_RELAYS.VERSION)
-                .fetchOptional()
-                .map(version -> OptionalLong.of(version.value1()))
+                .fetchOptional(GATEWAY_RELAYS.VERSION)
+                .map(OptionalLong::of)
                 .orElse(OptionalLong.empty());
     }
 

@@ -2,7 +2,6 @@ package dev.nostrgate.gateway.fleet;
 
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -22,12 +21,11 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.mockito.InOrder;
 
 /**
- * A REST start or change runs the relay with its registration as read after its settings version, so that a change
- * saved meanwhile is never recorded as applied while the relay runs without it. The lease table, the registry and
- * what runs here are stand-ins.
+ * A REST start or change runs the relay with its registration as the registry holds it now, read with its settings
+ * version, so that a change saved meanwhile is never recorded as applied while the relay runs without it. The lease
+ * table, the registry and what runs here are stand-ins.
  */
 class FleetLifecycleTest {
     private static final Instant REGISTERED_AT = Instant.parse("2026-12-06T00:00:00Z");
@@ -49,37 +47,28 @@ class FleetLifecycleTest {
 
     FleetLifecycleTest() {
         when(leases.claim(eq(id), any(), any())).thenReturn(true);
-        when(leases.version(id)).thenReturn(Optional.of(2L));
-        when(registry.find(id)).thenReturn(Optional.of(changedSince));
-    }
-
-    /** Verifies the version was read, then the registration; what is verified on the result came after. */
-    private InOrder afterReadingVersionThenRegistration() {
-        InOrder order = inOrder(leases, registry, local);
-        order.verify(leases).version(id);
-        order.verify(registry).find(id);
-        return order;
+        when(registry.findVersioned(id)).thenReturn(Optional.of(new RelayRegistry.Versioned(changedSince, 2)));
     }
 
     @Test
-    void aStartRunsTheRegistrationAsReadAfterItsVersionNotTheOneItWasGiven() {
+    void aStartRunsTheRegistrationAsTheRegistryHoldsItNotTheOneItWasGiven() {
         lifecycle.start(asPosted);
 
-        afterReadingVersionThenRegistration().verify(local).start(changedSince);
+        verify(local).start(changedSince);
     }
 
     @Test
-    void aChangeAppliesTheRegistrationAsReadAfterItsVersion() {
+    void aChangeAppliesTheRegistrationAsTheRegistryHoldsIt() {
         when(local.running()).thenReturn(Set.of(id));
 
         lifecycle.change(asPosted.withName("renamed"));
 
-        afterReadingVersionThenRegistration().verify(local).change(changedSince);
+        verify(local).change(changedSince);
     }
 
     @Test
     void aRelayRemovedBeforeItsStartIsNotStarted() {
-        when(registry.find(id)).thenReturn(Optional.empty()); // marked for removal: the registry no longer finds it
+        when(registry.findVersioned(id)).thenReturn(Optional.empty()); // marked for removal: no longer found
 
         lifecycle.start(asPosted);
 

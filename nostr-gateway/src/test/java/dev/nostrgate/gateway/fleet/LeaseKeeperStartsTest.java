@@ -50,7 +50,8 @@ class LeaseKeeperStartsTest {
     private final UUID removed = UUID.randomUUID();
 
     LeaseKeeperStartsTest() {
-        when(leases.liveInstances()).thenReturn(List.of(new Instance(ME, Instant.now(), Instant.now().plusSeconds(15))));
+        when(leases.liveInstances())
+                .thenReturn(List.of(new Instance(ME, Instant.now(), Instant.now().plusSeconds(15))));
         when(leases.renew(eq(ME), any())).thenReturn(new HashSet<>(Set.of(first, second, removed)));
         when(leases.take(eq(ME), any(), anyInt())).thenReturn(Set.of());
         when(leases.all()).thenReturn(List.of(lease(first, false), lease(second, false), lease(removed, true)));

@@ -76,6 +76,8 @@ class RelayRegistryTest {
 
         long written = registry.update(before.withPaused(true)).orElseThrow();
         assertThat(registry.find(before.id()).orElseThrow().paused()).isTrue();
+        assertThat(registry.findVersioned(before.id()).orElseThrow().version()).as("read with its row")
+                .isEqualTo(written);
 
         assertThat(registry.undo(before, written)).isTrue();
         assertThat(registry.find(before.id()).orElseThrow()).isEqualTo(before);
